@@ -1,0 +1,77 @@
+// The real stack for tests and benchmarks, in its own Node process: a fresh
+// database on a real PostgreSQL server, a throwaway real Redis, the project's
+// protocol bridges in front of both, and dev signing keys. Prints one JSON line
+// with the Worker bindings when ready; cleans up on SIGTERM/SIGINT or when its
+// stdin closes (the parent died). Fails loudly when a server is missing: no dev
+// fallback stands in for a real server here.
+
+import { applyMigrations } from "../scripts/migrate.ts";
+import { connectRedis, startNeonBridge, startUpstashBridge } from "./bridges/index.ts";
+import { generateSigningKeySet } from "./keys.ts";
+import { createFreshDatabase, findOrStartPostgres } from "./stack/postgres.ts";
+import { hasRedisServer, type RedisServer, startRedisServer } from "./stack/redis.ts";
+
+export interface TestStackInfo {
+  databaseUrl: string;
+  redisUrl: string;
+  bindings: Record<string, string>;
+}
+
+async function redisForTests(): Promise<RedisServer> {
+  if (hasRedisServer()) return startRedisServer();
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
+  throw new Error(
+    "tests need a real Redis: install the Debian `redis-server` package or set REDIS_URL",
+  );
+}
+
+const cleanups: Array<() => Promise<void>> = [];
+let stopping = false;
+
+async function stop(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const fn of cleanups.reverse()) await fn().catch(() => {});
+  }
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const [postgres, redis] = await Promise.all([findOrStartPostgres(), redisForTests()]);
+  cleanups.push(postgres.stop, redis.stop);
+  const database = await createFreshDatabase(postgres, "edge_auth_test");
+  cleanups.push(database.drop);
+  await applyMigrations(database.url);
+
+  const token = Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64url");
+  const neon = await startNeonBridge({ port: 0 });
+  const upstash = await startUpstashBridge({
+    port: 0,
+    token,
+    redis: () => connectRedis(redis.url),
+  });
+  cleanups.push(neon.close, upstash.close);
+
+  const info: TestStackInfo = {
+    databaseUrl: database.url,
+    redisUrl: redis.url,
+    bindings: {
+      DATABASE_URL: database.url,
+      NEON_FETCH_ENDPOINT: neon.fetchEndpoint,
+      NEON_WS_PROXY: neon.wsProxy,
+      UPSTASH_REDIS_REST_URL: upstash.url,
+      UPSTASH_REDIS_REST_TOKEN: token,
+      SIGNING_KEYS: await generateSigningKeySet(),
+    },
+  };
+  process.stdout.write(`${JSON.stringify(info)}\n`);
+}
+
+process.on("SIGTERM", () => void stop(0));
+process.on("SIGINT", () => void stop(0));
+process.stdin.on("end", () => void stop(0));
+process.stdin.resume();
+main().catch((err: unknown) => {
+  console.error(`[test-stack] ${err instanceof Error ? err.message : String(err)}`);
+  void stop(1);
+});

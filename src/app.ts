@@ -1,0 +1,51 @@
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./app-env";
+import { AuthError, errorBody } from "./errors";
+import { classifyFailure } from "./failures";
+import { withConfig } from "./middleware/config";
+import { requestId } from "./middleware/request-id";
+import { accounts } from "./routes/accounts";
+import { health } from "./routes/health";
+import { jwks } from "./routes/jwks";
+
+export const app = new Hono<AppEnv>()
+  .use(requestId)
+  .use(withConfig)
+  .route("/", health)
+  .route("/", jwks)
+  .route("/", accounts);
+
+app.notFound(() => {
+  throw new AuthError("not_found", 404, "no such endpoint");
+});
+
+/** The one error funnel: typed errors keep their code; anything else is logged and hidden. */
+app.onError((err, c) => {
+  const authError = err instanceof AuthError ? err : fromUnexpected(err, c.get("requestId"));
+  for (const [name, value] of Object.entries(authError.headers)) c.header(name, value);
+  c.header("Cache-Control", "no-store");
+  return c.json(errorBody(authError), authError.status);
+});
+
+function fromUnexpected(err: Error, requestId: string | undefined): AuthError {
+  if (err instanceof HTTPException) {
+    return new AuthError(
+      err.status === 404 ? "not_found" : "invalid_request",
+      err.status === 404 ? 404 : 400,
+    );
+  }
+  const failure = classifyFailure(err);
+  // Log the error's class and the dependency, never its message: driver
+  // messages can quote SQL parameters (emails, hashes).
+  console.error(
+    JSON.stringify({
+      level: "error",
+      msg: "request failed",
+      requestId,
+      kind: failure.kind,
+      error: err.name,
+    }),
+  );
+  return failure.error;
+}

@@ -1,0 +1,133 @@
+import { z } from "zod";
+import { parseSigningKeys, type SigningJwk, SigningKeysError } from "./auth/tokens/signing-jwk";
+
+/**
+ * Validated, typed configuration. Parsed once per isolate from the Worker's
+ * bindings; a missing or malformed value fails closed (every request answers
+ * 503 and the log names the variable, never its value). There is deliberately
+ * no default for any secret.
+ */
+export interface Config {
+  databaseUrl: string;
+  redis: { url: string; token: string };
+  /** Local development and tests only: where the project's Neon bridge listens. */
+  neonBridge: { fetchEndpoint: string; wsProxy: string | undefined } | undefined;
+  issuer: string;
+  audience: string;
+  realm: string;
+  accessTokenTtlSeconds: number;
+  jwksMaxAgeSeconds: number;
+  /** Validated Ed25519 private JWKs; the first signs. */
+  signingKeys: readonly SigningJwk[];
+  password: {
+    minLength: number;
+    argon2: { memoryKiB: number; iterations: number; parallelism: number };
+    /** Pepper keys by id; the first one is used for new hashes. */
+    peppers: ReadonlyArray<{ id: string; key: Uint8Array }>;
+    maxQueue: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  readonly variables: string[];
+
+  constructor(variables: string[]) {
+    super(`invalid configuration: ${variables.join(", ")}`);
+    this.variables = variables;
+  }
+}
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const url = z.url({ protocol: /^https?$/ });
+
+const EnvSchema = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"),
+  UPSTASH_REDIS_REST_URL: url,
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(16),
+  SIGNING_KEYS: z.string().min(2),
+  PASSWORD_PEPPER: z.string().optional(),
+  NEON_FETCH_ENDPOINT: url.optional(),
+  NEON_WS_PROXY: z.string().min(1).optional(),
+  ISSUER: url,
+  AUDIENCE: z.string().min(1),
+  AUTH_REALM: z
+    .string()
+    .regex(/^[\x20-\x7e]+$/)
+    .refine((s) => !s.includes('"')),
+  ACCESS_TOKEN_TTL_SECONDS: int(30, 86_400),
+  JWKS_MAX_AGE_SECONDS: int(0, 86_400),
+  // NIST SP 800-63B rev 4 §3.1.1.2: 15 for single-factor use, never below 8.
+  PASSWORD_MIN_LENGTH: int(8, 64),
+  ARGON2_MEMORY_KIB: int(19_456, 262_144),
+  ARGON2_ITERATIONS: int(1, 10),
+  ARGON2_PARALLELISM: int(1, 16),
+  HASHING_MAX_QUEUE: int(0, 1_000),
+});
+
+/**
+ * `PASSWORD_PEPPER` is `id:base64key[,id:base64key...]`; the first entry peppers
+ * new hashes, the others still verify old ones so the pepper can rotate.
+ */
+function parsePeppers(raw: string | undefined): Config["password"]["peppers"] | null {
+  if (raw === undefined || raw.trim() === "") return [];
+  const out: Array<{ id: string; key: Uint8Array }> = [];
+  for (const part of raw.split(",")) {
+    const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/]+={0,2})$/.exec(part.trim());
+    if (!match?.[1] || !match[2]) return null;
+    let key: Uint8Array;
+    try {
+      key = Uint8Array.from(atob(match[2]), (c) => c.charCodeAt(0));
+    } catch {
+      return null;
+    }
+    if (key.length < 32 || out.some((p) => p.id === match[1])) return null;
+    out.push({ id: match[1], key });
+  }
+  return out;
+}
+
+const emptyToUndefined = (env: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(env).filter(([, v]) => v !== "" && v !== undefined));
+
+export function parseConfig(env: Record<string, unknown>): Config {
+  const parsed = EnvSchema.safeParse(emptyToUndefined(env));
+  if (!parsed.success) {
+    const names = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
+    throw new ConfigError(names);
+  }
+  const e = parsed.data;
+  const peppers = parsePeppers(e.PASSWORD_PEPPER);
+  if (peppers === null) throw new ConfigError(["PASSWORD_PEPPER"]);
+  if (e.ARGON2_MEMORY_KIB < 8 * e.ARGON2_PARALLELISM) throw new ConfigError(["ARGON2_MEMORY_KIB"]);
+  let signingKeys: SigningJwk[];
+  try {
+    signingKeys = parseSigningKeys(e.SIGNING_KEYS);
+  } catch (err) {
+    if (err instanceof SigningKeysError) throw new ConfigError(["SIGNING_KEYS"]);
+    throw err;
+  }
+  return {
+    databaseUrl: e.DATABASE_URL,
+    redis: { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN },
+    neonBridge: e.NEON_FETCH_ENDPOINT
+      ? { fetchEndpoint: e.NEON_FETCH_ENDPOINT, wsProxy: e.NEON_WS_PROXY }
+      : undefined,
+    issuer: e.ISSUER,
+    audience: e.AUDIENCE,
+    realm: e.AUTH_REALM,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    jwksMaxAgeSeconds: e.JWKS_MAX_AGE_SECONDS,
+    signingKeys,
+    password: {
+      minLength: e.PASSWORD_MIN_LENGTH,
+      argon2: {
+        memoryKiB: e.ARGON2_MEMORY_KIB,
+        iterations: e.ARGON2_ITERATIONS,
+        parallelism: e.ARGON2_PARALLELISM,
+      },
+      peppers,
+      maxQueue: e.HASHING_MAX_QUEUE,
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/**
+ * Stable, public error codes. The wire only ever carries one of these plus a
+ * short description; details go to logs, never tokens, passwords or hashes.
+ * Codes follow RFC 6749 §5.2 and RFC 6750 §3.1 where those define one.
+ */
+export type ErrorCode =
+  | "invalid_request"
+  | "invalid_credentials"
+  | "invalid_token"
+  | "unauthorized"
+  | "email_taken"
+  | "not_found"
+  | "method_not_allowed"
+  | "unsupported_media_type"
+  | "payload_too_large"
+  | "temporarily_unavailable"
+  | "server_misconfigured"
+  | "server_error";
+
+export class AuthError extends Error {
+  override name = "AuthError";
+  readonly code: ErrorCode;
+  readonly status: ContentfulStatusCode;
+  readonly description: string | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    status: ContentfulStatusCode,
+    description?: string,
+    headers: Record<string, string> = {},
+  ) {
+    super(description ?? code);
+    this.code = code;
+    this.status = status;
+    this.description = description;
+    this.headers = headers;
+  }
+}
+
+export const invalidRequest = (description: string): AuthError =>
+  new AuthError("invalid_request", 400, description);
+
+export const unavailable = (description: string, retryAfterSeconds = 1): AuthError =>
+  new AuthError("temporarily_unavailable", 503, description, {
+    "Retry-After": String(retryAfterSeconds),
+  });
+
+/** The one place an error becomes a response body. */
+export function errorBody(err: AuthError): { error: ErrorCode; error_description?: string } {
+  return err.description
+    ? { error: err.code, error_description: err.description }
+    : { error: err.code };
+}

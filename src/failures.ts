@@ -1,0 +1,36 @@
+import { NeonDbError } from "@neondatabase/serverless";
+import { errors as upstashErrors } from "@upstash/redis/cloudflare";
+import { HashingBusyError } from "./auth/password/argon2id";
+import { AuthError, unavailable } from "./errors";
+
+/**
+ * Turns an unexpected error into a public one. A dependency that failed (the
+ * database, Redis, the hashing queue) is a 503 the client may retry; anything
+ * else is our bug and a 500 without details.
+ */
+export function classifyFailure(err: unknown): { kind: string; error: AuthError } {
+  const chain = causes(err);
+  if (chain.some((e) => e instanceof HashingBusyError)) {
+    return { kind: "hashing_busy", error: unavailable("the service is busy, retry shortly", 1) };
+  }
+  if (chain.some((e) => e instanceof NeonDbError)) {
+    return { kind: "postgres", error: unavailable("a dependency is unavailable", 2) };
+  }
+  if (chain.some((e) => e instanceof upstashErrors.UpstashError)) {
+    return { kind: "redis", error: unavailable("a dependency is unavailable", 2) };
+  }
+  if (chain.some((e) => e instanceof TypeError && /fetch|network|connect/i.test(e.message))) {
+    return { kind: "network", error: unavailable("a dependency is unavailable", 2) };
+  }
+  return { kind: "internal", error: new AuthError("server_error", 500, "internal error") };
+}
+
+function causes(err: unknown): unknown[] {
+  const out: unknown[] = [];
+  let e: unknown = err;
+  for (let i = 0; e && i < 5; i++) {
+    out.push(e);
+    e = (e as { cause?: unknown }).cause;
+  }
+  return out;
+}

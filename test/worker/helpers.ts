@@ -1,0 +1,51 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { app } from "../../src/app";
+
+export const BASE = "http://auth.test";
+
+/** A request through the deployed Worker entry, exactly as production routes it. */
+export function call(path: string, init?: RequestInit): Promise<Response> {
+  return exports.default.fetch(new Request(`${BASE}${path}`, init));
+}
+
+export function postJson(
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return call(path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+/**
+ * Runs the app with some bindings replaced, e.g. pointing a client at a port
+ * where nothing listens. Each distinct env object is a fresh configuration.
+ */
+export async function callWithEnv(
+  overrides: Partial<Record<keyof Env, string | undefined>>,
+  path: string,
+  init?: RequestInit,
+): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await app.fetch(
+    new Request(`${BASE}${path}`, init),
+    { ...env, ...overrides } as Env,
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+let counter = 0;
+/** A unique email per call, so tests never collide on the shared database. */
+export function uniqueEmail(tag = "user"): string {
+  counter += 1;
+  return `${tag}-${Date.now().toString(36)}-${counter}-${crypto.randomUUID().slice(0, 6)}@example.test`;
+}
+
+/** A password that satisfies the default policy. */
+export const GOOD_PASSWORD = "correct horse battery staple";

@@ -1,0 +1,104 @@
+import { env } from "cloudflare:workers";
+import { neon, neonConfig } from "@neondatabase/serverless";
+import { Redis } from "@upstash/redis/cloudflare";
+import { describe, expect, it } from "vitest";
+import { call, callWithEnv } from "./helpers";
+
+describe("GET /health", () => {
+  it("answers 200 without touching a dependency", async () => {
+    // Both dependencies point at closed ports: /health must not notice.
+    const res = await callWithEnv(
+      {
+        NEON_FETCH_ENDPOINT: "http://127.0.0.1:9/sql",
+        UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9",
+      },
+      "/health",
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok" });
+  });
+});
+
+describe("GET /ready", () => {
+  it("is green with a real round trip to Postgres and Redis", async () => {
+    const res = await call("/ready");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ready", checks: { postgres: "ok", redis: "ok" } });
+  });
+
+  it("names Redis when Redis is unreachable", async () => {
+    const res = await callWithEnv({ UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" }, "/ready");
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({
+      status: "unavailable",
+      checks: { postgres: "ok", redis: "unavailable" },
+    });
+  });
+
+  it("names Postgres when Postgres is unreachable", async () => {
+    const res = await callWithEnv({ NEON_FETCH_ENDPOINT: "http://127.0.0.1:9/sql" }, "/ready");
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({
+      status: "unavailable",
+      checks: { postgres: "unavailable", redis: "ok" },
+    });
+  });
+});
+
+describe("configuration", () => {
+  it("fails closed with 503 when a secret is missing, naming no value", async () => {
+    const res = await callWithEnv({ SIGNING_KEYS: undefined }, "/ready");
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({
+      error: "server_misconfigured",
+      error_description: "the service is not configured",
+    });
+  });
+
+  it.each([
+    ["not JSON", "{keys"],
+    ["an RSA key", JSON.stringify({ keys: [{ kty: "RSA", kid: "a", n: "x", e: "AQAB" }] })],
+    [
+      "a public key only",
+      JSON.stringify({ keys: [{ kty: "OKP", crv: "Ed25519", kid: "a", x: "A".repeat(43) }] }),
+    ],
+    ["an empty set", JSON.stringify({ keys: [] })],
+  ])("fails closed at startup when SIGNING_KEYS is %s", async (_name, value) => {
+    const res = await callWithEnv({ SIGNING_KEYS: value }, "/health");
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: string }).error).toBe("server_misconfigured");
+  });
+
+  it("fails closed on a malformed number rather than guessing", async () => {
+    const res = await callWithEnv({ ACCESS_TOKEN_TTL_SECONDS: "fifteen" }, "/health");
+    expect(res.status).toBe(503);
+  });
+});
+
+describe("production clients from workerd", () => {
+  it("reach real Postgres through the Neon HTTP driver", async () => {
+    neonConfig.fetchEndpoint = env.NEON_FETCH_ENDPOINT;
+    const sql = neon(env.DATABASE_URL);
+    const rows = await sql`select current_database() as db, 1 + ${41}::int as answer`;
+    expect(rows[0]).toEqual({ db: new URL(env.DATABASE_URL).pathname.slice(1), answer: 42 });
+  });
+
+  it("reach real Redis through the Upstash REST client", async () => {
+    const redis = new Redis({
+      url: env.UPSTASH_REDIS_REST_URL,
+      token: env.UPSTASH_REDIS_REST_TOKEN,
+    });
+    const key = `platform-test:${crypto.randomUUID()}`;
+    await redis.set(key, { n: 1 }, { ex: 30 });
+    expect(await redis.get(key)).toEqual({ n: 1 });
+    expect(await redis.incr(`${key}:n`)).toBe(1);
+  });
+});
+
+describe("unknown routes", () => {
+  it("get a JSON 404 with a stable code", async () => {
+    const res = await call("/nope");
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: "not_found", error_description: "no such endpoint" });
+  });
+});
