@@ -1,0 +1,71 @@
+import { AuthError, invalidRequest } from "../errors";
+import type { Clock, UserRecord, UserStore } from "../ports";
+import type { PasswordHasher } from "./password/hasher";
+import {
+  checkNewPassword,
+  MAX_PASSWORD_BYTES,
+  normalizePassword,
+  utf8Length,
+} from "./password/policy";
+
+export interface AccountDeps {
+  users: UserStore;
+  passwords: PasswordHasher;
+  clock: Clock;
+  minPasswordLength: number;
+}
+
+const PASSWORD_PROBLEMS = {
+  too_short: (min: number) => `password must be at least ${min} characters`,
+  too_long: () => `password must be at most ${MAX_PASSWORD_BYTES} bytes`,
+  invalid_characters: () => "password contains invalid characters",
+} as const;
+
+/**
+ * Registers a user. A taken email is reported (409): the one deliberate
+ * enumeration point, documented in docs/security.md, since a sign-up form
+ * cannot hide it without an email round trip.
+ */
+export async function register(
+  deps: AccountDeps,
+  input: { email: string; password: string },
+): Promise<UserRecord> {
+  const password = normalizePassword(input.password);
+  const problem = checkNewPassword(password, deps.minPasswordLength);
+  if (problem) throw invalidRequest(PASSWORD_PROBLEMS[problem](deps.minPasswordLength));
+
+  // Hash before touching the database: the insert is then one atomic statement.
+  const passwordHash = await deps.passwords.hash(password);
+  const user = await deps.users.create({
+    id: crypto.randomUUID(),
+    email: input.email,
+    passwordHash,
+  });
+  if (!user) throw new AuthError("email_taken", 409, "an account with this email already exists");
+  return user;
+}
+
+/**
+ * Checks a password. An unknown email and a wrong password are one answer, and
+ * an unknown email still pays for one hash at the current cost, so neither the
+ * body nor the time tells whether the account exists.
+ */
+export async function authenticate(
+  deps: AccountDeps,
+  input: { email: string; password: string },
+): Promise<UserRecord> {
+  if (utf8Length(input.password) > MAX_PASSWORD_BYTES)
+    throw invalidRequest(PASSWORD_PROBLEMS.too_long());
+  const password = normalizePassword(input.password);
+  const user = await deps.users.findByEmail(input.email);
+  if (!user) {
+    await deps.passwords.dummyVerify(password);
+    throw invalidCredentials();
+  }
+  const result = await deps.passwords.verify(user.passwordHash, password);
+  if (!result.ok) throw invalidCredentials();
+  return user;
+}
+
+const invalidCredentials = (): AuthError =>
+  new AuthError("invalid_credentials", 401, "email or password is incorrect");

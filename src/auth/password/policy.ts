@@ -1,0 +1,29 @@
+/**
+ * Password rules for new passwords, after NIST SP 800-63B rev 4 §3.1.1.2:
+ * a minimum length (15 by default for single-factor use), at least 64
+ * characters accepted, every printable character and space allowed, Unicode
+ * normalized with NFKC, no composition rules, the whole password hashed.
+ */
+
+/** Bytes of UTF-8 we will hash at most: far above 64 characters, far below a hashing DoS. */
+export const MAX_PASSWORD_BYTES = 1024;
+
+export type PasswordProblem = "too_short" | "too_long" | "invalid_characters";
+
+/** NFKC, as §3.1.1.2 asks, so the same password typed on two keyboards matches. */
+export function normalizePassword(password: string): string {
+  return password.normalize("NFKC");
+}
+
+/** Characters are counted as Unicode code points, per §3.1.1.2. */
+export function checkNewPassword(normalized: string, minLength: number): PasswordProblem | null {
+  if (utf8Length(normalized) > MAX_PASSWORD_BYTES) return "too_long";
+  // Lone surrogates cannot be encoded as UTF-8 and would silently become U+FFFD.
+  if (!normalized.isWellFormed()) return "invalid_characters";
+  if ([...normalized].length < minLength) return "too_short";
+  return null;
+}
+
+export function utf8Length(s: string): number {
+  return new TextEncoder().encode(s).length;
+}

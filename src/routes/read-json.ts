@@ -1,0 +1,38 @@
+import type { Context } from "hono";
+import type { z } from "zod";
+import { AuthError, invalidRequest } from "../errors";
+
+/** Request bodies are small JSON objects; anything larger is refused unread. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/**
+ * Reads and validates a JSON body: 415 for another media type, 413 when too
+ * large, 400 for bad JSON or a schema violation (naming the field, never
+ * echoing its value). Unknown fields are ignored.
+ */
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  const type = c.req.header("content-type") ?? "";
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new AuthError("unsupported_media_type", 415, "expected application/json");
+  }
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const text = await c.req.text();
+  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) throw tooLarge();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw invalidRequest("body is not valid JSON");
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join(".") || "body";
+    throw invalidRequest(`${field}: ${issue?.message ?? "invalid"}`);
+  }
+  return parsed.data;
+}
+
+const tooLarge = (): AuthError =>
+  new AuthError("payload_too_large", 413, `body must be at most ${MAX_BODY_BYTES} bytes`);

@@ -1,0 +1,274 @@
+import { env } from "cloudflare:workers";
+import { base64url, exportJWK, generateKeyPair, importJWK, type JWTPayload, SignJWT } from "jose";
+import { beforeAll, describe, expect, it } from "vitest";
+import { call, GOOD_PASSWORD, postJson, uniqueEmail } from "./helpers";
+
+const signingJwk = (JSON.parse(env.SIGNING_KEYS) as { keys: Array<Record<string, string>> })
+  .keys[0] as Record<string, string>;
+
+let user: { id: string; email: string };
+let accessToken: string;
+
+beforeAll(async () => {
+  const email = uniqueEmail("tokens");
+  const reg = await postJson("/v1/register", { email, password: GOOD_PASSWORD });
+  user = ((await reg.json()) as { user: { id: string; email: string } }).user;
+  const login = await postJson("/v1/login", { email, password: GOOD_PASSWORD });
+  accessToken = ((await login.json()) as { access_token: string }).access_token;
+});
+
+const decodePart = (part: string) => JSON.parse(new TextDecoder().decode(base64url.decode(part)));
+const me = (token: string) => call("/v1/me", { headers: { authorization: `Bearer ${token}` } });
+
+/** Signs a token with the service's own key, so only the named claim is wrong. */
+async function forge(claims: JWTPayload, header: Record<string, unknown> = {}): Promise<string> {
+  const key = await importJWK(signingJwk, "EdDSA");
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ client_id: "first-party", ...claims })
+    .setProtectedHeader({ alg: "EdDSA", typ: "at+jwt", kid: signingJwk.kid, ...header })
+    .setIssuer((claims.iss as string) ?? env.ISSUER)
+    .setAudience((claims.aud as string) ?? env.AUDIENCE)
+    .setSubject(claims.sub ?? user.id)
+    .setIssuedAt(claims.iat ?? now)
+    .setExpirationTime(claims.exp ?? now + 600)
+    .setJti(crypto.randomUUID())
+    .sign(key);
+}
+
+/** Signs with WebCrypto directly, for headers jose refuses to produce. */
+async function signByHand(extraHeader: Record<string, unknown>): Promise<string> {
+  const [, p] = (await forge({})).split(".") as [string, string];
+  const h = base64url.encode(
+    JSON.stringify({ alg: "EdDSA", typ: "at+jwt", kid: signingJwk.kid, ...extraHeader }),
+  );
+  const key = await crypto.subtle.importKey(
+    "jwk",
+    signingJwk as unknown as JsonWebKey,
+    { name: "Ed25519" },
+    false,
+    ["sign"],
+  );
+  const sig = await crypto.subtle.sign("Ed25519", key, new TextEncoder().encode(`${h}.${p}`));
+  return `${h}.${p}.${base64url.encode(new Uint8Array(sig))}`;
+}
+
+describe("access tokens", () => {
+  it("are EdDSA JWTs typed at+jwt with a kid and the RFC 9068 claims", () => {
+    const [h, p] = accessToken.split(".") as [string, string];
+    expect(decodePart(h)).toEqual({ alg: "EdDSA", typ: "at+jwt", kid: signingJwk.kid });
+    const claims = decodePart(p);
+    expect(Object.keys(claims).sort()).toEqual([
+      "aud",
+      "client_id",
+      "exp",
+      "iat",
+      "iss",
+      "jti",
+      "sub",
+    ]);
+    expect(claims).toMatchObject({
+      iss: env.ISSUER,
+      aud: env.AUDIENCE,
+      sub: user.id,
+      client_id: "first-party",
+    });
+    expect(claims.exp - claims.iat).toBe(900);
+    expect(Math.abs(claims.iat - Date.now() / 1000)).toBeLessThan(60);
+  });
+
+  it("verify against the published JWKS with plain WebCrypto (no jose)", async () => {
+    const jwks = (await (await call("/.well-known/jwks.json")).json()) as { keys: JsonWebKey[] };
+    const [h, p, s] = accessToken.split(".") as [string, string, string];
+    const jwk = jwks.keys.find((k) => (k as { kid?: string }).kid === decodePart(h).kid);
+    expect(jwk).toBeDefined();
+    const key = await crypto.subtle.importKey(
+      "jwk",
+      jwk as JsonWebKey,
+      { name: "Ed25519" },
+      false,
+      ["verify"],
+    );
+    const data = new TextEncoder().encode(`${h}.${p}`);
+    expect(await crypto.subtle.verify("Ed25519", key, base64url.decode(s), data)).toBe(true);
+    // And a flipped payload byte breaks it, so the check above means something.
+    data[data.length - 1] = (data[data.length - 1] as number) ^ 1;
+    expect(await crypto.subtle.verify("Ed25519", key, base64url.decode(s), data)).toBe(false);
+  });
+});
+
+describe("GET /v1/me", () => {
+  it("returns the caller's account", async () => {
+    const res = await me(accessToken);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(await res.json()).toEqual({
+      id: user.id,
+      email: user.email,
+      created_at: expect.any(String),
+    });
+  });
+
+  it("challenges a request without a token (RFC 6750 §3.1: no error code)", async () => {
+    const res = await call("/v1/me");
+    expect(res.status).toBe(401);
+    expect(res.headers.get("www-authenticate")).toBe('Bearer realm="edge-auth"');
+    expect(((await res.json()) as { error: string }).error).toBe("unauthorized");
+  });
+
+  it.each([
+    ["a malformed header", "Basic dXNlcjpwYXNz"],
+    ["an empty bearer", "Bearer "],
+    ["garbage", "Bearer not.a.token"],
+  ])("answers invalid_token for %s", async (_name, header) => {
+    const res = await call("/v1/me", { headers: { authorization: header } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("www-authenticate")).toBe(
+      'Bearer realm="edge-auth", error="invalid_token"',
+    );
+    expect(((await res.json()) as { error: string }).error).toBe("invalid_token");
+  });
+});
+
+describe("token attacks on /v1/me", () => {
+  const now = () => Math.floor(Date.now() / 1000);
+  const cases: Array<[string, () => Promise<string>]> = [
+    ["a control: a correctly forged token is accepted", async () => forge({})],
+    [
+      "alg none",
+      async () => {
+        const [, p] = (await forge({})).split(".");
+        return `${base64url.encode(JSON.stringify({ alg: "none", typ: "at+jwt", kid: signingJwk.kid }))}.${p}.`;
+      },
+    ],
+    [
+      "alg NoNe",
+      async () => {
+        const [, p] = (await forge({})).split(".");
+        return `${base64url.encode(JSON.stringify({ alg: "NoNe", typ: "at+jwt" }))}.${p}.`;
+      },
+    ],
+    [
+      "HS256 keyed with the public key",
+      async () => {
+        const secret = new TextEncoder().encode(
+          JSON.stringify({ kty: "OKP", crv: "Ed25519", x: signingJwk.x }),
+        );
+        return new SignJWT({ client_id: "first-party" })
+          .setProtectedHeader({ alg: "HS256", typ: "at+jwt", kid: signingJwk.kid })
+          .setIssuer(env.ISSUER)
+          .setAudience(env.AUDIENCE)
+          .setSubject(user.id)
+          .setIssuedAt()
+          .setExpirationTime("10m")
+          .setJti("x")
+          .sign(secret);
+      },
+    ],
+    ["an unknown kid", async () => forge({}, { kid: "nope" })],
+    ["kid injection", async () => forge({}, { kid: "../../etc/passwd' OR '1'='1" })],
+    [
+      "a key of our own choosing embedded as jwk",
+      async () => {
+        const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
+        return new SignJWT({ client_id: "first-party" })
+          .setProtectedHeader({ alg: "EdDSA", typ: "at+jwt", jwk: await exportJWK(publicKey) })
+          .setIssuer(env.ISSUER)
+          .setAudience(env.AUDIENCE)
+          .setSubject(user.id)
+          .setIssuedAt()
+          .setExpirationTime("10m")
+          .setJti("x")
+          .sign(privateKey);
+      },
+    ],
+    [
+      "a foreign key reusing our kid",
+      async () => {
+        const { privateKey } = await generateKeyPair("EdDSA");
+        return new SignJWT({ client_id: "first-party" })
+          .setProtectedHeader({ alg: "EdDSA", typ: "at+jwt", kid: signingJwk.kid })
+          .setIssuer(env.ISSUER)
+          .setAudience(env.AUDIENCE)
+          .setSubject(user.id)
+          .setIssuedAt()
+          .setExpirationTime("10m")
+          .setJti("x")
+          .sign(privateKey);
+      },
+    ],
+    ["a wrong issuer", async () => forge({ iss: "https://evil.example" })],
+    ["a wrong audience", async () => forge({ aud: "another-service" })],
+    ["a wrong typ (an ID token)", async () => forge({}, { typ: "JWT" })],
+    ["an expired token", async () => forge({ iat: now() - 3600, exp: now() - 1800 })],
+    [
+      "a token older than the maximum age",
+      async () => forge({ iat: now() - 7200, exp: now() + 600 }),
+    ],
+    ["nbf in the future", async () => forge({ nbf: now() + 3600 })],
+    ["a control: hand-signed with WebCrypto is accepted", async () => signByHand({})],
+    ["an unknown crit header", async () => signByHand({ crit: ["exp-ext"], "exp-ext": true })],
+    [
+      "a tampered payload",
+      async () => {
+        const [h, p, s] = (await forge({})).split(".") as [string, string, string];
+        const claims = decodePart(p);
+        claims.sub = crypto.randomUUID();
+        return `${h}.${base64url.encode(JSON.stringify(claims))}.${s}`;
+      },
+    ],
+    [
+      "a tampered signature",
+      async () => {
+        const [h, p, s] = (await forge({})).split(".") as [string, string, string];
+        const sig = base64url.decode(s);
+        sig[0] = (sig[0] as number) ^ 0xff;
+        return `${h}.${p}.${base64url.encode(sig)}`;
+      },
+    ],
+    [
+      "a missing jti",
+      async () => {
+        const key = await importJWK(signingJwk, "EdDSA");
+        return new SignJWT({ client_id: "first-party" })
+          .setProtectedHeader({ alg: "EdDSA", typ: "at+jwt", kid: signingJwk.kid })
+          .setIssuer(env.ISSUER)
+          .setAudience(env.AUDIENCE)
+          .setSubject(user.id)
+          .setIssuedAt()
+          .setExpirationTime("10m")
+          .sign(key);
+      },
+    ],
+    ["a subject that does not exist", async () => forge({ sub: crypto.randomUUID() })],
+  ];
+
+  it.each(cases)("%s", async (name, make) => {
+    const res = await me(await make());
+    if (name.startsWith("a control")) {
+      expect(res.status).toBe(200);
+    } else {
+      expect(res.status).toBe(401);
+      expect(res.headers.get("www-authenticate")).toContain('error="invalid_token"');
+    }
+  });
+});
+
+describe("GET /.well-known/jwks.json", () => {
+  it("publishes only public Ed25519 keys with a short cache lifetime", async () => {
+    const res = await call("/.well-known/jwks.json");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe(`public, max-age=${env.JWKS_MAX_AGE_SECONDS}`);
+    const body = (await res.json()) as { keys: Array<Record<string, string>> };
+    expect(body.keys).toEqual([
+      {
+        kty: "OKP",
+        crv: "Ed25519",
+        x: signingJwk.x,
+        kid: signingJwk.kid,
+        alg: "EdDSA",
+        use: "sig",
+      },
+    ]);
+    expect(JSON.stringify(body)).not.toContain(signingJwk.d);
+  });
+});
