@@ -8,13 +8,17 @@ import { requestId } from "./middleware/request-id";
 import { accounts } from "./routes/accounts";
 import { health } from "./routes/health";
 import { jwks } from "./routes/jwks";
+import { sessions } from "./routes/sessions";
+import { tokens } from "./routes/tokens";
 
 export const app = new Hono<AppEnv>()
   .use(requestId)
   .use(withConfig)
   .route("/", health)
   .route("/", jwks)
-  .route("/", accounts);
+  .route("/", accounts)
+  .route("/", tokens)
+  .route("/", sessions);
 
 app.notFound(() => {
   throw new AuthError("not_found", 404, "no such endpoint");

@@ -19,6 +19,16 @@ export interface Config {
   jwksMaxAgeSeconds: number;
   /** Validated Ed25519 private JWKs; the first signs. */
   signingKeys: readonly SigningJwk[];
+  refresh: {
+    /** Absolute family lifetime from login; no sliding (RFC 9700 §4.14.2). */
+    ttlSeconds: number;
+    /** 0 = no idle timeout. */
+    idleTimeoutSeconds: number;
+    /** How long an honest retry of the previous token gets the same successor. */
+    reuseGraceSeconds: number;
+  };
+  /** Origins allowed to use cookie-mode refresh (CSRF defence). */
+  allowedOrigins: readonly string[];
   password: {
     minLength: number;
     argon2: { memoryKiB: number; iterations: number; parallelism: number };
@@ -63,6 +73,10 @@ const EnvSchema = z.object({
   ARGON2_ITERATIONS: int(1, 10),
   ARGON2_PARALLELISM: int(1, 16),
   HASHING_MAX_QUEUE: int(0, 1_000),
+  REFRESH_TOKEN_TTL_SECONDS: int(300, 365 * 86_400),
+  REFRESH_IDLE_TIMEOUT_SECONDS: int(0, 365 * 86_400),
+  REFRESH_REUSE_GRACE_SECONDS: int(0, 60),
+  ALLOWED_ORIGINS: z.string().optional(),
 });
 
 /**
@@ -87,6 +101,25 @@ function parsePeppers(raw: string | undefined): Config["password"]["peppers"] | 
   return out;
 }
 
+/** Comma-separated exact origins (`https://app.example.com`); no wildcards. */
+function parseOrigins(raw: string | undefined): string[] | null {
+  if (!raw) return [];
+  const out: string[] = [];
+  for (const part of raw
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    try {
+      const url = new URL(part);
+      if (url.origin !== part || !/^https?:$/.test(url.protocol)) return null;
+      out.push(url.origin);
+    } catch {
+      return null;
+    }
+  }
+  return out;
+}
+
 const emptyToUndefined = (env: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(env).filter(([, v]) => v !== "" && v !== undefined));
 
@@ -100,6 +133,8 @@ export function parseConfig(env: Record<string, unknown>): Config {
   const peppers = parsePeppers(e.PASSWORD_PEPPER);
   if (peppers === null) throw new ConfigError(["PASSWORD_PEPPER"]);
   if (e.ARGON2_MEMORY_KIB < 8 * e.ARGON2_PARALLELISM) throw new ConfigError(["ARGON2_MEMORY_KIB"]);
+  const allowedOrigins = parseOrigins(e.ALLOWED_ORIGINS);
+  if (allowedOrigins === null) throw new ConfigError(["ALLOWED_ORIGINS"]);
   let signingKeys: SigningJwk[];
   try {
     signingKeys = parseSigningKeys(e.SIGNING_KEYS);
@@ -119,6 +154,12 @@ export function parseConfig(env: Record<string, unknown>): Config {
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     jwksMaxAgeSeconds: e.JWKS_MAX_AGE_SECONDS,
     signingKeys,
+    refresh: {
+      ttlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+      idleTimeoutSeconds: e.REFRESH_IDLE_TIMEOUT_SECONDS,
+      reuseGraceSeconds: e.REFRESH_REUSE_GRACE_SECONDS,
+    },
+    allowedOrigins,
     password: {
       minLength: e.PASSWORD_MIN_LENGTH,
       argon2: {
@@ -130,4 +171,26 @@ export function parseConfig(env: Record<string, unknown>): Config {
       maxQueue: e.HASHING_MAX_QUEUE,
     },
   };
+}
+
+// Parsed once per isolate. Bindings are fixed for an isolate's lifetime, so the
+// env object is a sound cache key; this caches a pure function of it, nothing more.
+const parsed = new WeakMap<object, Config | ConfigError>();
+
+/** The validated config for these bindings, or a ConfigError (logged once, names only). */
+export function configFromEnv(env: object): Config | ConfigError {
+  let result = parsed.get(env);
+  if (!result) {
+    try {
+      result = parseConfig(env as Record<string, unknown>);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      result = err;
+      console.error(
+        JSON.stringify({ level: "error", msg: "invalid configuration", variables: err.variables }),
+      );
+    }
+    parsed.set(env, result);
+  }
+  return result;
 }

@@ -8,6 +8,8 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 export type ErrorCode =
   | "invalid_request"
   | "invalid_credentials"
+  | "invalid_grant"
+  | "invalid_origin"
   | "invalid_token"
   | "unauthorized"
   | "email_taken"

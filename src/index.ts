@@ -1,6 +1,8 @@
 import { app } from "./app";
 
-/** The Worker: HTTP through Hono. Durable Objects and RPC entrypoints are exported here too. */
+export { RefreshFamily } from "./adapters/durable-objects/refresh-family";
+
+/** The Worker: HTTP through Hono; Durable Objects and RPC entrypoints are exported here. */
 export default {
   fetch: app.fetch,
 } satisfies ExportedHandler<Env>;

@@ -33,3 +33,38 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * Online revocation state (Redis). Session denylist entries live as long as an
+ * access token can; the per-user not-before lives as long as a refresh family.
+ */
+export interface RevocationList {
+  /** Every access token of this session (refresh family) is dead from now on. */
+  revokeSession(sessionId: string, ttlSeconds: number): Promise<void>;
+  /** Every session (family) of this user started at or before `atMs` is dead, with its tokens. */
+  setUserNotBefore(userId: string, atMs: number, ttlSeconds: number): Promise<void>;
+  userNotBefore(userId: string): Promise<number | null>;
+  /** One round trip: is this access token's session denied, or its user logged out since it began? */
+  isRevoked(claims: { sid: string; sub: string }): Promise<boolean>;
+}
+
+/** A session as listed to its user (the durable copy in Postgres). */
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  lastUsedAt: Date;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/** The durable, listable copy of refresh families; the Durable Object stays the authority. */
+export interface SessionStore {
+  insert(session: SessionRecord): Promise<void>;
+  touch(id: string, at: Date): Promise<void>;
+  revoke(id: string, at: Date, reason: string): Promise<void>;
+  revokeAllForUser(userId: string, at: Date, reason: string): Promise<string[]>;
+  listActive(userId: string, now: Date): Promise<SessionRecord[]>;
+  findActive(id: string, userId: string, now: Date): Promise<SessionRecord | null>;
+}

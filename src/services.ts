@@ -1,16 +1,29 @@
 import type { Redis } from "@upstash/redis/cloudflare";
+import { createDurableRefreshFamilies } from "./adapters/durable-objects/refresh-families";
 import { createDb, type Db } from "./adapters/postgres/client";
+import { createPostgresSessionStore } from "./adapters/postgres/session-store";
 import { createPostgresUserStore } from "./adapters/postgres/user-store";
 import { createRedis } from "./adapters/redis/client";
+import { createRedisRevocationList } from "./adapters/redis/revocation";
 import { argon2ForIsolate } from "./adapters/wasm/argon2";
 import {
   createPasswordHasher,
   maxStoredHashMemoryKiB,
   type PasswordHasher,
 } from "./auth/password/hasher";
+import type { RefreshFamilies } from "./auth/refresh/types";
+import type { SessionDeps } from "./auth/sessions";
+import { type CheckResult, checkAccessToken } from "./auth/tokens/check";
 import { loadSigningKeys, type SigningKeySet } from "./auth/tokens/signing-keys";
 import type { Config } from "./config";
-import { type Clock, type HealthProbe, systemClock, type UserStore } from "./ports";
+import {
+  type Clock,
+  type HealthProbe,
+  type RevocationList,
+  type SessionStore,
+  systemClock,
+  type UserStore,
+} from "./ports";
 
 /**
  * Everything a request may need, built lazily: clients are created per request
@@ -21,9 +34,19 @@ export interface Services {
   readonly db: Db;
   readonly redis: Redis;
   readonly users: UserStore;
+  readonly sessions: SessionStore;
+  readonly families: RefreshFamilies;
+  readonly revocation: RevocationList;
   readonly passwords: PasswordHasher;
   readonly probes: readonly HealthProbe[];
   signingKeys(): Promise<SigningKeySet>;
+  sessionDeps(): SessionDeps;
+  /** Signature, claims and revocation: the one online check for access tokens. */
+  checkAccessToken(token: string): Promise<CheckResult>;
+}
+
+export interface RequestScope {
+  waitUntil(promise: Promise<unknown>): void;
 }
 
 function lazy<T>(make: () => T): () => T {
@@ -34,10 +57,13 @@ function lazy<T>(make: () => T): () => T {
   };
 }
 
-export function createServices(config: Config): Services {
+export function createServices(config: Config, env: Env, scope: RequestScope): Services {
   const db = lazy(() => createDb(config));
   const redis = lazy(() => createRedis(config));
   const users = lazy(() => createPostgresUserStore(db()));
+  const sessions = lazy(() => createPostgresSessionStore(db()));
+  const revocation = lazy(() => createRedisRevocationList(redis()));
+  const families = lazy(() => createDurableRefreshFamilies(env.REFRESH_FAMILY));
   const passwords = lazy(() =>
     createPasswordHasher({
       argon2: argon2ForIsolate({
@@ -59,6 +85,15 @@ export function createServices(config: Config): Services {
     get users() {
       return users();
     },
+    get sessions() {
+      return sessions();
+    },
+    get families() {
+      return families();
+    },
+    get revocation() {
+      return revocation();
+    },
     get passwords() {
       return passwords();
     },
@@ -74,5 +109,34 @@ export function createServices(config: Config): Services {
       ];
     },
     signingKeys: () => loadSigningKeys(config.signingKeys),
+    checkAccessToken: async (token) =>
+      checkAccessToken(
+        {
+          keys: await loadSigningKeys(config.signingKeys),
+          settings: {
+            issuer: config.issuer,
+            audience: config.audience,
+            ttlSeconds: config.accessTokenTtlSeconds,
+          },
+          clock: systemClock,
+          revocation: revocation(),
+        },
+        token,
+      ),
+    sessionDeps: () => ({
+      families: families(),
+      sessions: sessions(),
+      revocation: revocation(),
+      clock: systemClock,
+      accessTtlSeconds: config.accessTokenTtlSeconds,
+      refreshTtlSeconds: config.refresh.ttlSeconds,
+      background: (p) => scope.waitUntil(p.catch((err: unknown) => logBackgroundFailure(err))),
+    }),
   };
+}
+
+function logBackgroundFailure(err: unknown): void {
+  console.error(
+    JSON.stringify({ level: "warn", msg: "background write failed", error: (err as Error)?.name }),
+  );
 }

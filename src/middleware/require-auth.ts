@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
-import { type AccessTokenClaims, verifyAccessToken } from "../auth/tokens/access-token";
+import type { AccessTokenClaims } from "../auth/tokens/claims";
 import { AuthError } from "../errors";
 
 declare module "hono" {
@@ -9,14 +9,22 @@ declare module "hono" {
   }
 }
 
+// RFC 6750 §2.1 b64token.
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/;
 
+/** RFC 6750 §3.1 invalid_token, with its challenge. */
+export const invalidToken = (realm: string): AuthError =>
+  new AuthError("invalid_token", 401, "the access token is invalid or expired", {
+    "WWW-Authenticate": `Bearer realm="${realm}", error="invalid_token"`,
+  });
+
 /**
- * RFC 6750 bearer authentication. A request without credentials gets a bare
- * challenge (§3.1: no error code); a bad token gets `error="invalid_token"`.
+ * RFC 6750 bearer authentication with the online revocation check. A request
+ * without credentials gets a bare challenge (§3.1: no error code); a bad,
+ * expired or revoked token gets `error="invalid_token"`.
  */
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
-  const { realm, issuer, audience, accessTokenTtlSeconds } = c.get("config");
+  const { realm } = c.get("config");
   const header = c.req.header("authorization");
   if (!header) {
     throw new AuthError("unauthorized", 401, "a bearer token is required", {
@@ -24,20 +32,9 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
     });
   }
   const token = BEARER.exec(header)?.[1];
-  const services = c.get("services");
-  const result = token
-    ? await verifyAccessToken(
-        await services.signingKeys(),
-        { issuer, audience, ttlSeconds: accessTokenTtlSeconds },
-        services.clock,
-        token,
-      )
-    : ({ ok: false, reason: "malformed" } as const);
-  if (!result.ok) {
-    throw new AuthError("invalid_token", 401, "the access token is invalid or expired", {
-      "WWW-Authenticate": `Bearer realm="${realm}", error="invalid_token"`,
-    });
-  }
+  if (!token) throw invalidToken(realm);
+  const result = await c.get("services").checkAccessToken(token);
+  if (!result.ok) throw invalidToken(realm);
   c.set("claims", result.claims);
   await next();
 });

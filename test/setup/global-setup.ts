@@ -25,6 +25,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ARGON2_MEMORY_KIB: "19456",
     ARGON2_ITERATIONS: "2",
     ARGON2_PARALLELISM: "1",
+    ALLOWED_ORIGINS: "https://app.example.test",
   });
   return stack.stop;
 }

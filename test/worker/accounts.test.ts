@@ -138,6 +138,8 @@ describe("POST /v1/login", () => {
       access_token: expect.any(String),
       token_type: "Bearer",
       expires_in: 900,
+      refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/),
+      refresh_expires_in: 30 * 86_400,
     });
   });
 

@@ -8,13 +8,16 @@ const signingJwk = (JSON.parse(env.SIGNING_KEYS) as { keys: Array<Record<string,
 
 let user: { id: string; email: string };
 let accessToken: string;
+let sessionId: string;
 
 beforeAll(async () => {
   const email = uniqueEmail("tokens");
   const reg = await postJson("/v1/register", { email, password: GOOD_PASSWORD });
   user = ((await reg.json()) as { user: { id: string; email: string } }).user;
   const login = await postJson("/v1/login", { email, password: GOOD_PASSWORD });
-  accessToken = ((await login.json()) as { access_token: string }).access_token;
+  const issued = (await login.json()) as { access_token: string; refresh_token: string };
+  accessToken = issued.access_token;
+  sessionId = issued.refresh_token.split(".")[0] as string;
 });
 
 const decodePart = (part: string) => JSON.parse(new TextDecoder().decode(base64url.decode(part)));
@@ -24,7 +27,7 @@ const me = (token: string) => call("/v1/me", { headers: { authorization: `Bearer
 async function forge(claims: JWTPayload, header: Record<string, unknown> = {}): Promise<string> {
   const key = await importJWK(signingJwk, "EdDSA");
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ client_id: "first-party", ...claims })
+  return new SignJWT({ client_id: "first-party", sid: sessionId, ...claims })
     .setProtectedHeader({ alg: "EdDSA", typ: "at+jwt", kid: signingJwk.kid, ...header })
     .setIssuer((claims.iss as string) ?? env.ISSUER)
     .setAudience((claims.aud as string) ?? env.AUDIENCE)
@@ -64,6 +67,7 @@ describe("access tokens", () => {
       "iat",
       "iss",
       "jti",
+      "sid",
       "sub",
     ]);
     expect(claims).toMatchObject({
@@ -71,6 +75,7 @@ describe("access tokens", () => {
       aud: env.AUDIENCE,
       sub: user.id,
       client_id: "first-party",
+      sid: sessionId,
     });
     expect(claims.exp - claims.iat).toBe(900);
     expect(Math.abs(claims.iat - Date.now() / 1000)).toBeLessThan(60);
@@ -153,7 +158,7 @@ describe("token attacks on /v1/me", () => {
         const secret = new TextEncoder().encode(
           JSON.stringify({ kty: "OKP", crv: "Ed25519", x: signingJwk.x }),
         );
-        return new SignJWT({ client_id: "first-party" })
+        return new SignJWT({ client_id: "first-party", sid: sessionId })
           .setProtectedHeader({ alg: "HS256", typ: "at+jwt", kid: signingJwk.kid })
           .setIssuer(env.ISSUER)
           .setAudience(env.AUDIENCE)
@@ -170,7 +175,7 @@ describe("token attacks on /v1/me", () => {
       "a key of our own choosing embedded as jwk",
       async () => {
         const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
-        return new SignJWT({ client_id: "first-party" })
+        return new SignJWT({ client_id: "first-party", sid: sessionId })
           .setProtectedHeader({ alg: "EdDSA", typ: "at+jwt", jwk: await exportJWK(publicKey) })
           .setIssuer(env.ISSUER)
           .setAudience(env.AUDIENCE)
@@ -185,7 +190,7 @@ describe("token attacks on /v1/me", () => {
       "a foreign key reusing our kid",
       async () => {
         const { privateKey } = await generateKeyPair("EdDSA");
-        return new SignJWT({ client_id: "first-party" })
+        return new SignJWT({ client_id: "first-party", sid: sessionId })
           .setProtectedHeader({ alg: "EdDSA", typ: "at+jwt", kid: signingJwk.kid })
           .setIssuer(env.ISSUER)
           .setAudience(env.AUDIENCE)
@@ -229,7 +234,7 @@ describe("token attacks on /v1/me", () => {
       "a missing jti",
       async () => {
         const key = await importJWK(signingJwk, "EdDSA");
-        return new SignJWT({ client_id: "first-party" })
+        return new SignJWT({ client_id: "first-party", sid: sessionId })
           .setProtectedHeader({ alg: "EdDSA", typ: "at+jwt", kid: signingJwk.kid })
           .setIssuer(env.ISSUER)
           .setAudience(env.AUDIENCE)

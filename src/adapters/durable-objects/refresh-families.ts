@@ -1,0 +1,14 @@
+import type { RefreshFamilies } from "../../auth/refresh/types";
+
+/** The RefreshFamilies port over the Durable Object namespace: one object per family id. */
+export function createDurableRefreshFamilies(
+  ns: DurableObjectNamespace<import("./refresh-family").RefreshFamily>,
+): RefreshFamilies {
+  const stub = (familyId: string) => ns.get(ns.idFromName(familyId));
+  return {
+    start: (familyId, userId) => stub(familyId).start({ familyId, userId }),
+    rotate: (familyId, secret) => stub(familyId).rotate({ familyId, secret }),
+    revoke: (familyId, reason, secret) =>
+      stub(familyId).revoke(secret === undefined ? { reason } : { reason, secret }),
+  };
+}

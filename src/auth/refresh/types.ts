@@ -1,0 +1,29 @@
+import type { InvalidReason } from "./rotation";
+
+/** What a successful start or rotation hands back to the client. */
+export interface IssuedTokens {
+  userId: string;
+  refreshToken: string;
+  accessToken: string;
+  accessExpiresIn: number;
+  refreshExpiresIn: number;
+}
+
+export type RotateResult =
+  | ({ outcome: "rotated" | "retried" } & IssuedTokens)
+  | { outcome: "reuse"; userId: string }
+  | { outcome: "invalid"; reason: InvalidReason };
+
+export type RevokeResult = { revoked: true; userId: string } | { revoked: false };
+
+/**
+ * The refresh families, each the single authority over its own rotation
+ * (one Durable Object per family). Concurrency contract: calls for one family
+ * are serialized by its object; calls for different families are independent.
+ */
+export interface RefreshFamilies {
+  start(familyId: string, userId: string): Promise<IssuedTokens>;
+  rotate(familyId: string, secret: string): Promise<RotateResult>;
+  /** With `secret`, revokes only if it is one of the family's tokens. */
+  revoke(familyId: string, reason: string, secret?: string): Promise<RevokeResult>;
+}

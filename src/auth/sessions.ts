@@ -1,0 +1,119 @@
+import { AuthError } from "../errors";
+import type { Clock, RevocationList, SessionRecord, SessionStore } from "../ports";
+import { newFamilyId, parseRefreshToken } from "./refresh/refresh-token";
+import type { IssuedTokens, RefreshFamilies } from "./refresh/types";
+import { CLOCK_SKEW_SECONDS } from "./tokens/claims";
+
+export interface SessionDeps {
+  families: RefreshFamilies;
+  sessions: SessionStore;
+  revocation: RevocationList;
+  clock: Clock;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  /** Work that must finish but need not delay the response. */
+  background(promise: Promise<unknown>): void;
+}
+
+/** RFC 6749 §5.2: one answer for unknown, expired, revoked and reused grants. */
+export const invalidGrant = (): AuthError =>
+  new AuthError("invalid_grant", 400, "the refresh token is invalid, expired or revoked");
+
+/** A revoked session's access tokens stay denied for as long as any of them can live. */
+const denyTtl = (deps: SessionDeps) => deps.accessTtlSeconds + CLOCK_SKEW_SECONDS;
+
+/** Opens a session (refresh family) after a successful login. */
+export async function startSession(
+  deps: SessionDeps,
+  input: { userId: string; userAgent: string | null; ip: string | null },
+): Promise<IssuedTokens> {
+  const now = deps.clock.now();
+  const familyId = newFamilyId(now);
+  const tokens = await deps.families.start(familyId, input.userId);
+  try {
+    await deps.sessions.insert({
+      id: familyId,
+      userId: input.userId,
+      createdAt: new Date(now),
+      expiresAt: new Date(now + tokens.refreshExpiresIn * 1000),
+      lastUsedAt: new Date(now),
+      userAgent: input.userAgent?.slice(0, 512) ?? null,
+      ip: input.ip,
+    });
+  } catch (err) {
+    // Unlisted sessions must not live: without the durable copy, logout-all could not find it.
+    await deps.families.revoke(familyId, "start_failed").catch(() => {});
+    throw err;
+  }
+  return tokens;
+}
+
+/** RFC 6749 §6 refresh with rotation; reuse revokes the whole family. */
+export async function refreshSession(
+  deps: SessionDeps,
+  refreshToken: unknown,
+): Promise<IssuedTokens> {
+  const parts = parseRefreshToken(refreshToken);
+  if (!parts) throw invalidGrant();
+  const result = await deps.families.rotate(parts.familyId, parts.secret);
+  switch (result.outcome) {
+    case "rotated":
+      deps.background(deps.sessions.touch(parts.familyId, new Date(deps.clock.now())));
+      return result;
+    case "retried":
+      return result;
+    case "reuse": {
+      // The family is already dead in its object; make its access tokens dead too, now.
+      await deps.revocation.revokeSession(parts.familyId, denyTtl(deps));
+      deps.background(deps.sessions.revoke(parts.familyId, new Date(deps.clock.now()), "reuse"));
+      throw invalidGrant();
+    }
+    default:
+      throw invalidGrant();
+  }
+}
+
+/** RFC 7009 §2.2: the same answer whether or not the token was valid. */
+export async function endSession(deps: SessionDeps, refreshToken: unknown): Promise<void> {
+  const parts = parseRefreshToken(refreshToken);
+  if (!parts) return;
+  const result = await deps.families.revoke(parts.familyId, "logout", parts.secret);
+  if (!result.revoked) return;
+  await deps.revocation.revokeSession(parts.familyId, denyTtl(deps));
+  await deps.sessions.revoke(parts.familyId, new Date(deps.clock.now()), "logout");
+}
+
+/**
+ * Ends every session of a user. The not-before goes first: every rotation and
+ * every online check consults it, so even if the fan-out below stops halfway,
+ * nothing issued before this moment stays alive.
+ */
+export async function endAllSessions(deps: SessionDeps, userId: string): Promise<void> {
+  const now = deps.clock.now();
+  await deps.revocation.setUserNotBefore(userId, now, deps.refreshTtlSeconds + denyTtl(deps));
+  const ids = await deps.sessions.revokeAllForUser(userId, new Date(now), "logout_all");
+  await Promise.all(
+    ids.map(async (id) => {
+      await deps.families.revoke(id, "logout_all");
+      await deps.revocation.revokeSession(id, denyTtl(deps));
+    }),
+  );
+}
+
+export function listSessions(deps: SessionDeps, userId: string): Promise<SessionRecord[]> {
+  return deps.sessions.listActive(userId, new Date(deps.clock.now()));
+}
+
+/** Revokes one of the caller's own sessions; anyone else's is "not found". */
+export async function revokeOwnSession(
+  deps: SessionDeps,
+  userId: string,
+  sessionId: string,
+): Promise<void> {
+  const now = new Date(deps.clock.now());
+  const session = await deps.sessions.findActive(sessionId, userId, now);
+  if (!session) throw new AuthError("not_found", 404, "no such session");
+  await deps.families.revoke(sessionId, "user_revoked");
+  await deps.revocation.revokeSession(sessionId, denyTtl(deps));
+  await deps.sessions.revoke(sessionId, now, "user_revoked");
+}

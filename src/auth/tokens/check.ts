@@ -1,0 +1,30 @@
+import type { Clock, RevocationList } from "../../ports";
+import { verifyAccessToken } from "./access-token";
+import type { AccessTokenClaims, VerifyFailure, VerifySettings } from "./claims";
+import type { SigningKeySet } from "./signing-keys";
+
+export type CheckFailure = VerifyFailure | "revoked";
+
+export type CheckResult =
+  | { ok: true; claims: AccessTokenClaims }
+  | { ok: false; error: CheckFailure };
+
+export interface CheckDeps {
+  keys: SigningKeySet;
+  settings: VerifySettings;
+  clock: Clock;
+  revocation: RevocationList;
+}
+
+/**
+ * The online check behind /v1/me, the `verify()` RPC and introspection: local
+ * crypto and claims first (cheap, rejects forgeries without I/O), then one
+ * Redis round trip for the session denylist and the user's not-before. No
+ * in-isolate cache sits in front of that lookup, so a logout is effective at once.
+ */
+export async function checkAccessToken(deps: CheckDeps, token: string): Promise<CheckResult> {
+  const local = await verifyAccessToken(deps.keys, deps.settings, deps.clock, token);
+  if (!local.ok) return { ok: false, error: local.reason };
+  if (await deps.revocation.isRevoked(local.claims)) return { ok: false, error: "revoked" };
+  return { ok: true, claims: local.claims };
+}

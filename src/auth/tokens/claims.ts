@@ -1,0 +1,68 @@
+import type { Clock } from "../../ports";
+
+/** Claims of an access token (RFC 9068 §2.2), in either format. */
+export interface AccessTokenClaims {
+  iss: string;
+  aud: string;
+  sub: string;
+  client_id: string;
+  /** The refresh family (session) this token belongs to; revocation keys on it. */
+  sid: string;
+  iat: number;
+  exp: number;
+  jti: string;
+}
+
+export interface VerifySettings {
+  issuer: string;
+  audience: string;
+  /** Access token lifetime; verification also caps a token's age at this plus skew. */
+  ttlSeconds: number;
+}
+
+export interface AccessTokenSettings extends VerifySettings {
+  clientId: string;
+}
+
+export type VerifyFailure = "malformed" | "invalid_signature" | "expired" | "invalid_claims";
+
+export type VerifyResult =
+  | { ok: true; claims: AccessTokenClaims }
+  | { ok: false; reason: VerifyFailure };
+
+/** Tolerated clock difference between this service and its verifiers. */
+export const CLOCK_SKEW_SECONDS = 30;
+
+export function buildClaims(
+  settings: AccessTokenSettings,
+  clock: Clock,
+  subject: { userId: string; sessionId: string },
+): AccessTokenClaims {
+  const iat = Math.floor(clock.now() / 1000);
+  return {
+    iss: settings.issuer,
+    aud: settings.audience,
+    sub: subject.userId,
+    client_id: settings.clientId,
+    sid: subject.sessionId,
+    iat,
+    exp: iat + settings.ttlSeconds,
+    jti: crypto.randomUUID(),
+  };
+}
+
+/** True when a decoded payload has every claim with the right type. */
+export function isAccessTokenClaims(
+  p: Record<string, unknown>,
+): p is Record<string, unknown> & AccessTokenClaims {
+  return (
+    typeof p.iss === "string" &&
+    typeof p.aud === "string" &&
+    typeof p.sub === "string" &&
+    typeof p.client_id === "string" &&
+    typeof p.sid === "string" &&
+    typeof p.jti === "string" &&
+    Number.isSafeInteger(p.iat) &&
+    Number.isSafeInteger(p.exp)
+  );
+}

@@ -1,0 +1,33 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app-env";
+import { endAllSessions, endSession, refreshSession } from "../auth/sessions";
+import { invalidRequest } from "../errors";
+import { requireAuth } from "../middleware/require-auth";
+import { readJson } from "./read-json";
+import { clearRefreshCookie, refreshTokenOf, tokenResponse } from "./token-response";
+
+// The token is optional in the body: browser mode sends it as a cookie.
+const RefreshBody = z.object({ refresh_token: z.string().max(512).optional() });
+
+export const tokens = new Hono<AppEnv>()
+  .post("/v1/token/refresh", async (c) => {
+    const body = await readJson(c, RefreshBody);
+    const { token, transport } = refreshTokenOf(c, body.refresh_token);
+    // RFC 6749 §5.2: a missing parameter is a malformed request, not a bad grant.
+    if (token === undefined) throw invalidRequest("refresh_token is required");
+    const issued = await refreshSession(c.get("services").sessionDeps(), token);
+    return tokenResponse(c, issued, transport);
+  })
+  .post("/v1/logout", async (c) => {
+    const body = await readJson(c, RefreshBody);
+    const { token, transport } = refreshTokenOf(c, body.refresh_token);
+    await endSession(c.get("services").sessionDeps(), token);
+    if (transport === "cookie") clearRefreshCookie(c);
+    return c.body(null, 204);
+  })
+  .post("/v1/logout-all", requireAuth, async (c) => {
+    await endAllSessions(c.get("services").sessionDeps(), c.get("claims").sub);
+    clearRefreshCookie(c);
+    return c.body(null, 204);
+  });

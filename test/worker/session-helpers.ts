@@ -1,0 +1,49 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { call, GOOD_PASSWORD, postJson, uniqueEmail } from "./helpers";
+
+export interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+  refresh_expires_in: number;
+}
+
+export async function newUser(tag = "sess"): Promise<{ email: string; id: string }> {
+  const email = uniqueEmail(tag);
+  const res = await postJson("/v1/register", { email, password: GOOD_PASSWORD });
+  const { user } = (await res.json()) as { user: { id: string } };
+  return { email, id: user.id };
+}
+
+export async function login(
+  email: string,
+  headers: Record<string, string> = {},
+): Promise<TokenPair> {
+  const res = await postJson("/v1/login", { email, password: GOOD_PASSWORD }, headers);
+  if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
+  return (await res.json()) as TokenPair;
+}
+
+export const refresh = (refreshToken: string) =>
+  postJson("/v1/token/refresh", { refresh_token: refreshToken });
+
+export const me = (accessToken: string) =>
+  call("/v1/me", { headers: { authorization: `Bearer ${accessToken}` } });
+
+export const familyOf = (refreshToken: string) => refreshToken.split(".")[0] as string;
+
+export function familyStub(refreshToken: string) {
+  return env.REFRESH_FAMILY.get(env.REFRESH_FAMILY.idFromName(familyOf(refreshToken)));
+}
+
+/** Runs SQL inside the family's Durable Object (to inspect storage, or to move its clock). */
+export function familySql<T extends Record<string, SqlStorageValue>>(
+  refreshToken: string,
+  query: string,
+  ...args: SqlStorageValue[]
+): Promise<T[]> {
+  return runInDurableObject(familyStub(refreshToken), (_instance, state) =>
+    state.storage.sql.exec<T>(query, ...args).toArray(),
+  );
+}
