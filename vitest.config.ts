@@ -33,7 +33,23 @@ export default defineConfig({
         plugins: [
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: "./wrangler.jsonc" },
-            miniflare: { bindings: inject("workerBindings") },
+            miniflare: {
+              bindings: inject("workerBindings"),
+              // The example consumer runs beside the Worker under test and binds back
+              // to its AuthService entrypoint, as it would in production.
+              serviceBindings: { CONSUMER: "consumer" },
+              workers: [
+                {
+                  name: "consumer",
+                  modules: true,
+                  scriptPath: "./examples/consumer-worker/src/index.js",
+                  compatibilityDate: "2026-08-15",
+                  serviceBindings: {
+                    AUTH: { name: "vitest-plugin-runner-worker", entrypoint: "AuthService" },
+                  },
+                },
+              ],
+            },
           })),
         ],
         test: {

@@ -7,6 +7,7 @@ import { withConfig } from "./middleware/config";
 import { requestId } from "./middleware/request-id";
 import { accounts } from "./routes/accounts";
 import { health } from "./routes/health";
+import { introspect } from "./routes/introspect";
 import { jwks } from "./routes/jwks";
 import { sessions } from "./routes/sessions";
 import { tokens } from "./routes/tokens";
@@ -18,7 +19,8 @@ export const app = new Hono<AppEnv>()
   .route("/", jwks)
   .route("/", accounts)
   .route("/", tokens)
-  .route("/", sessions);
+  .route("/", sessions)
+  .route("/", introspect);
 
 app.notFound(() => {
   throw new AuthError("not_found", 404, "no such endpoint");

@@ -27,6 +27,8 @@ export interface Config {
     /** How long an honest retry of the previous token gets the same successor. */
     reuseGraceSeconds: number;
   };
+  /** Service keys for POST /v1/introspect (RFC 7662 §2.1); empty = endpoint off. */
+  introspectionKeys: ReadonlyArray<{ id: string; secret: string }>;
   /** Origins allowed to use cookie-mode refresh (CSRF defence). */
   allowedOrigins: readonly string[];
   password: {
@@ -77,6 +79,7 @@ const EnvSchema = z.object({
   REFRESH_IDLE_TIMEOUT_SECONDS: int(0, 365 * 86_400),
   REFRESH_REUSE_GRACE_SECONDS: int(0, 60),
   ALLOWED_ORIGINS: z.string().optional(),
+  INTROSPECTION_KEYS: z.string().optional(),
 });
 
 /**
@@ -97,6 +100,18 @@ function parsePeppers(raw: string | undefined): Config["password"]["peppers"] | 
     }
     if (key.length < 32 || out.some((p) => p.id === match[1])) return null;
     out.push({ id: match[1], key });
+  }
+  return out;
+}
+
+/** `id:secret[,id:secret…]`; secrets of at least 32 characters so they cannot be guessed. */
+function parseServiceKeys(raw: string | undefined): Array<{ id: string; secret: string }> | null {
+  if (!raw) return [];
+  const out: Array<{ id: string; secret: string }> = [];
+  for (const part of raw.split(",").map((p) => p.trim())) {
+    const match = /^([A-Za-z0-9_-]{1,32}):([\x21-\x7e]{32,256})$/.exec(part);
+    if (!match?.[1] || !match[2] || out.some((k) => k.id === match[1])) return null;
+    out.push({ id: match[1], secret: match[2] });
   }
   return out;
 }
@@ -133,6 +148,8 @@ export function parseConfig(env: Record<string, unknown>): Config {
   const peppers = parsePeppers(e.PASSWORD_PEPPER);
   if (peppers === null) throw new ConfigError(["PASSWORD_PEPPER"]);
   if (e.ARGON2_MEMORY_KIB < 8 * e.ARGON2_PARALLELISM) throw new ConfigError(["ARGON2_MEMORY_KIB"]);
+  const introspectionKeys = parseServiceKeys(e.INTROSPECTION_KEYS);
+  if (introspectionKeys === null) throw new ConfigError(["INTROSPECTION_KEYS"]);
   const allowedOrigins = parseOrigins(e.ALLOWED_ORIGINS);
   if (allowedOrigins === null) throw new ConfigError(["ALLOWED_ORIGINS"]);
   let signingKeys: SigningJwk[];
@@ -160,6 +177,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
       reuseGraceSeconds: e.REFRESH_REUSE_GRACE_SECONDS,
     },
     allowedOrigins,
+    introspectionKeys,
     password: {
       minLength: e.PASSWORD_MIN_LENGTH,
       argon2: {

@@ -1,6 +1,7 @@
 import { app } from "./app";
 
 export { RefreshFamily } from "./adapters/durable-objects/refresh-family";
+export { AuthService, type VerifyOutcome } from "./rpc";
 
 /** The Worker: HTTP through Hono; Durable Objects and RPC entrypoints are exported here. */
 export default {

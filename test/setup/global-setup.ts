@@ -26,6 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ARGON2_ITERATIONS: "2",
     ARGON2_PARALLELISM: "1",
     ALLOWED_ORIGINS: "https://app.example.test",
+    INTROSPECTION_KEYS: `svc1:${"s".repeat(40)}`,
   });
   return stack.stop;
 }

@@ -1,0 +1,22 @@
+/**
+ * Authenticates a caller that presents a pre-shared service key. Keys are
+ * compared as SHA-256 digests with a constant-time comparison, and every
+ * configured key is checked, so neither timing nor order tells which one was close.
+ */
+export async function matchServiceKey(
+  presented: string,
+  keys: ReadonlyArray<{ id: string; secret: string }>,
+): Promise<string | null> {
+  const digest = async (s: string) =>
+    new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s)));
+  const candidate = await digest(presented);
+  let matched: string | null = null;
+  for (const key of keys) {
+    const expected = await digest(key.secret);
+    let diff = 0;
+    for (let i = 0; i < expected.length; i++)
+      diff |= (expected[i] as number) ^ (candidate[i] as number);
+    if (diff === 0) matched = key.id;
+  }
+  return matched;
+}

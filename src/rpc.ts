@@ -1,0 +1,49 @@
+import { WorkerEntrypoint } from "cloudflare:workers";
+import type { CheckFailure } from "./auth/tokens/check";
+import type { AccessTokenClaims } from "./auth/tokens/claims";
+import { type IntrospectionResponse, toIntrospection } from "./auth/tokens/introspection";
+import { ConfigError, configFromEnv } from "./config";
+import { createServices } from "./services";
+
+export type { AccessTokenClaims } from "./auth/tokens/claims";
+export type { IntrospectionResponse } from "./auth/tokens/introspection";
+
+/** What `verify()` answers. `error` is a stable code, never a message. */
+export type VerifyOutcome =
+  | { ok: true; claims: AccessTokenClaims }
+  | { ok: false; error: CheckFailure | "server_misconfigured" | "temporarily_unavailable" };
+
+/**
+ * Verification for other Workers over a service binding (typed RPC, no HTTP):
+ *
+ * ```jsonc
+ * // the consumer's wrangler.jsonc
+ * "services": [{ "binding": "AUTH", "service": "edge-auth", "entrypoint": "AuthService" }]
+ * ```
+ * ```ts
+ * const result = await env.AUTH.verify(token);
+ * if (!result.ok) return new Response(null, { status: 401 });
+ * ```
+ *
+ * Both methods include the online revocation check, so a logout is effective
+ * at once (a JWKS-only verifier accepts a token until its `exp`).
+ */
+export class AuthService extends WorkerEntrypoint<Env> {
+  async verify(token: string): Promise<VerifyOutcome> {
+    if (typeof token !== "string") return { ok: false, error: "malformed" };
+    const config = configFromEnv(this.env);
+    if (config instanceof ConfigError) return { ok: false, error: "server_misconfigured" };
+    try {
+      return await createServices(config, this.env, this.ctx).checkAccessToken(token);
+    } catch {
+      // Redis unreachable: fail closed, the caller must not treat the token as valid.
+      return { ok: false, error: "temporarily_unavailable" };
+    }
+  }
+
+  /** RFC 7662 shape; inactive for anything that is not a live token. */
+  async introspect(token: string): Promise<IntrospectionResponse> {
+    const result = await this.verify(token);
+    return result.ok ? toIntrospection(result) : { active: false };
+  }
+}
