@@ -1,5 +1,10 @@
 // `npm run keys:generate`: prints a new SIGNING_KEYS value (a JWK set with one
-// Ed25519 private key) for `wrangler secret put SIGNING_KEYS`.
-import { generateSigningKeySet } from "../dev/keys.ts";
+// current Ed25519 key) for `wrangler secret put SIGNING_KEYS`.
+// `npm run keys:generate -- --next`: prints one key with status "next", to add
+// to an existing set when rotating (docs/key-rotation.md).
+import { generateSigningKey, generateSigningKeySet } from "../dev/keys.ts";
 
-process.stdout.write(`${await generateSigningKeySet()}\n`);
+const next = process.argv.includes("--next");
+process.stdout.write(
+  `${next ? JSON.stringify(await generateSigningKey("next")) : await generateSigningKeySet()}\n`,
+);

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { base64url, exportJWK, generateKeyPair, importJWK, type JWTPayload, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, GOOD_PASSWORD, postJson, uniqueEmail } from "./helpers";
+import { call, callWithEnv, GOOD_PASSWORD, postJson, uniqueEmail } from "./helpers";
 
 const signingJwk = (JSON.parse(env.SIGNING_KEYS) as { keys: Array<Record<string, string>> })
   .keys[0] as Record<string, string>;
@@ -275,5 +275,28 @@ describe("GET /.well-known/jwks.json", () => {
       },
     ]);
     expect(JSON.stringify(body)).not.toContain(signingJwk.d);
+  });
+});
+
+describe("JWKS during a key rotation", () => {
+  it("publishes the next, current and retired keys, public parts only", async () => {
+    const make = async (kid: string, status: string) => {
+      const { privateKey } = await generateKeyPair("EdDSA", { extractable: true });
+      return { ...(await exportJWK(privateKey)), kid, status };
+    };
+    const keys = [
+      await make("next-1", "next"),
+      await make("cur-1", "current"),
+      await make("old-1", "retired"),
+    ];
+    const res = await callWithEnv(
+      { SIGNING_KEYS: JSON.stringify({ keys }) },
+      "/.well-known/jwks.json",
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { keys: Array<Record<string, string>> };
+    expect(body.keys.map((k) => k.kid)).toEqual(["cur-1", "next-1", "old-1"]);
+    for (const k of body.keys)
+      expect(Object.keys(k).sort()).toEqual(["alg", "crv", "kid", "kty", "use", "x"]);
   });
 });

@@ -9,7 +9,16 @@ export interface SigningJwk {
   kid: string;
   x: string;
   d: string;
+  /**
+   * Rotation state (docs/key-rotation.md): `current` signs; `next` is published
+   * ahead of signing so every verifier has it in time; `retired` stays published
+   * and verifiable until every token it signed has expired.
+   */
+  status: KeyStatus;
 }
+
+export type KeyStatus = "next" | "current" | "retired";
+const STATUSES: readonly unknown[] = ["next", "current", "retired"];
 
 export class SigningKeysError extends Error {
   override name = "SigningKeysError";
@@ -35,11 +44,24 @@ function validate(entry: unknown, index: number, seen: Set<string>): SigningJwk 
     throw new SigningKeysError(`${where} has no private part`);
   if (k.alg !== undefined && k.alg !== "EdDSA")
     throw new SigningKeysError(`${where} is not for EdDSA`);
+  if (k.status !== undefined && !STATUSES.includes(k.status))
+    throw new SigningKeysError(`${where} has an unknown status`);
   seen.add(k.kid);
-  return { kty: "OKP", crv: "Ed25519", kid: k.kid, x: k.x, d: k.d };
+  return {
+    kty: "OKP",
+    crv: "Ed25519",
+    kid: k.kid,
+    x: k.x,
+    d: k.d,
+    status: (k.status as KeyStatus) ?? "current",
+  };
 }
 
-/** Parses and validates the key set; the first key signs. Throws SigningKeysError. */
+/**
+ * Parses and validates the key set. Keys without a status count as `current`;
+ * exactly one key may be current. The current key comes first in the result.
+ * Throws SigningKeysError.
+ */
 export function parseSigningKeys(raw: string): SigningJwk[] {
   let parsed: unknown;
   try {
@@ -50,5 +72,8 @@ export function parseSigningKeys(raw: string): SigningJwk[] {
   const list = (parsed as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(list) || list.length === 0) throw new SigningKeysError("no keys");
   const seen = new Set<string>();
-  return list.map((entry, i) => validate(entry, i, seen));
+  const keys = list.map((entry, i) => validate(entry, i, seen));
+  const current = keys.filter((k) => k.status === "current");
+  if (current.length !== 1) throw new SigningKeysError("exactly one key must be current");
+  return [...current, ...keys.filter((k) => k.status !== "current")];
 }

@@ -11,7 +11,7 @@ export interface SigningKey {
 }
 
 export interface SigningKeySet {
-  /** Signs new tokens: the first key of the set. */
+  /** Signs new tokens: the key whose status is `current`. */
   current: SigningKey;
   /** Every key that may have signed a live token, by kid. */
   byKid: ReadonlyMap<string, SigningKey>;
@@ -19,7 +19,7 @@ export interface SigningKeySet {
 }
 
 async function importKey(jwk: SigningJwk): Promise<SigningKey> {
-  const { d: _private, ...pub } = jwk;
+  const { d: _private, status: _status, ...pub } = jwk;
   return {
     kid: jwk.kid,
     // extractable: a PASETO v4 signer needs the raw key bytes.
