@@ -18,7 +18,11 @@ const CONCURRENCY = 16;
 const TIMING_SAMPLES = Number(process.env.TIMING_SAMPLES ?? 30);
 
 const post = (url: string, body: unknown) =>
-  fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -34,7 +38,8 @@ try {
   // Cold: the isolate has served a request (config parsed) but hashed nothing.
   await fetch(`${server.url}/health`);
   const cold = rssMiB(server.workerdPid).rss;
-  if ((await post(`${server.url}/v1/register`, { email, password })).status !== 201) throw new Error("register failed");
+  if ((await post(`${server.url}/v1/register`, { email, password })).status !== 201)
+    throw new Error("register failed");
   // One login warms the isolate (WASM instantiated and grown, keys imported).
   await post(`${server.url}/v1/login`, { email, password });
   const idle = rssMiB(server.workerdPid).rss;
@@ -47,13 +52,19 @@ try {
     }, 10);
     const t0 = performance.now();
     const statuses = await Promise.all(
-      Array.from({ length: CONCURRENCY }, () => post(`${server.url}/v1/login`, { email, password }).then((r) => r.status)),
+      Array.from({ length: CONCURRENCY }, () =>
+        post(`${server.url}/v1/login`, { email, password }).then((r) => r.status),
+      ),
     );
     const seconds = (performance.now() - t0) / 1000;
     clearInterval(sampler);
     const counts: Record<number, number> = {};
     for (const s of statuses) counts[s] = (counts[s] ?? 0) + 1;
-    bursts.push({ peakRss: Math.round(peak * 10) / 10, statuses: counts, seconds: Math.round(seconds * 100) / 100 });
+    bursts.push({
+      peakRss: Math.round(peak * 10) / 10,
+      statuses: counts,
+      seconds: Math.round(seconds * 100) / 100,
+    });
   }
   const hwm = rssMiB(server.workerdPid).peak;
 
@@ -62,7 +73,13 @@ try {
   for (let i = 0; i < TIMING_SAMPLES; i++) {
     const pair = [
       [known, { email, password: "a wrong password, long enough" }],
-      [unknown, { email: `nobody-${i}-${Date.now()}@example.test`, password: "a wrong password, long enough" }],
+      [
+        unknown,
+        {
+          email: `nobody-${i}-${Date.now()}@example.test`,
+          password: "a wrong password, long enough",
+        },
+      ],
     ] as const;
     // Alternate which goes first, so neither side always follows the other.
     for (const [list, body] of i % 2 ? [...pair].reverse() : pair) {
@@ -80,7 +97,7 @@ try {
     argon2: { memoryKiB: 65536, iterations: 3, parallelism: 4 },
     memory: {
       coldRssMiB: Math.round(cold * 10) / 10,
-    idleRssAfterFirstLoginMiB: Math.round(idle * 10) / 10,
+      idleRssAfterFirstLoginMiB: Math.round(idle * 10) / 10,
       bursts,
       peakRssHighWaterMiB: Math.round(hwm * 10) / 10,
       peakOverIdleMiB: Math.round((Math.max(...bursts.map((b) => b.peakRss)) - idle) * 10) / 10,
@@ -94,7 +111,10 @@ try {
   };
   console.log(JSON.stringify(result, null, 2));
   mkdirSync(path.join(root, "bench", "results"), { recursive: true });
-  writeFileSync(path.join(root, "bench", "results", `login-${result.date.slice(0, 10)}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(
+    path.join(root, "bench", "results", `login-${result.date.slice(0, 10)}.json`),
+    `${JSON.stringify(result, null, 2)}\n`,
+  );
 } finally {
   await server.dispose();
   await stack.stop();

@@ -18,7 +18,11 @@ export function buildBundle(outdir: string): string {
   return path.join(outdir, "index.js");
 }
 
-function wranglerConfig(): { vars: Record<string, string>; compatibility_date: string; compatibility_flags: string[] } {
+function wranglerConfig(): {
+  vars: Record<string, string>;
+  compatibility_date: string;
+  compatibility_flags: string[];
+} {
   const text = readFileSync(path.join(root, "wrangler.jsonc"), "utf8").replace(/^\s*\/\/.*$/gm, "");
   return JSON.parse(text);
 }
@@ -61,7 +65,9 @@ const worker :Workerd.Worker = (
 `;
   const configPath = path.join(dir, "workerd.capnp");
   writeFileSync(configPath, config, { mode: 0o600 });
-  const child = spawn(workerdBinary(), ["serve", configPath, "--experimental"], { stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(workerdBinary(), ["serve", configPath, "--experimental"], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   await waitForPort("127.0.0.1", port);
   return {
     url: `http://127.0.0.1:${port}`,
@@ -82,6 +88,7 @@ function workerdBinary(): string {
 /** Resident set size of a process in MiB: current (VmRSS) and peak (VmHWM). */
 export function rssMiB(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
+  const kb = (field: string) =>
+    Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
   return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
 }
