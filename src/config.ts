@@ -16,6 +16,7 @@ export interface Config {
   audience: string;
   realm: string;
   accessTokenTtlSeconds: number;
+  accessTokenFormat: "jwt" | "paseto";
   jwksMaxAgeSeconds: number;
   /** Validated Ed25519 private JWKs; the first signs. */
   signingKeys: readonly SigningJwk[];
@@ -68,6 +69,7 @@ const EnvSchema = z.object({
     .regex(/^[\x20-\x7e]+$/)
     .refine((s) => !s.includes('"')),
   ACCESS_TOKEN_TTL_SECONDS: int(30, 86_400),
+  ACCESS_TOKEN_FORMAT: z.enum(["jwt", "paseto"]),
   JWKS_MAX_AGE_SECONDS: int(0, 86_400),
   // NIST SP 800-63B rev 4 §3.1.1.2: 15 for single-factor use, never below 8.
   PASSWORD_MIN_LENGTH: int(8, 64),
@@ -169,6 +171,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     audience: e.AUDIENCE,
     realm: e.AUTH_REALM,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    accessTokenFormat: e.ACCESS_TOKEN_FORMAT,
     jwksMaxAgeSeconds: e.JWKS_MAX_AGE_SECONDS,
     signingKeys,
     refresh: {

@@ -84,6 +84,7 @@ export class RefreshFamily extends DurableObject<Env> {
         audience: config.audience,
         clientId: FIRST_PARTY_CLIENT_ID,
         ttlSeconds: config.accessTokenTtlSeconds,
+        format: config.accessTokenFormat,
       },
       { now: () => now },
       { userId, sessionId: familyId },

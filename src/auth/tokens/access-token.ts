@@ -6,6 +6,7 @@ import {
   type VerifySettings,
 } from "./claims";
 import { signJwt, verifyJwt } from "./jwt";
+import { signPaseto, verifyPaseto } from "./paseto";
 import type { SigningKeySet } from "./signing-keys";
 
 export type {
@@ -15,7 +16,7 @@ export type {
   VerifySettings,
 } from "./claims";
 
-/** Issues an access token for a user's session (refresh family). */
+/** Issues an access token for a user's session (refresh family) in the configured format. */
 export async function issueAccessToken(
   keys: SigningKeySet,
   settings: AccessTokenSettings,
@@ -23,15 +24,23 @@ export async function issueAccessToken(
   subject: { userId: string; sessionId: string },
 ): Promise<{ token: string; expiresIn: number }> {
   const claims = buildClaims(settings, clock, subject);
-  return { token: await signJwt(keys, claims), expiresIn: settings.ttlSeconds };
+  const token =
+    settings.format === "paseto" ? await signPaseto(keys, claims) : await signJwt(keys, claims);
+  return { token, expiresIn: settings.ttlSeconds };
 }
 
-/** Local verification only (signature and claims); revocation is checked by the caller. */
+/**
+ * Local verification only (signature and claims); revocation is checked by the
+ * caller. Both formats are always accepted, each with its own pinned header, so
+ * switching ACCESS_TOKEN_FORMAT never invalidates a live token.
+ */
 export function verifyAccessToken(
   keys: SigningKeySet,
   settings: VerifySettings,
   clock: Clock,
   token: string,
 ): Promise<VerifyResult> {
-  return verifyJwt(keys, settings, clock, token);
+  return token.startsWith("v4.public.")
+    ? verifyPaseto(keys, settings, clock, token)
+    : verifyJwt(keys, settings, clock, token);
 }

@@ -20,8 +20,15 @@ export interface VerifySettings {
   ttlSeconds: number;
 }
 
-export interface AccessTokenSettings extends VerifySettings {
+export type AccessTokenFormat = "jwt" | "paseto";
+
+export interface ClaimSettings extends VerifySettings {
   clientId: string;
+}
+
+export interface AccessTokenSettings extends ClaimSettings {
+  /** Format of newly issued tokens; verification accepts both. */
+  format: AccessTokenFormat;
 }
 
 export type VerifyFailure = "malformed" | "invalid_signature" | "expired" | "invalid_claims";
@@ -34,7 +41,7 @@ export type VerifyResult =
 export const CLOCK_SKEW_SECONDS = 30;
 
 export function buildClaims(
-  settings: AccessTokenSettings,
+  settings: ClaimSettings,
   clock: Clock,
   subject: { userId: string; sessionId: string },
 ): AccessTokenClaims {

@@ -48,7 +48,8 @@ export async function verifyJwt(
         issuer: settings.issuer,
         audience: settings.audience,
         typ: TYP,
-        maxTokenAge: settings.ttlSeconds + CLOCK_SKEW_SECONDS,
+        // jose adds clockTolerance on top: the oldest accepted iat is ttl + skew ago.
+        maxTokenAge: settings.ttlSeconds,
         clockTolerance: CLOCK_SKEW_SECONDS,
         requiredClaims: REQUIRED,
         currentDate: new Date(clock.now()),
