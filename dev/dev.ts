@@ -2,7 +2,8 @@
 //
 // - Postgres: DATABASE_URL if set, else embedded PGlite (data in .dev-data/).
 // - Redis: REDIS_URL if set, else a redis-server started here if one is on PATH,
-//   else a clearly labelled in-memory dev fallback that still runs Lua scripts.
+//   else (or with DEV_REDIS=memory) a clearly labelled in-memory dev fallback
+//   that still runs Lua scripts.
 // - The project's bridges put the production clients (Neon driver, Upstash REST)
 //   in front of whichever were chosen; migrations are applied.
 // - Dev secrets are generated once into the git-ignored .dev.vars; the Worker
@@ -96,7 +97,7 @@ async function startRedis(): Promise<() => Promise<RedisBackend> | RedisBackend>
     const url = process.env.REDIS_URL;
     return () => connectRedis(url);
   }
-  if (hasRedisServer()) {
+  if (hasRedisServer() && process.env.DEV_REDIS !== "memory") {
     const redis = await startRedisServer();
     cleanups.push(redis.stop);
     log(`Redis: redis-server started on ${redis.url}`);
@@ -105,7 +106,8 @@ async function startRedis(): Promise<() => Promise<RedisBackend> | RedisBackend>
   log("Redis: DEV-ONLY in-memory fallback (install redis-server or set REDIS_URL for a real one)");
   const { startMemoryRedis } = await import("./stack/memory-redis.ts");
   const memory = startMemoryRedis();
-  return () => memory;
+  // Every bridge connection gets its own MULTI state over the shared data.
+  return () => memory.connect();
 }
 
 async function shutdown(code: number): Promise<never> {

@@ -1,7 +1,8 @@
 // Black box: `npm run dev` as a new user runs it (zero configuration, embedded
-// Postgres), then the register → login → /v1/me flow over HTTP, and the access
-// token verified by an independent JOSE implementation (fast-jwt, not jose)
-// against the published JWKS.
+// Postgres; Redis from redis-server, and once more with the in-memory dev
+// fallback), then the register → login → refresh → /v1/me flow over HTTP, and
+// the access token verified by an independent JOSE implementation (fast-jwt,
+// not jose) against the published JWKS.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createPublicKey } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -11,49 +12,52 @@ import { createVerifier } from "fast-jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../dev/stack/ports.ts";
 
-let child: ChildProcess;
-let base: string;
-let output = "";
-const dataDir = mkdtempSync(path.join(tmpdir(), "edge-auth-e2e-"));
-
-async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`npm run dev exited early:\n${output}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`npm run dev did not answer within ${timeoutMs} ms:\n${output}`);
+interface DevServer {
+  base: string;
+  output(): string;
+  stop(): Promise<void>;
 }
 
-beforeAll(async () => {
+async function startDev(env: Record<string, string>): Promise<DevServer> {
   const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  child = spawn("npm", ["run", "dev"], {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "edge-auth-e2e-"));
+  let output = "";
+  const child: ChildProcess = spawn("npm", ["run", "dev"], {
     env: {
       ...process.env,
       PORT: String(port),
       DEV_DATA_DIR: dataDir,
       DATABASE_URL: "",
       REDIS_URL: "",
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-  await waitForHealth(base, 90_000);
-}, 120_000);
-
-afterAll(async () => {
-  if (child?.pid && child.exitCode === null) {
-    process.kill(-child.pid, "SIGTERM");
-    await new Promise((r) => child.once("exit", r));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`npm run dev exited early:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`npm run dev did not answer in time:\n${output}`);
+    try {
+      if ((await fetch(`${base}/health`)).ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
   }
-  rmSync(dataDir, { recursive: true, force: true });
-});
+  return {
+    base,
+    output: () => output,
+    async stop() {
+      if (child.pid && child.exitCode === null) {
+        process.kill(-child.pid, "SIGTERM");
+        await new Promise((r) => child.once("exit", r));
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
 
 const json = (body: unknown) => ({
   method: "POST",
@@ -61,19 +65,36 @@ const json = (body: unknown) => ({
   body: JSON.stringify(body),
 });
 
-describe("npm run dev", () => {
-  it("is ready with its embedded Postgres and Redis", async () => {
-    const res = await fetch(`${base}/ready`);
+describe.each([
+  ["redis-server", {}],
+  ["the in-memory Redis fallback", { DEV_REDIS: "memory" }],
+])("npm run dev with %s", (redisName, env) => {
+  let dev: DevServer;
+  beforeAll(async () => {
+    dev = await startDev(env);
+  }, 120_000);
+  afterAll(() => dev?.stop());
+
+  it("is ready with its embedded Postgres and its Redis", async () => {
+    const res = await fetch(`${dev.base}/ready`);
     expect(await res.json()).toEqual({ status: "ready", checks: { postgres: "ok", redis: "ok" } });
+    if (redisName.includes("memory")) expect(dev.output()).toContain("DEV-ONLY in-memory fallback");
   });
 
-  it("registers, logs in and serves /v1/me; the token verifies with fast-jwt against the JWKS", async () => {
+  it("registers, logs in, refreshes and serves /v1/me; the token verifies with fast-jwt against the JWKS", async () => {
+    const { base } = dev;
     const email = `e2e-${Date.now()}@example.test`;
     const password = "an e2e password that is long";
     expect((await fetch(`${base}/v1/register`, json({ email, password }))).status).toBe(201);
     const login = await fetch(`${base}/v1/login`, json({ email, password }));
     expect(login.status).toBe(200);
-    const { access_token } = (await login.json()) as { access_token: string };
+    const first = (await login.json()) as { refresh_token: string };
+    const refreshed = await fetch(
+      `${base}/v1/token/refresh`,
+      json({ refresh_token: first.refresh_token }),
+    );
+    expect(refreshed.status).toBe(200);
+    const { access_token } = (await refreshed.json()) as { access_token: string };
 
     const me = await fetch(`${base}/v1/me`, {
       headers: { authorization: `Bearer ${access_token}` },
@@ -98,14 +119,16 @@ describe("npm run dev", () => {
       allowedIss: base,
       allowedAud: "edge-auth",
     });
-    const claims = verify(access_token) as Record<string, unknown>;
-    expect(claims).toMatchObject({ iss: base, aud: "edge-auth", client_id: "first-party" });
+    expect(verify(access_token)).toMatchObject({
+      iss: base,
+      aud: "edge-auth",
+      client_id: "first-party",
+    });
 
     // The same verifier rejects a token whose payload was altered.
     const [h, p, s] = access_token.split(".") as [string, string, string];
-    const altered = Buffer.from(
-      JSON.stringify({ ...JSON.parse(Buffer.from(p, "base64url").toString()), sub: "x" }),
-    ).toString("base64url");
+    const claims = JSON.parse(Buffer.from(p, "base64url").toString());
+    const altered = Buffer.from(JSON.stringify({ ...claims, sub: "x" })).toString("base64url");
     expect(() => verify(`${h}.${altered}.${s}`)).toThrow();
   });
 });
