@@ -79,6 +79,23 @@ describe("AuthService RPC", () => {
     });
   });
 
+  it("verify() and introspection reject every session's tokens at once after logout-all", async () => {
+    const user = await newUser("rpc");
+    const a = await login(user.email);
+    const b = await login(user.email);
+    expect((await exports.AuthService.verify(b.access_token)).ok).toBe(true);
+    const res = await call("/v1/logout-all", {
+      method: "POST",
+      headers: { authorization: `Bearer ${a.access_token}` },
+    });
+    expect(res.status).toBe(204);
+    for (const token of [a.access_token, b.access_token]) {
+      expect(await exports.AuthService.verify(token)).toEqual({ ok: false, error: "revoked" });
+      expect(await exports.AuthService.introspect(token)).toEqual({ active: false });
+      expect(await (await introspectHttp(token)).json()).toEqual({ active: false });
+    }
+  });
+
   it("introspect() answers in RFC 7662 shape", async () => {
     const user = await newUser("rpc");
     const pair = await login(user.email);

@@ -169,6 +169,21 @@ describe("token attacks on /v1/me", () => {
           .sign(secret);
       },
     ],
+    [
+      "HS512 keyed with the raw public key bytes",
+      async () => {
+        const secret = base64url.decode(signingJwk.x as string);
+        return new SignJWT({ client_id: "first-party", sid: sessionId })
+          .setProtectedHeader({ alg: "HS512", typ: "at+jwt", kid: signingJwk.kid })
+          .setIssuer(env.ISSUER)
+          .setAudience(env.AUDIENCE)
+          .setSubject(user.id)
+          .setIssuedAt()
+          .setExpirationTime("10m")
+          .setJti("x")
+          .sign(secret);
+      },
+    ],
     ["an unknown kid", async () => forge({}, { kid: "nope" })],
     ["kid injection", async () => forge({}, { kid: "../../etc/passwd' OR '1'='1" })],
     [
