@@ -19,7 +19,10 @@ export interface TestStackInfo {
 
 async function redisForTests(): Promise<RedisServer> {
   if (hasRedisServer()) return startRedisServer();
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
+  if (process.env.REDIS_URL) {
+    const url = process.env.REDIS_URL;
+    return { url, port: Number(new URL(url).port || 6379), stop: async () => {} };
+  }
   throw new Error(
     "tests need a real Redis: install the Debian `redis-server` package or set REDIS_URL",
   );

@@ -119,7 +119,7 @@ export async function findOrStartPostgres(): Promise<PostgresServer> {
 export async function createFreshDatabase(
   server: PostgresServer,
   prefix: string,
-): Promise<{ url: string; drop(): Promise<void> }> {
+): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: server.adminUrl });
   await admin.connect();
@@ -131,6 +131,7 @@ export async function createFreshDatabase(
   const url = new URL(server.adminUrl);
   url.pathname = `/${name}`;
   return {
+    name,
     url: url.toString(),
     async drop() {
       const c = new pg.Client({ connectionString: server.adminUrl });

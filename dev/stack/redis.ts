@@ -5,6 +5,7 @@ import { freePort, waitForPort } from "./ports.ts";
 
 export interface RedisServer {
   url: string;
+  port: number;
   stop(): Promise<void>;
 }
 
@@ -27,6 +28,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   await waitForPort("127.0.0.1", port);
   return {
     url: `redis://127.0.0.1:${port}`,
+    port,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill("SIGTERM");

@@ -5,7 +5,7 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { neon, neonConfig, Pool } from "@neondatabase/serverless";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type NeonBridge, neonClientSettings, startNeonBridge } from "../../dev/bridges/neon.ts";
-import { freePort } from "./support/redis-server.ts";
+import { freePort } from "../../dev/stack/ports.ts";
 
 // What a real Neon DATABASE_URL looks like, TLS parameters included.
 const NEON_URL =

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sha1Hex, stripUnsupportedShebangFlags } from "../../dev/bridges/lua-scripts.ts";
 import { connectRedis, type RespClient } from "../../dev/bridges/resp.ts";
 import { startUpstashBridge, type UpstashBridge } from "../../dev/bridges/upstash.ts";
-import { startRedisServer, type TestRedisServer } from "./support/redis-server.ts";
+import { startRedisServer, type RedisServer as TestRedisServer } from "../../dev/stack/redis.ts";
 
 const TOKEN = "ratelimit-token";
 let server: TestRedisServer;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRedis, parseRedisUrl, type RespClient, RespError } from "../../dev/bridges/resp.ts";
 import { encodeCommand, RespParser } from "../../dev/bridges/resp-codec.ts";
-import { startRedisServer, type TestRedisServer } from "./support/redis-server.ts";
+import { startRedisServer, type RedisServer as TestRedisServer } from "../../dev/stack/redis.ts";
 
 describe("RESP codec", () => {
   it("encodes commands as arrays of bulk strings, byte-exact for binary and unicode", () => {

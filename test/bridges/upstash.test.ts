@@ -2,7 +2,7 @@ import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRedis, type RespClient } from "../../dev/bridges/resp.ts";
 import { startUpstashBridge, type UpstashBridge } from "../../dev/bridges/upstash.ts";
-import { startRedisServer, type TestRedisServer } from "./support/redis-server.ts";
+import { startRedisServer, type RedisServer as TestRedisServer } from "../../dev/stack/redis.ts";
 
 const TOKEN = "local-test-token";
 let server: TestRedisServer;

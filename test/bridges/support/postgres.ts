@@ -1,9 +1,6 @@
-// A fresh database per test file on the local Postgres, dropped afterwards.
-import { randomBytes } from "node:crypto";
-import pg from "pg";
-
-const ADMIN_URL =
-  process.env.TEST_POSTGRES_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+// A fresh database per test file on a real PostgreSQL server (found or started
+// by dev/stack/postgres.ts, like the worker tests), dropped afterwards.
+import { createFreshDatabase, findOrStartPostgres } from "../../../dev/stack/postgres.ts";
 
 export interface TestDatabase {
   name: string;
@@ -13,24 +10,13 @@ export interface TestDatabase {
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `bridge_test_${randomBytes(6).toString("hex")}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  const server = await findOrStartPostgres();
+  const db = await createFreshDatabase(server, "bridge_test");
   return {
-    name,
-    url: url.toString(),
-    // FORCE: pools of the bridge may still hold idle connections.
-    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    ...db,
+    async drop() {
+      await db.drop();
+      await server.stop();
+    },
   };
-}
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
