@@ -23,19 +23,33 @@ beforeAll(async () => {
 const decodePart = (part: string) => JSON.parse(new TextDecoder().decode(base64url.decode(part)));
 const me = (token: string) => call("/v1/me", { headers: { authorization: `Bearer ${token}` } });
 
-/** Signs a token with the service's own key, so only the named claim is wrong. */
-async function forge(claims: JWTPayload, header: Record<string, unknown> = {}): Promise<string> {
-  const key = await importJWK(signingJwk, "EdDSA");
+/**
+ * Builds a token that is right in every respect but the ones named: claims and
+ * header entries override the good ones (`undefined` removes one), and `key`
+ * replaces the service's own signing key.
+ */
+async function forge(
+  claims: JWTPayload,
+  header: Record<string, unknown> = {},
+  key?: CryptoKey | Uint8Array,
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ client_id: "first-party", sid: sessionId, ...claims })
-    .setProtectedHeader({ alg: "EdDSA", typ: "at+jwt", kid: signingJwk.kid, ...header })
-    .setIssuer((claims.iss as string) ?? env.ISSUER)
-    .setAudience((claims.aud as string) ?? env.AUDIENCE)
-    .setSubject(claims.sub ?? user.id)
-    .setIssuedAt(claims.iat ?? now)
-    .setExpirationTime(claims.exp ?? now + 600)
-    .setJti(crypto.randomUUID())
-    .sign(key);
+  const payload = {
+    iss: env.ISSUER,
+    aud: env.AUDIENCE,
+    sub: user.id,
+    client_id: "first-party",
+    sid: sessionId,
+    iat: now,
+    exp: now + 600,
+    jti: crypto.randomUUID(),
+    ...claims,
+  };
+  return new SignJWT(JSON.parse(JSON.stringify(payload)))
+    .setProtectedHeader(
+      JSON.parse(JSON.stringify({ alg: "EdDSA", typ: "at+jwt", kid: signingJwk.kid, ...header })),
+    )
+    .sign(key ?? (await importJWK(signingJwk, "EdDSA")));
 }
 
 /** Signs with WebCrypto directly, for headers jose refuses to produce. */
@@ -155,34 +169,13 @@ describe("token attacks on /v1/me", () => {
     [
       "HS256 keyed with the public key",
       async () => {
-        const secret = new TextEncoder().encode(
-          JSON.stringify({ kty: "OKP", crv: "Ed25519", x: signingJwk.x }),
-        );
-        return new SignJWT({ client_id: "first-party", sid: sessionId })
-          .setProtectedHeader({ alg: "HS256", typ: "at+jwt", kid: signingJwk.kid })
-          .setIssuer(env.ISSUER)
-          .setAudience(env.AUDIENCE)
-          .setSubject(user.id)
-          .setIssuedAt()
-          .setExpirationTime("10m")
-          .setJti("x")
-          .sign(secret);
+        const jwk = JSON.stringify({ kty: "OKP", crv: "Ed25519", x: signingJwk.x });
+        return forge({}, { alg: "HS256" }, new TextEncoder().encode(jwk));
       },
     ],
     [
       "HS512 keyed with the raw public key bytes",
-      async () => {
-        const secret = base64url.decode(signingJwk.x as string);
-        return new SignJWT({ client_id: "first-party", sid: sessionId })
-          .setProtectedHeader({ alg: "HS512", typ: "at+jwt", kid: signingJwk.kid })
-          .setIssuer(env.ISSUER)
-          .setAudience(env.AUDIENCE)
-          .setSubject(user.id)
-          .setIssuedAt()
-          .setExpirationTime("10m")
-          .setJti("x")
-          .sign(secret);
-      },
+      async () => forge({}, { alg: "HS512" }, base64url.decode(signingJwk.x as string)),
     ],
     ["an unknown kid", async () => forge({}, { kid: "nope" })],
     ["kid injection", async () => forge({}, { kid: "../../etc/passwd' OR '1'='1" })],
@@ -190,31 +183,12 @@ describe("token attacks on /v1/me", () => {
       "a key of our own choosing embedded as jwk",
       async () => {
         const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
-        return new SignJWT({ client_id: "first-party", sid: sessionId })
-          .setProtectedHeader({ alg: "EdDSA", typ: "at+jwt", jwk: await exportJWK(publicKey) })
-          .setIssuer(env.ISSUER)
-          .setAudience(env.AUDIENCE)
-          .setSubject(user.id)
-          .setIssuedAt()
-          .setExpirationTime("10m")
-          .setJti("x")
-          .sign(privateKey);
+        return forge({}, { kid: undefined, jwk: await exportJWK(publicKey) }, privateKey);
       },
     ],
     [
       "a foreign key reusing our kid",
-      async () => {
-        const { privateKey } = await generateKeyPair("EdDSA");
-        return new SignJWT({ client_id: "first-party", sid: sessionId })
-          .setProtectedHeader({ alg: "EdDSA", typ: "at+jwt", kid: signingJwk.kid })
-          .setIssuer(env.ISSUER)
-          .setAudience(env.AUDIENCE)
-          .setSubject(user.id)
-          .setIssuedAt()
-          .setExpirationTime("10m")
-          .setJti("x")
-          .sign(privateKey);
-      },
+      async () => forge({}, {}, (await generateKeyPair("EdDSA")).privateKey),
     ],
     ["a wrong issuer", async () => forge({ iss: "https://evil.example" })],
     ["a wrong audience", async () => forge({ aud: "another-service" })],
@@ -245,20 +219,7 @@ describe("token attacks on /v1/me", () => {
         return `${h}.${p}.${base64url.encode(sig)}`;
       },
     ],
-    [
-      "a missing jti",
-      async () => {
-        const key = await importJWK(signingJwk, "EdDSA");
-        return new SignJWT({ client_id: "first-party", sid: sessionId })
-          .setProtectedHeader({ alg: "EdDSA", typ: "at+jwt", kid: signingJwk.kid })
-          .setIssuer(env.ISSUER)
-          .setAudience(env.AUDIENCE)
-          .setSubject(user.id)
-          .setIssuedAt()
-          .setExpirationTime("10m")
-          .sign(key);
-      },
-    ],
+    ["a missing jti", async () => forge({ jti: undefined })],
     ["a subject that does not exist", async () => forge({ sub: crypto.randomUUID() })],
   ];
 
