@@ -16,6 +16,11 @@ export function classifyFailure(err: unknown): { kind: string; error: AuthError 
   if (chain.some((e) => e instanceof NeonDbError)) {
     return { kind: "postgres", error: unavailable("a dependency is unavailable", 2) };
   }
+  // A Durable Object that is overloaded, being reset or unreachable (workerd
+  // marks these `retryable` or `overloaded`): the client may simply try again.
+  if (chain.some((e) => isDurableObjectFailure(e))) {
+    return { kind: "durable_object", error: unavailable("a dependency is unavailable", 1) };
+  }
   if (chain.some((e) => e instanceof upstashErrors.UpstashError)) {
     return { kind: "redis", error: unavailable("a dependency is unavailable", 2) };
   }
@@ -33,4 +38,9 @@ function causes(err: unknown): unknown[] {
     e = (e as { cause?: unknown }).cause;
   }
   return out;
+}
+
+function isDurableObjectFailure(e: unknown): boolean {
+  const flags = e as { retryable?: unknown; overloaded?: unknown };
+  return e instanceof Error && (flags.retryable === true || flags.overloaded === true);
 }

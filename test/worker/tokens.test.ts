@@ -187,6 +187,20 @@ describe("token attacks on /v1/me", () => {
       },
     ],
     [
+      "a jku pointing at the attacker's key set",
+      async () => {
+        const { privateKey } = await generateKeyPair("EdDSA");
+        return forge({}, { kid: "attacker", jku: "https://evil.example/jwks.json" }, privateKey);
+      },
+    ],
+    [
+      "an x5u pointing at the attacker's certificate",
+      async () => {
+        const { privateKey } = await generateKeyPair("EdDSA");
+        return forge({}, { kid: "attacker", x5u: "https://evil.example/cert.pem" }, privateKey);
+      },
+    ],
+    [
       "a foreign key reusing our kid",
       async () => forge({}, {}, (await generateKeyPair("EdDSA")).privateKey),
     ],
