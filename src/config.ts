@@ -28,6 +28,8 @@ export interface Config {
     /** How long an honest retry of the previous token gets the same successor. */
     reuseGraceSeconds: number;
   };
+  /** Key for /v1/admin/* (≥ 32 random bytes); undefined = admin endpoints off. */
+  adminApiKey: string | undefined;
   /** Service keys for POST /v1/introspect (RFC 7662 §2.1); empty = endpoint off. */
   introspectionKeys: ReadonlyArray<{ id: string; secret: string }>;
   /** Origins allowed to use cookie-mode refresh (CSRF defence). */
@@ -82,6 +84,11 @@ const EnvSchema = z.object({
   REFRESH_REUSE_GRACE_SECONDS: int(0, 60),
   ALLOWED_ORIGINS: z.string().optional(),
   INTROSPECTION_KEYS: z.string().optional(),
+  // 32 random bytes are 43 base64url characters.
+  ADMIN_API_KEY: z
+    .string()
+    .regex(/^[\x21-\x7e]{43,256}$/)
+    .optional(),
 });
 
 /**
@@ -181,6 +188,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     },
     allowedOrigins,
     introspectionKeys,
+    adminApiKey: e.ADMIN_API_KEY,
     password: {
       minLength: e.PASSWORD_MIN_LENGTH,
       argon2: {

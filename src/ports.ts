@@ -68,3 +68,35 @@ export interface SessionStore {
   listActive(userId: string, now: Date): Promise<SessionRecord[]>;
   findActive(id: string, userId: string, now: Date): Promise<SessionRecord | null>;
 }
+
+/** Every auth event the audit trail records (docs/security.md). */
+export type AuditEventType =
+  | "register"
+  | "login_succeeded"
+  | "login_failed"
+  | "token_issued"
+  | "token_refreshed"
+  | "refresh_grace_retry"
+  | "refresh_reuse_detected"
+  | "family_revoked"
+  | "logout"
+  | "logout_all"
+  | "hash_upgraded"
+  | "user_imported"
+  | "legacy_session_exchanged"
+  | "admin_key_used";
+
+export interface AuditEvent {
+  type: AuditEventType;
+  userId: string | null;
+  /** Never a secret: no token, password, hash or key. Reason codes, ids, counts. */
+  details: Record<string, string | number | boolean | null>;
+}
+
+/**
+ * The tamper-evident audit trail. `record` hands the event to its chain head and
+ * returns without a database round trip on the request path.
+ */
+export interface AuditLog {
+  record(event: AuditEvent): void;
+}

@@ -27,6 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ARGON2_PARALLELISM: "1",
     ALLOWED_ORIGINS: "https://app.example.test",
     INTROSPECTION_KEYS: `svc1:${"s".repeat(40)}`,
+    ADMIN_API_KEY: "a".repeat(48),
   });
   return stack.stop;
 }
