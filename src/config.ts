@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseSigningKeys, type SigningJwk, SigningKeysError } from "./auth/tokens/signing-jwk";
+import type { LimitBucket } from "./ports";
 
 /**
  * Validated, typed configuration. Parsed once per isolate from the Worker's
@@ -28,6 +29,10 @@ export interface Config {
     /** How long an honest retry of the previous token gets the same successor. */
     reuseGraceSeconds: number;
   };
+  /** Per-bucket limits (sliding windows in Redis); see docs/security.md. */
+  rateLimits: Record<LimitBucket, { limit: number; windowSeconds: number }>;
+  /** NIST SP 800-63B rev 4 §3.2.2: consecutive failed logins before an account is throttled. */
+  accountMaxFailures: number;
   /** Key for /v1/admin/* (≥ 32 random bytes); undefined = admin endpoints off. */
   adminApiKey: string | undefined;
   /** Service keys for POST /v1/introspect (RFC 7662 §2.1); empty = endpoint off. */
@@ -55,6 +60,15 @@ export class ConfigError extends Error {
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const url = z.url({ protocol: /^https?$/ });
+/** `count/seconds`, e.g. `10/900` = 10 per 15 minutes. */
+const rate = z
+  .string()
+  .regex(/^\d{1,7}\/\d{1,7}$/)
+  .transform((v) => {
+    const [limit, windowSeconds] = v.split("/").map(Number) as [number, number];
+    return { limit, windowSeconds };
+  })
+  .refine((r) => r.limit >= 1 && r.windowSeconds >= 1, "limit and window must be at least 1");
 
 const EnvSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"),
@@ -84,6 +98,13 @@ const EnvSchema = z.object({
   REFRESH_REUSE_GRACE_SECONDS: int(0, 60),
   ALLOWED_ORIGINS: z.string().optional(),
   INTROSPECTION_KEYS: z.string().optional(),
+  RATE_LIMIT_LOGIN_PER_IP: rate,
+  RATE_LIMIT_LOGIN_FAILURES_PER_IP_ACCOUNT: rate,
+  RATE_LIMIT_REGISTER_PER_IP: rate,
+  RATE_LIMIT_TOKEN_PER_IP: rate,
+  RATE_LIMIT_INTROSPECT_PER_IP: rate,
+  RATE_LIMIT_ADMIN_PER_IP: rate,
+  ACCOUNT_MAX_CONSECUTIVE_FAILURES: int(1, 100),
   // 32 random bytes are 43 base64url characters.
   ADMIN_API_KEY: z
     .string()
@@ -189,6 +210,15 @@ export function parseConfig(env: Record<string, unknown>): Config {
     allowedOrigins,
     introspectionKeys,
     adminApiKey: e.ADMIN_API_KEY,
+    rateLimits: {
+      login_ip: e.RATE_LIMIT_LOGIN_PER_IP,
+      login_failures: e.RATE_LIMIT_LOGIN_FAILURES_PER_IP_ACCOUNT,
+      register_ip: e.RATE_LIMIT_REGISTER_PER_IP,
+      token_ip: e.RATE_LIMIT_TOKEN_PER_IP,
+      introspect_ip: e.RATE_LIMIT_INTROSPECT_PER_IP,
+      admin_ip: e.RATE_LIMIT_ADMIN_PER_IP,
+    },
+    accountMaxFailures: e.ACCOUNT_MAX_CONSECUTIVE_FAILURES,
     password: {
       minLength: e.PASSWORD_MIN_LENGTH,
       argon2: {

@@ -17,6 +17,7 @@ export type ErrorCode =
   | "method_not_allowed"
   | "unsupported_media_type"
   | "payload_too_large"
+  | "too_many_requests"
   | "temporarily_unavailable"
   | "server_misconfigured"
   | "server_error";

@@ -100,3 +100,44 @@ export interface AuditEvent {
 export interface AuditLog {
   record(event: AuditEvent): void;
 }
+
+/** The rate-limit buckets, each a sliding window per key (docs/security.md). */
+export type LimitBucket =
+  | "login_ip"
+  | "login_failures"
+  | "register_ip"
+  | "token_ip"
+  | "introspect_ip"
+  | "admin_ip";
+
+export interface LimitResult {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Epoch ms when the window has room again. */
+  resetAt: number;
+  /** Redis did not answer in time; the caller decides to fail open or closed. */
+  timedOut: boolean;
+}
+
+/** Atomic sliding-window limits in Redis (one Lua script per check). */
+export interface RateLimiter {
+  /** Counts one hit and says whether it was within the limit. */
+  consume(bucket: LimitBucket, key: string): Promise<LimitResult>;
+  /** Says whether a hit would be within the limit, without counting one. */
+  peek(bucket: LimitBucket, key: string): Promise<LimitResult>;
+}
+
+/**
+ * Consecutive failed logins per account (NIST SP 800-63B rev 4 §3.2.2), and the
+ * client IPs the account has logged in from before (so throttling an account
+ * does not lock its owner out from a known place).
+ */
+export interface AccountGuard {
+  state(
+    account: string,
+    ip: string,
+  ): Promise<{ failures: number; lastFailureAt: number; knownIp: boolean }>;
+  recordFailure(account: string, atMs: number): Promise<void>;
+  recordSuccess(account: string, ip: string): Promise<void>;
+}

@@ -3,7 +3,9 @@ import { createDurableRefreshFamilies } from "./adapters/durable-objects/refresh
 import { createDb, type Db } from "./adapters/postgres/client";
 import { createPostgresSessionStore } from "./adapters/postgres/session-store";
 import { createPostgresUserStore } from "./adapters/postgres/user-store";
+import { createRedisAccountGuard } from "./adapters/redis/account-guard";
 import { createRedis } from "./adapters/redis/client";
+import { createUpstashRateLimiter } from "./adapters/redis/rate-limiter";
 import { createRedisRevocationList } from "./adapters/redis/revocation";
 import { argon2ForIsolate } from "./adapters/wasm/argon2";
 import {
@@ -17,8 +19,10 @@ import { type CheckResult, checkAccessToken } from "./auth/tokens/check";
 import { loadSigningKeys, type SigningKeySet } from "./auth/tokens/signing-keys";
 import type { Config } from "./config";
 import {
+  type AccountGuard,
   type Clock,
   type HealthProbe,
+  type RateLimiter,
   type RevocationList,
   type SessionStore,
   systemClock,
@@ -37,6 +41,8 @@ export interface Services {
   readonly sessions: SessionStore;
   readonly families: RefreshFamilies;
   readonly revocation: RevocationList;
+  readonly limiter: RateLimiter;
+  readonly accountGuard: AccountGuard;
   readonly passwords: PasswordHasher;
   readonly probes: readonly HealthProbe[];
   signingKeys(): Promise<SigningKeySet>;
@@ -48,6 +54,9 @@ export interface Services {
 export interface RequestScope {
   waitUntil(promise: Promise<unknown>): void;
 }
+
+/** How long a rate-limit check may wait for Redis before the endpoint's open/closed choice applies. */
+const LIMITER_TIMEOUT_MS = 1500;
 
 function lazy<T>(make: () => T): () => T {
   let value: { v: T } | undefined;
@@ -63,6 +72,10 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
   const users = lazy(() => createPostgresUserStore(db()));
   const sessions = lazy(() => createPostgresSessionStore(db()));
   const revocation = lazy(() => createRedisRevocationList(redis()));
+  const limiter = lazy(() =>
+    createUpstashRateLimiter(redis(), config.rateLimits, LIMITER_TIMEOUT_MS),
+  );
+  const accountGuard = lazy(() => createRedisAccountGuard(redis()));
   const families = lazy(() => createDurableRefreshFamilies(env.REFRESH_FAMILY));
   const passwords = lazy(() =>
     createPasswordHasher({
@@ -93,6 +106,12 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
     },
     get revocation() {
       return revocation();
+    },
+    get limiter() {
+      return limiter();
+    },
+    get accountGuard() {
+      return accountGuard();
     },
     get passwords() {
       return passwords();

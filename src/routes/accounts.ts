@@ -2,8 +2,10 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
-import { type AccountDeps, authenticate, register } from "../auth/accounts";
+import { type AccountDeps, register } from "../auth/accounts";
+import { login } from "../auth/login";
 import { startSession } from "../auth/sessions";
+import { clientIp, limitByIp } from "../middleware/rate-limit";
 import { invalidToken, requireAuth } from "../middleware/require-auth";
 import { readJson } from "./read-json";
 import { tokenResponse } from "./token-response";
@@ -34,14 +36,25 @@ const publicUser = (u: { id: string; email: string; createdAt: Date }) => ({
 });
 
 export const accounts = new Hono<AppEnv>()
-  .post("/v1/register", async (c) => {
+  // Fails closed: without Redis, sign-ups cannot be bounded.
+  .post("/v1/register", limitByIp("register_ip", { failOpen: false }), async (c) => {
     const input = await readJson(c, Credentials);
     const user = await register(accountDeps(c), input);
     return c.json({ user: publicUser(user) }, 201);
   })
   .post("/v1/login", async (c) => {
     const input = await readJson(c, LoginBody);
-    const user = await authenticate(accountDeps(c), input);
+    const services = c.get("services");
+    const user = await login(
+      {
+        ...accountDeps(c),
+        limiter: services.limiter,
+        guard: services.accountGuard,
+        maxFailures: c.get("config").accountMaxFailures,
+      },
+      input,
+      clientIp(c),
+    );
     const issued = await startSession(c.get("services").sessionDeps(), {
       userId: user.id,
       userAgent: c.req.header("user-agent") ?? null,

@@ -4,6 +4,7 @@ import type { AppEnv } from "../app-env";
 import { matchServiceKey } from "../auth/service-keys";
 import { toIntrospection } from "../auth/tokens/introspection";
 import { AuthError } from "../errors";
+import { limitByIp } from "../middleware/rate-limit";
 import { readJson } from "./read-json";
 
 const TokenParam = z.object({
@@ -18,22 +19,27 @@ const BEARER = /^Bearer +(\S+)$/;
  * service key from INTROSPECTION_KEYS (§2.1); without configured keys the
  * endpoint does not exist.
  */
-export const introspect = new Hono<AppEnv>().post("/v1/introspect", async (c) => {
-  const keys = c.get("config").introspectionKeys;
-  if (keys.length === 0) throw new AuthError("not_found", 404, "no such endpoint");
-  const presented = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
-  const caller = presented ? await matchServiceKey(presented, keys) : null;
-  if (!caller) {
-    throw new AuthError("unauthorized", 401, "a valid service key is required", {
-      "WWW-Authenticate": `Bearer realm="${c.get("config").realm}"`,
-    });
-  }
-  // §2.1 specifies a form body; JSON is accepted too.
-  const form = /^application\/x-www-form-urlencoded\b/i.test(c.req.header("content-type") ?? "");
-  const params = form ? TokenParam.safeParse(await c.req.parseBody()) : null;
-  if (params && !params.success) throw new AuthError("invalid_request", 400, "token is required");
-  const { token } = params?.data ?? (await readJson(c, TokenParam));
-  const result = await c.get("services").checkAccessToken(token);
-  c.header("Cache-Control", "no-store");
-  return c.json(toIntrospection(result));
-});
+export const introspect = new Hono<AppEnv>().post(
+  "/v1/introspect",
+  // Checks a secret (the service key): fails closed.
+  limitByIp("introspect_ip", { failOpen: false }),
+  async (c) => {
+    const keys = c.get("config").introspectionKeys;
+    if (keys.length === 0) throw new AuthError("not_found", 404, "no such endpoint");
+    const presented = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
+    const caller = presented ? await matchServiceKey(presented, keys) : null;
+    if (!caller) {
+      throw new AuthError("unauthorized", 401, "a valid service key is required", {
+        "WWW-Authenticate": `Bearer realm="${c.get("config").realm}"`,
+      });
+    }
+    // §2.1 specifies a form body; JSON is accepted too.
+    const form = /^application\/x-www-form-urlencoded\b/i.test(c.req.header("content-type") ?? "");
+    const params = form ? TokenParam.safeParse(await c.req.parseBody()) : null;
+    if (params && !params.success) throw new AuthError("invalid_request", 400, "token is required");
+    const { token } = params?.data ?? (await readJson(c, TokenParam));
+    const result = await c.get("services").checkAccessToken(token);
+    c.header("Cache-Control", "no-store");
+    return c.json(toIntrospection(result));
+  },
+);

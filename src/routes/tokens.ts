@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { endAllSessions, endSession, refreshSession } from "../auth/sessions";
 import { invalidRequest } from "../errors";
+import { limitByIp } from "../middleware/rate-limit";
 import { requireAuth } from "../middleware/require-auth";
 import { readJson } from "./read-json";
 import { clearRefreshCookie, refreshTokenOf, tokenResponse } from "./token-response";
@@ -11,6 +12,10 @@ import { clearRefreshCookie, refreshTokenOf, tokenResponse } from "./token-respo
 const RefreshBody = z.object({ refresh_token: z.string().max(512).optional() });
 
 export const tokens = new Hono<AppEnv>()
+  // Refresh secrets carry 256 bits, so the limit is about load, not guessing:
+  // it fails open, and the family's object still has the last word.
+  .use("/v1/token/refresh", limitByIp("token_ip", { failOpen: true }))
+  .use("/v1/logout", limitByIp("token_ip", { failOpen: true }))
   .post("/v1/token/refresh", async (c) => {
     const body = await readJson(c, RefreshBody);
     const { token, transport } = refreshTokenOf(c, body.refresh_token);

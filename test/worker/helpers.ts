@@ -4,9 +4,21 @@ import { app } from "../../src/app";
 
 export const BASE = "http://auth.test";
 
+/**
+ * A client address from TEST-NET-2 (RFC 5737), unique per call unless the
+ * caller sets `cf-connecting-ip`: tests act as distinct clients, so per-IP rate
+ * limits (production defaults) only bite in the tests that aim at them.
+ */
+export function randomClientIp(): string {
+  const b = crypto.getRandomValues(new Uint8Array(2));
+  return `198.51.${b[0]}.${b[1]}`;
+}
+
 /** A request through the deployed Worker entry, exactly as production routes it. */
 export function call(path: string, init?: RequestInit): Promise<Response> {
-  return exports.default.fetch(new Request(`${BASE}${path}`, init));
+  const request = new Request(`${BASE}${path}`, init);
+  if (!request.headers.has("cf-connecting-ip")) request.headers.set("cf-connecting-ip", randomClientIp());
+  return exports.default.fetch(request);
 }
 
 export function postJson(

@@ -1,0 +1,58 @@
+import { Ratelimit } from "@upstash/ratelimit";
+import type { Redis } from "@upstash/redis/cloudflare";
+import type { LimitBucket, LimitResult, RateLimiter } from "../../ports";
+
+/**
+ * The RateLimiter port over @upstash/ratelimit's sliding windows: each check is
+ * one atomic Lua script in Redis, shared by every isolate (no in-memory limiter).
+ * The library's in-isolate "ephemeral cache" is off, so every decision is Redis's.
+ */
+export function createUpstashRateLimiter(
+  redis: Redis,
+  limits: Record<LimitBucket, { limit: number; windowSeconds: number }>,
+  timeoutMs: number,
+): RateLimiter {
+  const limiters = new Map<LimitBucket, Ratelimit>();
+  const limiter = (bucket: LimitBucket): Ratelimit => {
+    let rl = limiters.get(bucket);
+    if (!rl) {
+      const { limit, windowSeconds } = limits[bucket];
+      rl = new Ratelimit({
+        redis,
+        limiter: Ratelimit.slidingWindow(limit, `${windowSeconds} s`),
+        prefix: `rl:${bucket}`,
+        ephemeralCache: false,
+        analytics: false,
+        // After this the library lets the request through with reason "timeout";
+        // callers decide per endpoint whether that means open or closed.
+        timeout: timeoutMs,
+      });
+      limiters.set(bucket, rl);
+    }
+    return rl;
+  };
+
+  return {
+    async consume(bucket, key): Promise<LimitResult> {
+      const r = await limiter(bucket).limit(key);
+      return {
+        allowed: r.success,
+        limit: r.limit,
+        remaining: r.remaining,
+        resetAt: r.reset,
+        timedOut: r.reason === "timeout",
+      };
+    },
+
+    async peek(bucket, key): Promise<LimitResult> {
+      const r = await limiter(bucket).getRemaining(key);
+      return {
+        allowed: r.remaining > 0,
+        limit: r.limit,
+        remaining: r.remaining,
+        resetAt: r.reset,
+        timedOut: false,
+      };
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env";
+import { checkIpLimit } from "../auth/throttle";
+import type { LimitBucket } from "../ports";
+
+/**
+ * The client's address. Only Cloudflare's `CF-Connecting-IP` is trusted:
+ * `X-Forwarded-For` and friends are set by whoever sends the request.
+ * Without it (local runs) every client shares one bucket.
+ */
+export function clientIp(c: Context<AppEnv>): string {
+  return c.req.header("cf-connecting-ip") ?? "unknown";
+}
+
+/**
+ * A per-IP sliding window in front of an endpoint. `failOpen` is the explicit
+ * per-endpoint choice for when Redis does not answer in time (docs/security.md).
+ */
+export const limitByIp = (bucket: LimitBucket, opts: { failOpen: boolean }) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const services = c.get("services");
+    const r = await checkIpLimit(
+      services.limiter,
+      bucket,
+      clientIp(c),
+      services.clock.now(),
+      opts.failOpen,
+    );
+    await next();
+    if (!r.timedOut) {
+      c.header("RateLimit-Limit", String(r.limit));
+      c.header("RateLimit-Remaining", String(Math.max(0, r.remaining)));
+      c.header(
+        "RateLimit-Reset",
+        String(Math.max(0, Math.ceil((r.resetAt - services.clock.now()) / 1000))),
+      );
+    }
+  });

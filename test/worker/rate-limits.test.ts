@@ -1,0 +1,117 @@
+// Online-guessing and abuse limits at their production defaults (wrangler.jsonc),
+// against real Redis through @upstash/ratelimit's scripts.
+import { describe, expect, it } from "vitest";
+import { GOOD_PASSWORD, postJson, randomClientIp, uniqueEmail } from "./helpers";
+import { newUser } from "./session-helpers";
+
+const loginFrom = (ip: string, email: string, password: string) =>
+  postJson("/v1/login", { email, password }, { "cf-connecting-ip": ip });
+
+async function expect429(res: Response): Promise<number> {
+  expect(res.status).toBe(429);
+  expect(await res.json()).toEqual({
+    error: "too_many_requests",
+    error_description: expect.any(String),
+  });
+  const retryAfter = Number(res.headers.get("retry-after"));
+  expect(retryAfter).toBeGreaterThan(0);
+  expect(res.headers.get("ratelimit-remaining")).toBe("0");
+  expect(Number(res.headers.get("ratelimit-limit"))).toBeGreaterThan(0);
+  expect(res.headers.get("ratelimit-reset")).toBe(String(retryAfter));
+  return retryAfter;
+}
+
+describe("login throttling per IP and account (10 failures / 15 min)", () => {
+  it("refuses the 11th attempt from one IP on one account, even with the right password", async () => {
+    const user = await newUser("throttle");
+    const ip = randomClientIp();
+    for (let i = 0; i < 10; i++)
+      expect((await loginFrom(ip, user.email, "wrong password, number x")).status).toBe(401);
+    const retryAfter = await expect429(await loginFrom(ip, user.email, GOOD_PASSWORD));
+    expect(retryAfter).toBeLessThanOrEqual(900);
+    // The owner elsewhere is not locked out.
+    expect((await loginFrom(randomClientIp(), user.email, GOOD_PASSWORD)).status).toBe(200);
+  });
+
+  it("throttles an unknown email exactly like a known one", async () => {
+    const known = await newUser("throttle");
+    const ghost = uniqueEmail("ghost");
+    const statuses = async (email: string) => {
+      const ip = randomClientIp();
+      const out: number[] = [];
+      for (let i = 0; i < 11; i++)
+        out.push((await loginFrom(ip, email, "wrong password, number x")).status);
+      return out;
+    };
+    const a = await statuses(known.email);
+    const b = await statuses(ghost);
+    expect(a).toEqual([...Array(10).fill(401), 429]);
+    expect(b).toEqual(a);
+  });
+
+  it("counts only failures: successful logins do not use up the budget", async () => {
+    const user = await newUser("throttle");
+    const ip = randomClientIp();
+    for (let i = 0; i < 12; i++)
+      expect((await loginFrom(ip, user.email, GOOD_PASSWORD)).status).toBe(200);
+  });
+});
+
+describe("account throttling after 100 consecutive failures (NIST SP 800-63B rev 4)", () => {
+  it("makes new IPs wait with a growing Retry-After, spares a known IP, and clears on success", async () => {
+    const user = await newUser("account");
+    const home = randomClientIp();
+    expect((await loginFrom(home, user.email, GOOD_PASSWORD)).status).toBe(200);
+    // 100 failures from 10 addresses (10 each, the per-IP-and-account limit).
+    for (let n = 0; n < 10; n++) {
+      const ip = randomClientIp();
+      await Promise.all(
+        Array.from({ length: 10 }, () => loginFrom(ip, user.email, "wrong password, number x")),
+      );
+    }
+    const first = await expect429(await loginFrom(randomClientIp(), user.email, GOOD_PASSWORD));
+    expect(first).toBeGreaterThan(30);
+    expect(first).toBeLessThanOrEqual(60);
+    // The owner's known address still gets in, and that success ends the streak.
+    expect((await loginFrom(home, user.email, GOOD_PASSWORD)).status).toBe(200);
+    expect((await loginFrom(randomClientIp(), user.email, GOOD_PASSWORD)).status).toBe(200);
+  });
+});
+
+describe("login per IP (100 attempts / 15 min)", () => {
+  it("refuses the 101st attempt from one address across many accounts", async () => {
+    const ip = randomClientIp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 101; i += 10) {
+      const batch = Array.from({ length: Math.min(10, 101 - i) }, (_, j) =>
+        loginFrom(ip, uniqueEmail(`spray${i + j}`), "wrong password, number x").then(
+          (r) => r.status,
+        ),
+      );
+      statuses.push(...(await Promise.all(batch)));
+    }
+    expect(statuses.filter((s) => s === 401)).toHaveLength(100);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(1);
+  });
+});
+
+describe("registration per IP (10 / hour)", () => {
+  it("refuses the 11th registration from one address, with RateLimit-* on every answer", async () => {
+    const ip = randomClientIp();
+    for (let i = 0; i < 10; i++) {
+      const res = await postJson(
+        "/v1/register",
+        { email: uniqueEmail("reg"), password: GOOD_PASSWORD },
+        { "cf-connecting-ip": ip },
+      );
+      expect(res.status).toBe(201);
+      expect(res.headers.get("ratelimit-remaining")).toBe(String(9 - i));
+    }
+    const res = await postJson(
+      "/v1/register",
+      { email: uniqueEmail("reg"), password: GOOD_PASSWORD },
+      { "cf-connecting-ip": ip },
+    );
+    await expect429(res);
+  });
+});
