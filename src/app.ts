@@ -1,5 +1,7 @@
 import { Hono } from "hono";
+import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env";
 import { AuthError, errorBody } from "./errors";
 import { classifyFailure } from "./failures";
@@ -14,7 +16,33 @@ import { tokens } from "./routes/tokens";
 
 export const app = new Hono<AppEnv>()
   .use(requestId)
+  // An API, never a page: forbid framing, sniffing, referrers and any active content.
+  .use(
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      strictTransportSecurity: "max-age=63072000; includeSubDomains",
+      referrerPolicy: "no-referrer",
+      crossOriginResourcePolicy: "same-site",
+    }),
+  )
   .use(withConfig)
+  // CORS only for the configured origins (the same list that may use cookie mode).
+  .use(
+    cors({
+      origin: (origin, c) => (c.get("config").allowedOrigins.includes(origin) ? origin : null),
+      credentials: true,
+      allowMethods: ["GET", "POST", "DELETE"],
+      allowHeaders: ["Content-Type", "Authorization"],
+      exposeHeaders: [
+        "Retry-After",
+        "RateLimit-Limit",
+        "RateLimit-Remaining",
+        "RateLimit-Reset",
+        "X-Request-Id",
+      ],
+      maxAge: 600,
+    }),
+  )
   .route("/", health)
   .route("/", jwks)
   .route("/", accounts)
