@@ -9,6 +9,7 @@ import { applyMigrations } from "../scripts/migrate.ts";
 import { connectRedis, startNeonBridge, startUpstashBridge } from "./bridges/index.ts";
 import { generateSigningKeySet } from "./keys.ts";
 import { createFreshDatabase, findOrStartPostgres } from "./stack/postgres.ts";
+import { startPwnedRangeServer, TEST_BREACHED_PASSWORDS } from "./stack/pwned-range-server.ts";
 import { hasRedisServer, type RedisServer, startRedisServer } from "./stack/redis.ts";
 
 export interface TestStackInfo {
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
     redis: () => connectRedis(redis.url),
   });
   cleanups.push(neon.close, upstash.close);
+  const pwned = await startPwnedRangeServer(TEST_BREACHED_PASSWORDS);
+  cleanups.push(pwned.close);
 
   const info: TestStackInfo = {
     databaseUrl: database.url,
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
       NEON_WS_PROXY: neon.wsProxy,
       UPSTASH_REDIS_REST_URL: upstash.url,
       UPSTASH_REDIS_REST_TOKEN: token,
+      PWNED_PASSWORDS_URL: pwned.url,
       SIGNING_KEYS: await generateSigningKeySet(),
     },
   };

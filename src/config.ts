@@ -33,6 +33,8 @@ export interface Config {
   rateLimits: Record<LimitBucket, { limit: number; windowSeconds: number }>;
   /** NIST SP 800-63B rev 4 §3.2.2: consecutive failed logins before an account is throttled. */
   accountMaxFailures: number;
+  /** k-anonymity range API (HIBP shape) for new passwords; undefined = check off. */
+  pwnedPasswordsUrl: string | undefined;
   /** Key for /v1/admin/* (≥ 32 random bytes); undefined = admin endpoints off. */
   adminApiKey: string | undefined;
   /** Service keys for POST /v1/introspect (RFC 7662 §2.1); empty = endpoint off. */
@@ -105,6 +107,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_INTROSPECT_PER_IP: rate,
   RATE_LIMIT_ADMIN_PER_IP: rate,
   ACCOUNT_MAX_CONSECUTIVE_FAILURES: int(1, 100),
+  PWNED_PASSWORDS_URL: url.optional(),
   // 32 random bytes are 43 base64url characters.
   ADMIN_API_KEY: z
     .string()
@@ -210,6 +213,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     allowedOrigins,
     introspectionKeys,
     adminApiKey: e.ADMIN_API_KEY,
+    pwnedPasswordsUrl: e.PWNED_PASSWORDS_URL,
     rateLimits: {
       login_ip: e.RATE_LIMIT_LOGIN_PER_IP,
       login_failures: e.RATE_LIMIT_LOGIN_FAILURES_PER_IP_ACCOUNT,

@@ -141,3 +141,8 @@ export interface AccountGuard {
   recordFailure(account: string, atMs: number): Promise<void>;
   recordSuccess(account: string, ip: string): Promise<void>;
 }
+
+/** A breached-password corpus (k-anonymity range API). Throws when unreachable. */
+export interface BreachedPasswordCheck {
+  isBreached(password: string): Promise<boolean>;
+}

@@ -1,5 +1,6 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { createDurableRefreshFamilies } from "./adapters/durable-objects/refresh-families";
+import { createPwnedRangeCheck } from "./adapters/hibp/pwned-range";
 import { createDb, type Db } from "./adapters/postgres/client";
 import { createPostgresSessionStore } from "./adapters/postgres/session-store";
 import { createPostgresUserStore } from "./adapters/postgres/user-store";
@@ -20,6 +21,7 @@ import { loadSigningKeys, type SigningKeySet } from "./auth/tokens/signing-keys"
 import type { Config } from "./config";
 import {
   type AccountGuard,
+  type BreachedPasswordCheck,
   type Clock,
   type HealthProbe,
   type RateLimiter,
@@ -43,6 +45,7 @@ export interface Services {
   readonly revocation: RevocationList;
   readonly limiter: RateLimiter;
   readonly accountGuard: AccountGuard;
+  readonly breachedPasswords: BreachedPasswordCheck | undefined;
   readonly passwords: PasswordHasher;
   readonly probes: readonly HealthProbe[];
   signingKeys(): Promise<SigningKeySet>;
@@ -112,6 +115,11 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
     },
     get accountGuard() {
       return accountGuard();
+    },
+    get breachedPasswords() {
+      return config.pwnedPasswordsUrl
+        ? createPwnedRangeCheck(config.pwnedPasswordsUrl, 1500)
+        : undefined;
     },
     get passwords() {
       return passwords();

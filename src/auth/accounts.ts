@@ -1,10 +1,10 @@
 import { AuthError, invalidRequest } from "../errors";
-import type { Clock, UserRecord, UserStore } from "../ports";
+import type { BreachedPasswordCheck, Clock, UserRecord, UserStore } from "../ports";
 import type { PasswordHasher } from "./password/hasher";
 import {
-  checkNewPassword,
   MAX_PASSWORD_BYTES,
   normalizePassword,
+  screenNewPassword,
   utf8Length,
 } from "./password/policy";
 
@@ -13,10 +13,14 @@ export interface AccountDeps {
   passwords: PasswordHasher;
   clock: Clock;
   minPasswordLength: number;
+  /** Optional breached-password corpus; unset disables the check. */
+  breached?: BreachedPasswordCheck;
 }
 
 const PASSWORD_PROBLEMS = {
   too_short: (min: number) => `password must be at least ${min} characters`,
+  common: () => "password is too common, choose another",
+  breached: () => "password has appeared in a data breach, choose another",
   too_long: () => `password must be at most ${MAX_PASSWORD_BYTES} bytes`,
   invalid_characters: () => "password contains invalid characters",
 } as const;
@@ -31,7 +35,7 @@ export async function register(
   input: { email: string; password: string },
 ): Promise<UserRecord> {
   const password = normalizePassword(input.password);
-  const problem = checkNewPassword(password, deps.minPasswordLength);
+  const problem = await screenNewPassword(password, deps.minPasswordLength, deps.breached);
   if (problem) throw invalidRequest(PASSWORD_PROBLEMS[problem](deps.minPasswordLength));
 
   // Hash before touching the database: the insert is then one atomic statement.

@@ -26,6 +26,7 @@ function accountDeps(c: Context<AppEnv>): AccountDeps {
     passwords: services.passwords,
     clock: services.clock,
     minPasswordLength: c.get("config").password.minLength,
+    breached: services.breachedPasswords,
   };
 }
 

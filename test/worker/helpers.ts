@@ -17,7 +17,8 @@ export function randomClientIp(): string {
 /** A request through the deployed Worker entry, exactly as production routes it. */
 export function call(path: string, init?: RequestInit): Promise<Response> {
   const request = new Request(`${BASE}${path}`, init);
-  if (!request.headers.has("cf-connecting-ip")) request.headers.set("cf-connecting-ip", randomClientIp());
+  if (!request.headers.has("cf-connecting-ip"))
+    request.headers.set("cf-connecting-ip", randomClientIp());
   return exports.default.fetch(request);
 }
 

@@ -1,3 +1,6 @@
+import type { BreachedPasswordCheck } from "../../ports";
+import { isCommonPassword } from "./common-passwords";
+
 /**
  * Password rules for new passwords, after NIST SP 800-63B rev 4 §3.1.1.2:
  * a minimum length (15 by default for single-factor use), at least 64
@@ -8,7 +11,12 @@
 /** Bytes of UTF-8 we will hash at most: far above 64 characters, far below a hashing DoS. */
 export const MAX_PASSWORD_BYTES = 1024;
 
-export type PasswordProblem = "too_short" | "too_long" | "invalid_characters";
+export type PasswordProblem =
+  | "too_short"
+  | "too_long"
+  | "invalid_characters"
+  | "common"
+  | "breached";
 
 /** NFKC, as §3.1.1.2 asks, so the same password typed on two keyboards matches. */
 export function normalizePassword(password: string): string {
@@ -26,4 +34,32 @@ export function checkNewPassword(normalized: string, minLength: number): Passwor
 
 export function utf8Length(s: string): number {
   return new TextEncoder().encode(s).length;
+}
+
+/**
+ * The full check for a new password: the length rules, then the shipped
+ * common-password list, then the breached-password corpus. The corpus check
+ * fails open (NIST allows it; an outage must not block sign-ups) with a log line.
+ */
+export async function screenNewPassword(
+  normalized: string,
+  minLength: number,
+  breached: BreachedPasswordCheck | undefined,
+): Promise<PasswordProblem | null> {
+  const basic = checkNewPassword(normalized, minLength);
+  if (basic) return basic;
+  if (await isCommonPassword(normalized)) return "common";
+  if (!breached) return null;
+  try {
+    return (await breached.isBreached(normalized)) ? "breached" : null;
+  } catch (err) {
+    console.warn(
+      JSON.stringify({
+        level: "warn",
+        msg: "breached-password check unavailable; allowed",
+        error: (err as Error)?.name,
+      }),
+    );
+    return null;
+  }
 }
