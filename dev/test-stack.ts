@@ -8,6 +8,7 @@
 import { applyMigrations } from "../scripts/migrate.ts";
 import { connectRedis, startNeonBridge, startUpstashBridge } from "./bridges/index.ts";
 import { generateSigningKeySet } from "./keys.ts";
+import { startOutageBridges } from "./stack/outage-bridges.ts";
 import { createFreshDatabase, findOrStartPostgres } from "./stack/postgres.ts";
 import { startPwnedRangeServer, TEST_BREACHED_PASSWORDS } from "./stack/pwned-range-server.ts";
 import { hasRedisServer, type RedisServer, startRedisServer } from "./stack/redis.ts";
@@ -15,6 +16,8 @@ import { hasRedisServer, type RedisServer, startRedisServer } from "./stack/redi
 export interface TestStackInfo {
   databaseUrl: string;
   redisUrl: string;
+  /** Bridges that outage tests stop and start (dev/stack/outage-bridges.ts). */
+  outage: { neonFetchEndpoint: string; upstashUrl: string; controlUrl: string };
   bindings: Record<string, string>;
 }
 
@@ -57,10 +60,17 @@ async function main(): Promise<void> {
   cleanups.push(neon.close, upstash.close);
   const pwned = await startPwnedRangeServer(TEST_BREACHED_PASSWORDS);
   cleanups.push(pwned.close);
+  const outage = await startOutageBridges(redis.url, token);
+  cleanups.push(outage.close);
 
   const info: TestStackInfo = {
     databaseUrl: database.url,
     redisUrl: redis.url,
+    outage: {
+      neonFetchEndpoint: outage.neonFetchEndpoint,
+      upstashUrl: outage.upstashUrl,
+      controlUrl: outage.controlUrl,
+    },
     bindings: {
       DATABASE_URL: database.url,
       NEON_FETCH_ENDPOINT: neon.fetchEndpoint,

@@ -4,19 +4,12 @@ import type { TestProject } from "vitest/node";
 import { spawnTestStack } from "../../dev/stack/spawn-test-stack.ts";
 import { ensureWasm } from "../../scripts/extract-wasm.ts";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    workerBindings: Record<string, string>;
-    databaseUrl: string;
-    redisUrl: string;
-  }
-}
-
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   await ensureWasm(process.cwd());
   const stack = await spawnTestStack();
   project.provide("databaseUrl", stack.databaseUrl);
   project.provide("redisUrl", stack.redisUrl);
+  project.provide("outage", stack.outage);
   project.provide("workerBindings", {
     ...stack.bindings,
     // The flow tests hash many passwords, so they use RFC 9106 §4's second

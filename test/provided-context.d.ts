@@ -1,0 +1,12 @@
+// Values the global setup hands to tests (`inject(...)`), typed for both projects.
+import "vitest";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    workerBindings: Record<string, string>;
+    databaseUrl: string;
+    redisUrl: string;
+    /** Bridges that outage tests stop and start (dev/stack/outage-bridges.ts). */
+    outage: { neonFetchEndpoint: string; upstashUrl: string; controlUrl: string };
+  }
+}

@@ -1,0 +1,142 @@
+// Dependency outages, for real: the test stack's outage bridges are stopped and
+// started again on the same port while the Worker under test is pointed at them.
+// Each outage has a documented behaviour (docs/security.md): a 503 with
+// Retry-After or a justified fail-open, nothing half-written, and recovery
+// without any manual step.
+import { afterEach, describe, expect, inject, it } from "vitest";
+import { callWithEnv, GOOD_PASSWORD, uniqueEmail } from "./helpers";
+import { login, newUser } from "./session-helpers";
+
+const outage = inject("outage");
+const control = (dep: "neon" | "upstash", action: "stop" | "start") =>
+  fetch(`${outage.controlUrl}/${dep}/${action}`, { method: "POST" }).then((r) =>
+    expect(r.status).toBe(204),
+  );
+
+const viaOutageRedis = { UPSTASH_REDIS_REST_URL: outage.upstashUrl };
+const viaOutagePostgres = { NEON_FETCH_ENDPOINT: outage.neonFetchEndpoint };
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: "POST",
+  headers: { "content-type": "application/json", ...headers },
+  body: JSON.stringify(body),
+});
+
+async function expect503(res: Response): Promise<void> {
+  expect(res.status).toBe(503);
+  expect(await res.json()).toEqual({
+    error: "temporarily_unavailable",
+    error_description: expect.any(String),
+  });
+  expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+}
+
+afterEach(async () => {
+  await control("neon", "start");
+  await control("upstash", "start");
+});
+
+describe("Redis unreachable", () => {
+  it("fails login, registration and online token checks closed, writes nothing, and recovers", async () => {
+    const user = await newUser("outage");
+    const pair = await login(user.email);
+    const email = uniqueEmail("outage");
+    await control("upstash", "stop");
+
+    await expect503(
+      await callWithEnv(
+        viaOutageRedis,
+        "/v1/login",
+        json({ email: user.email, password: GOOD_PASSWORD }),
+      ),
+    );
+    await expect503(
+      await callWithEnv(viaOutageRedis, "/v1/register", json({ email, password: GOOD_PASSWORD })),
+    );
+    await expect503(
+      await callWithEnv(viaOutageRedis, "/v1/me", {
+        headers: { authorization: `Bearer ${pair.access_token}` },
+      }),
+    );
+    const ready = await callWithEnv(viaOutageRedis, "/ready");
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ checks: { postgres: "ok", redis: "unavailable" } });
+    expect((await callWithEnv(viaOutageRedis, "/health")).status).toBe(200);
+
+    await control("upstash", "start");
+    // Nothing was half-written: the email is still free, and everything works again.
+    expect(
+      (await callWithEnv(viaOutageRedis, "/v1/register", json({ email, password: GOOD_PASSWORD })))
+        .status,
+    ).toBe(201);
+    expect(
+      (await callWithEnv(viaOutageRedis, "/v1/login", json({ email, password: GOOD_PASSWORD })))
+        .status,
+    ).toBe(200);
+    expect(
+      (
+        await callWithEnv(viaOutageRedis, "/v1/me", {
+          headers: { authorization: `Bearer ${pair.access_token}` },
+        })
+      ).status,
+    ).toBe(200);
+  });
+});
+
+describe("Postgres unreachable", () => {
+  it("fails login and registration with 503, writes nothing, and recovers", async () => {
+    const user = await newUser("outage");
+    const email = uniqueEmail("outage");
+    await control("neon", "stop");
+
+    await expect503(
+      await callWithEnv(
+        viaOutagePostgres,
+        "/v1/login",
+        json({ email: user.email, password: GOOD_PASSWORD }),
+      ),
+    );
+    await expect503(
+      await callWithEnv(
+        viaOutagePostgres,
+        "/v1/register",
+        json({ email, password: GOOD_PASSWORD }),
+      ),
+    );
+    const ready = await callWithEnv(viaOutagePostgres, "/ready");
+    expect(await ready.json()).toMatchObject({ checks: { postgres: "unavailable", redis: "ok" } });
+
+    await control("neon", "start");
+    expect(
+      (
+        await callWithEnv(
+          viaOutagePostgres,
+          "/v1/register",
+          json({ email, password: GOOD_PASSWORD }),
+        )
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await callWithEnv(
+          viaOutagePostgres,
+          "/v1/login",
+          json({ email: user.email, password: GOOD_PASSWORD }),
+        )
+      ).status,
+    ).toBe(200);
+  });
+
+  it("keeps refresh working: rotation needs only the family's object and Redis", async () => {
+    const user = await newUser("outage");
+    const pair = await login(user.email);
+    await control("neon", "stop");
+    const res = await callWithEnv(
+      viaOutagePostgres,
+      "/v1/token/refresh",
+      json({ refresh_token: pair.refresh_token }),
+    );
+    expect(res.status).toBe(200);
+    const next = (await res.json()) as { refresh_token: string };
+    expect(next.refresh_token).not.toBe(pair.refresh_token);
+  });
+});
