@@ -10,14 +10,18 @@ import { connectRedis, startNeonBridge, startUpstashBridge } from "./bridges/ind
 import { generateSigningKeySet } from "./keys.ts";
 import { startOutageBridges } from "./stack/outage-bridges.ts";
 import { createFreshDatabase, findOrStartPostgres } from "./stack/postgres.ts";
+import { startPostgresOutageProxy } from "./stack/postgres-outage-proxy.ts";
 import { startPwnedRangeServer, TEST_BREACHED_PASSWORDS } from "./stack/pwned-range-server.ts";
 import { hasRedisServer, type RedisServer, startRedisServer } from "./stack/redis.ts";
+import { startTurnstileServer, TEST_TURNSTILE_SECRET } from "./stack/turnstile-server.ts";
 
 export interface TestStackInfo {
   databaseUrl: string;
   redisUrl: string;
   /** Bridges that outage tests stop and start (dev/stack/outage-bridges.ts). */
   outage: { neonFetchEndpoint: string; upstashUrl: string; controlUrl: string };
+  /** Stops and starts the Postgres that audit chain heads write to (AUDIT_DATABASE_URL). */
+  auditPostgresControlUrl: string;
   bindings: Record<string, string>;
 }
 
@@ -62,6 +66,10 @@ async function main(): Promise<void> {
   cleanups.push(pwned.close);
   const outage = await startOutageBridges(redis.url, token);
   cleanups.push(outage.close);
+  const turnstile = await startTurnstileServer();
+  cleanups.push(turnstile.close);
+  const auditPostgres = await startPostgresOutageProxy(database.url);
+  cleanups.push(auditPostgres.close);
 
   const info: TestStackInfo = {
     databaseUrl: database.url,
@@ -71,6 +79,7 @@ async function main(): Promise<void> {
       upstashUrl: outage.upstashUrl,
       controlUrl: outage.controlUrl,
     },
+    auditPostgresControlUrl: auditPostgres.controlUrl,
     bindings: {
       DATABASE_URL: database.url,
       NEON_FETCH_ENDPOINT: neon.fetchEndpoint,
@@ -78,7 +87,11 @@ async function main(): Promise<void> {
       UPSTASH_REDIS_REST_URL: upstash.url,
       UPSTASH_REDIS_REST_TOKEN: token,
       PWNED_PASSWORDS_URL: pwned.url,
+      TURNSTILE_VERIFY_URL: turnstile.url,
+      TURNSTILE_SECRET_KEY: TEST_TURNSTILE_SECRET,
       SIGNING_KEYS: await generateSigningKeySet(),
+      AUDIT_HMAC_KEYS: `test1:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64")}`,
+      AUDIT_DATABASE_URL: auditPostgres.url,
     },
   };
   process.stdout.write(`${JSON.stringify(info)}\n`);

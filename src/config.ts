@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { AuditKey } from "./audit/chain";
+import { parseAuditKeys } from "./audit/keys";
 import { parseSigningKeys, type SigningJwk, SigningKeysError } from "./auth/tokens/signing-jwk";
 import type { LimitBucket } from "./ports";
 
@@ -33,8 +35,18 @@ export interface Config {
   rateLimits: Record<LimitBucket, { limit: number; windowSeconds: number }>;
   /** NIST SP 800-63B rev 4 §3.2.2: consecutive failed logins before an account is throttled. */
   accountMaxFailures: number;
+  /** Cloudflare Turnstile, offered after throttling; undefined = no challenge. */
+  turnstile: { secret: string; verifyUrl: string } | undefined;
   /** k-anonymity range API (HIBP shape) for new passwords; undefined = check off. */
   pwnedPasswordsUrl: string | undefined;
+  audit: {
+    /** HMAC keys by id (AUDIT_HMAC_KEYS); the first signs new records, all verify. */
+    keys: readonly AuditKey[];
+    /** How many chain heads (Durable Objects) events are spread over. */
+    shards: number;
+    /** Where chain heads write: AUDIT_DATABASE_URL, else DATABASE_URL. */
+    databaseUrl: string;
+  };
   /** Key for /v1/admin/* (≥ 32 random bytes); undefined = admin endpoints off. */
   adminApiKey: string | undefined;
   /** Service keys for POST /v1/introspect (RFC 7662 §2.1); empty = endpoint off. */
@@ -108,6 +120,14 @@ const EnvSchema = z.object({
   RATE_LIMIT_ADMIN_PER_IP: rate,
   ACCOUNT_MAX_CONSECUTIVE_FAILURES: int(1, 100),
   PWNED_PASSWORDS_URL: url.optional(),
+  TURNSTILE_SECRET_KEY: z.string().min(1).max(256).optional(),
+  TURNSTILE_VERIFY_URL: url,
+  AUDIT_HMAC_KEYS: z.string().min(1),
+  AUDIT_SHARDS: int(1, 256),
+  AUDIT_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
   // 32 random bytes are 43 base64url characters.
   ADMIN_API_KEY: z
     .string()
@@ -185,6 +205,8 @@ export function parseConfig(env: Record<string, unknown>): Config {
   if (introspectionKeys === null) throw new ConfigError(["INTROSPECTION_KEYS"]);
   const allowedOrigins = parseOrigins(e.ALLOWED_ORIGINS);
   if (allowedOrigins === null) throw new ConfigError(["ALLOWED_ORIGINS"]);
+  const auditKeys = parseAuditKeys(e.AUDIT_HMAC_KEYS);
+  if (auditKeys === null) throw new ConfigError(["AUDIT_HMAC_KEYS"]);
   let signingKeys: SigningJwk[];
   try {
     signingKeys = parseSigningKeys(e.SIGNING_KEYS);
@@ -214,6 +236,14 @@ export function parseConfig(env: Record<string, unknown>): Config {
     introspectionKeys,
     adminApiKey: e.ADMIN_API_KEY,
     pwnedPasswordsUrl: e.PWNED_PASSWORDS_URL,
+    turnstile: e.TURNSTILE_SECRET_KEY
+      ? { secret: e.TURNSTILE_SECRET_KEY, verifyUrl: e.TURNSTILE_VERIFY_URL }
+      : undefined,
+    audit: {
+      keys: auditKeys,
+      shards: e.AUDIT_SHARDS,
+      databaseUrl: e.AUDIT_DATABASE_URL ?? e.DATABASE_URL,
+    },
     rateLimits: {
       login_ip: e.RATE_LIMIT_LOGIN_PER_IP,
       login_failures: e.RATE_LIMIT_LOGIN_FAILURES_PER_IP_ACCOUNT,

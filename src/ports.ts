@@ -146,3 +146,8 @@ export interface AccountGuard {
 export interface BreachedPasswordCheck {
   isBreached(password: string): Promise<boolean>;
 }
+
+/** A bot challenge (Cloudflare Turnstile) that can relax throttling for a human. */
+export interface BotChallenge {
+  passed(token: string, ip: string): Promise<boolean>;
+}

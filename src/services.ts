@@ -8,6 +8,7 @@ import { createRedisAccountGuard } from "./adapters/redis/account-guard";
 import { createRedis } from "./adapters/redis/client";
 import { createUpstashRateLimiter } from "./adapters/redis/rate-limiter";
 import { createRedisRevocationList } from "./adapters/redis/revocation";
+import { createTurnstileChallenge } from "./adapters/turnstile/siteverify";
 import { argon2ForIsolate } from "./adapters/wasm/argon2";
 import {
   createPasswordHasher,
@@ -21,6 +22,7 @@ import { loadSigningKeys, type SigningKeySet } from "./auth/tokens/signing-keys"
 import type { Config } from "./config";
 import {
   type AccountGuard,
+  type BotChallenge,
   type BreachedPasswordCheck,
   type Clock,
   type HealthProbe,
@@ -46,6 +48,7 @@ export interface Services {
   readonly limiter: RateLimiter;
   readonly accountGuard: AccountGuard;
   readonly breachedPasswords: BreachedPasswordCheck | undefined;
+  readonly botChallenge: BotChallenge | undefined;
   readonly passwords: PasswordHasher;
   readonly probes: readonly HealthProbe[];
   signingKeys(): Promise<SigningKeySet>;
@@ -115,6 +118,10 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
     },
     get accountGuard() {
       return accountGuard();
+    },
+    get botChallenge() {
+      const t = config.turnstile;
+      return t ? createTurnstileChallenge(t.verifyUrl, t.secret, 2000) : undefined;
     },
     get breachedPasswords() {
       return config.pwnedPasswordsUrl

@@ -17,10 +17,14 @@ import {
  */
 export async function login(
   deps: AccountDeps & LoginThrottleDeps,
-  input: { email: string; password: string },
+  input: { email: string; password: string; challenge_token?: string | undefined },
   ip: string,
 ): Promise<UserRecord> {
-  const client = { ip, account: await accountKey(input.email) };
+  const client = {
+    ip,
+    account: await accountKey(input.email),
+    ...(input.challenge_token ? { challengeToken: input.challenge_token } : {}),
+  };
   await checkLogin(deps, client);
   let user: UserRecord;
   try {

@@ -1,5 +1,5 @@
 import { AuthError, unavailable } from "../errors";
-import type { AccountGuard, Clock, LimitResult, RateLimiter } from "../ports";
+import type { AccountGuard, BotChallenge, Clock, LimitResult, RateLimiter } from "../ports";
 import { base64url } from "./refresh/refresh-token";
 
 /**
@@ -34,11 +34,15 @@ export interface LoginThrottleDeps {
   clock: Clock;
   /** Consecutive failures after which the account is throttled (NIST: at most 100). */
   maxFailures: number;
+  /** Optional bot challenge; a passed one relaxes the per-IP limits (not the account backoff). */
+  challenge?: BotChallenge;
 }
 
 export interface LoginClient {
   ip: string;
   account: string;
+  /** A bot-challenge response token (e.g. Turnstile's) sent with the attempt. */
+  challengeToken?: string;
 }
 
 /** Longest wait the account throttle imposes: growth stops here. */
@@ -73,13 +77,24 @@ export async function checkLogin(deps: LoginThrottleDeps, client: LoginClient): 
     deps.guard.state(client.account, client.ip),
   ]);
   if (perIp.timedOut) throw unavailable("rate limiting is unavailable", 2);
-  if (!perIp.allowed) throw tooManyRequests(perIp, now);
-  if (!perPair.allowed) throw tooManyRequests(perPair, now);
+  const limited = !perIp.allowed ? perIp : !perPair.allowed ? perPair : null;
+  // NIST SP 800-63B rev 4 §3.2.2 allows a bot challenge in place of waiting:
+  // a throttled client that solved one may try (the account backoff still holds).
+  if (limited && !(await passedChallenge(deps, client))) {
+    const error = tooManyRequests(limited, now);
+    if (deps.challenge) error.headers["X-Auth-Challenge"] = "turnstile";
+    throw error;
+  }
   const backoff = accountBackoffSeconds(account.failures, deps.maxFailures);
   const waitUntil = account.lastFailureAt + backoff * 1000;
   if (backoff > 0 && !account.knownIp && now < waitUntil) {
     throw tooManyRequests({ limit: deps.maxFailures, remaining: 0, resetAt: waitUntil }, now);
   }
+}
+
+async function passedChallenge(deps: LoginThrottleDeps, client: LoginClient): Promise<boolean> {
+  if (!deps.challenge || !client.challengeToken) return false;
+  return deps.challenge.passed(client.challengeToken, client.ip);
 }
 
 export async function recordLoginFailure(

@@ -17,6 +17,8 @@ const password = z.string().min(1).max(4096);
 const Credentials = z.object({ email, password });
 const LoginBody = Credentials.extend({
   token_transport: z.enum(["body", "cookie"]).default("body"),
+  // A Turnstile response token, when the client was asked for one (X-Auth-Challenge).
+  challenge_token: z.string().max(2048).optional(),
 });
 
 function accountDeps(c: Context<AppEnv>): AccountDeps {
@@ -52,6 +54,7 @@ export const accounts = new Hono<AppEnv>()
         limiter: services.limiter,
         guard: services.accountGuard,
         maxFailures: c.get("config").accountMaxFailures,
+        ...(services.botChallenge ? { challenge: services.botChallenge } : {}),
       },
       input,
       clientIp(c),

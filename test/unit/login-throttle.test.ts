@@ -93,6 +93,21 @@ describe("login throttle", () => {
     expect(hashes).toHaveLength(1);
   });
 
+  it("lets a solved bot challenge through the per-IP limits but never through the account backoff", async () => {
+    const challenge = { passed: async (token: string) => token === "solved" };
+    const withToken = (deps: Parameters<typeof login>[0]) =>
+      login(
+        { ...deps, challenge },
+        { email: "a@example.test", password: "whatever it is", challenge_token: "solved" },
+        "198.51.100.1",
+      ).catch((e) => e);
+    const perIp = fakes({ pairAllowed: false });
+    expect(await withToken(perIp.deps)).toMatchObject({ code: "invalid_credentials" });
+    const account = fakes({ failures: 100 });
+    expect(await withToken(account.deps)).toMatchObject({ code: "too_many_requests" });
+    expect(account.hashes).toEqual([]);
+  });
+
   it("fails closed with 503 when the limiter times out", async () => {
     const { deps, hashes } = fakes({ timedOut: true });
     expect(await attempt(deps)).toMatchObject({ code: "temporarily_unavailable", status: 503 });

@@ -115,3 +115,28 @@ describe("registration per IP (10 / hour)", () => {
     await expect429(res);
   });
 });
+
+describe("bot challenge after throttling (Turnstile, via a local siteverify server)", () => {
+  const TOKEN = "a-solved-turnstile-challenge";
+
+  it("offers a challenge on the 429 and lets a solved one through the per-IP limits", async () => {
+    const user = await newUser("challenge");
+    const ip = randomClientIp();
+    for (let i = 0; i < 10; i++) await loginFrom(ip, user.email, "wrong password, number x");
+    const throttled = await loginFrom(ip, user.email, GOOD_PASSWORD);
+    await expect429(throttled);
+    expect(throttled.headers.get("x-auth-challenge")).toBe("turnstile");
+    const withWrongToken = await postJson(
+      "/v1/login",
+      { email: user.email, password: GOOD_PASSWORD, challenge_token: "a forged token" },
+      { "cf-connecting-ip": ip },
+    );
+    expect(withWrongToken.status).toBe(429);
+    const solved = await postJson(
+      "/v1/login",
+      { email: user.email, password: GOOD_PASSWORD, challenge_token: TOKEN },
+      { "cf-connecting-ip": ip },
+    );
+    expect(solved.status).toBe(200);
+  });
+});
