@@ -11,7 +11,7 @@
 // - Every documented config variable set in this process's environment overrides
 //   the defaults for this run (e.g. ACCESS_TOKEN_TTL_SECONDS=60 npm run dev).
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureWasm } from "../scripts/extract-wasm.ts";
@@ -56,10 +56,23 @@ function configNames(): string[] {
   return [...new Set([...vars, ...secrets])];
 }
 
+const devAuditKeys = () =>
+  `dev1:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64")}`;
+
 /** Dev-only secrets, written once so tokens survive restarts. */
 async function ensureDevVars(): Promise<Record<string, string>> {
-  if (existsSync(devVarsPath)) return parseDotenv(readFileSync(devVarsPath, "utf8"));
+  if (existsSync(devVarsPath)) {
+    const existing = parseDotenv(readFileSync(devVarsPath, "utf8"));
+    // A .dev.vars written before the audit trail existed gets its key once.
+    if (!existing.AUDIT_HMAC_KEYS) {
+      existing.AUDIT_HMAC_KEYS = devAuditKeys();
+      appendFileSync(devVarsPath, `AUDIT_HMAC_KEYS='${existing.AUDIT_HMAC_KEYS}'\n`);
+      log("added AUDIT_HMAC_KEYS to .dev.vars");
+    }
+    return existing;
+  }
   const values = {
+    AUDIT_HMAC_KEYS: devAuditKeys(),
     SIGNING_KEYS: await generateSigningKeySet(),
     UPSTASH_REDIS_REST_TOKEN: Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString(
       "base64url",

@@ -9,6 +9,7 @@ import { withConfig } from "./middleware/config";
 import { requestId } from "./middleware/request-id";
 import { accounts } from "./routes/accounts";
 import { health } from "./routes/health";
+import { adminAudit } from "./routes/admin-audit";
 import { introspect } from "./routes/introspect";
 import { jwks } from "./routes/jwks";
 import { sessions } from "./routes/sessions";
@@ -48,7 +49,8 @@ export const app = new Hono<AppEnv>()
   .route("/", accounts)
   .route("/", tokens)
   .route("/", sessions)
-  .route("/", introspect);
+  .route("/", introspect)
+  .route("/", adminAudit);
 
 app.notFound(() => {
   throw new AuthError("not_found", 404, "no such endpoint");

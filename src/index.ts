@@ -1,5 +1,6 @@
 import { app } from "./app";
 
+export { AuditHead } from "./adapters/durable-objects/audit-head";
 export { RefreshFamily } from "./adapters/durable-objects/refresh-family";
 export { AuthService, type VerifyOutcome } from "./rpc";
 

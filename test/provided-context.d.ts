@@ -8,5 +8,7 @@ declare module "vitest" {
     redisUrl: string;
     /** Bridges that outage tests stop and start (dev/stack/outage-bridges.ts). */
     outage: { neonFetchEndpoint: string; upstashUrl: string; controlUrl: string };
+    /** POST {url}/stop|start: the Postgres audit chain heads write to (dev/stack/postgres-outage-proxy.ts). */
+    auditPostgresControlUrl: string;
   }
 }

@@ -10,6 +10,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("databaseUrl", stack.databaseUrl);
   project.provide("redisUrl", stack.redisUrl);
   project.provide("outage", stack.outage);
+  project.provide("auditPostgresControlUrl", stack.auditPostgresControlUrl);
   project.provide("workerBindings", {
     ...stack.bindings,
     // The flow tests hash many passwords, so they use RFC 9106 §4's second

@@ -1,0 +1,231 @@
+import { DurableObject } from "cloudflare:workers";
+import { AUDIT_FORMAT_VERSION, type AuditRow, computeMac, GENESIS_MAC } from "../../audit/chain";
+import { type AuditEventInput, toEventFields } from "../../audit/event";
+import { writeAuditBatch } from "../../audit/postgres-store";
+import { CHAIN_ID } from "../../audit/shard";
+import { type Config, ConfigError, configFromEnv } from "../../config";
+import { createDb } from "../postgres/client";
+
+/** Coalesces appends into fewer INSERTs and checkpoints; events reach Postgres this much later. */
+const FLUSH_DELAY_MS = 500;
+/** Rows per INSERT (14 parameters each, far below Postgres' 65535). */
+const BATCH_ROWS = 200;
+/** Batches per alarm run, so one alarm never runs for long; the rest gets the next alarm. */
+const BATCHES_PER_FLUSH = 10;
+const BACKOFF_MIN_MS = 1_000;
+const BACKOFF_MAX_MS = 60_000;
+/** Event ids remembered for de-duplicating retried hand-offs. */
+const RECENT_IDS = 4096;
+
+interface HeadRow extends Record<string, SqlStorageValue> {
+  chain: string;
+  seq: number;
+  mac: string;
+  flushed_seq: number;
+  flushed_mac: string;
+  failures: number;
+}
+
+export interface AppendResult {
+  seq: number;
+  /** The event id had been appended before (a retried hand-off): nothing new was written. */
+  duplicate: boolean;
+}
+
+/** A head's view of its chain. */
+export interface HeadState {
+  chain: string;
+  /** Last sequence number assigned and its MAC (0 and the genesis MAC before the first event). */
+  seq: number;
+  mac: string;
+  /** Last sequence number known written to Postgres, and its MAC. */
+  flushedSeq: number;
+  flushedMac: string;
+  /** Events buffered here, not yet in Postgres. */
+  pending: number;
+  /** Consecutive failed flushes (0 when Postgres last answered). */
+  failures: number;
+}
+
+/**
+ * The head of one audit chain (one shard). It alone assigns the chain's next
+ * sequence number and MAC, so concurrent appends are serialized here: reading
+ * the head, computing the MAC (synchronous HMAC) and writing the buffered row
+ * happen in one synchronous SQLite transaction with no await in between.
+ *
+ * Appended rows wait in the `pending` table (durable, part of the object's
+ * storage) until an alarm writes them to Postgres in order; they leave
+ * `pending` only after the INSERT committed. When Postgres is unreachable the
+ * alarm retries with backoff, so nothing is lost and nothing reaches Postgres
+ * out of order.
+ */
+export class AuditHead extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private flushing: Promise<void> | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    ctx.blockConcurrencyWhile(async () => {
+      this.sql.exec(`CREATE TABLE IF NOT EXISTS head (
+        id INTEGER PRIMARY KEY CHECK (id = 1), chain TEXT NOT NULL,
+        seq INTEGER NOT NULL, mac TEXT NOT NULL,
+        flushed_seq INTEGER NOT NULL, flushed_mac TEXT NOT NULL,
+        failures INTEGER NOT NULL DEFAULT 0)`);
+      this.sql.exec(
+        "CREATE TABLE IF NOT EXISTS pending (seq INTEGER PRIMARY KEY, row TEXT NOT NULL)",
+      );
+      this.sql.exec(
+        "CREATE TABLE IF NOT EXISTS recent (event_id TEXT PRIMARY KEY, seq INTEGER NOT NULL)",
+      );
+      // Pruning by seq on every append must not scan the table (rows read are billed).
+      this.sql.exec("CREATE INDEX IF NOT EXISTS recent_seq ON recent (seq)");
+    });
+  }
+
+  private config(): Config {
+    const config = configFromEnv(this.env);
+    if (config instanceof ConfigError) throw config;
+    return config;
+  }
+
+  private head(): HeadRow | null {
+    return this.sql.exec<HeadRow>("SELECT * FROM head WHERE id = 1").toArray()[0] ?? null;
+  }
+
+  /** Appends one event to this chain and buffers it durably; Postgres is written later. */
+  async append(input: { chain: string; event: AuditEventInput }): Promise<AppendResult> {
+    if (!CHAIN_ID.test(input.chain)) throw new TypeError("malformed chain id");
+    const signing = this.config().audit.keys[0];
+    if (!signing) throw new Error("no audit signing key");
+    const fields = toEventFields(input.event);
+
+    const result = this.ctx.storage.transactionSync((): AppendResult => {
+      const seen = this.sql
+        .exec<{ seq: number }>("SELECT seq FROM recent WHERE event_id = ?", fields.id)
+        .toArray()[0];
+      if (seen) return { seq: seen.seq, duplicate: true };
+      const head = this.head();
+      if (head && head.chain !== input.chain) throw new Error("this head serves another chain");
+      const seq = (head?.seq ?? 0) + 1;
+      const prevMac = head?.mac ?? GENESIS_MAC;
+      const record = {
+        v: AUDIT_FORMAT_VERSION,
+        chain: input.chain,
+        seq,
+        ...fields,
+        key_id: signing.id,
+      };
+      const mac = computeMac(signing.key, prevMac, record);
+      const row: AuditRow = { ...record, prev_mac: prevMac, mac };
+      this.sql.exec("INSERT INTO pending (seq, row) VALUES (?, ?)", seq, JSON.stringify(row));
+      if (head) {
+        this.sql.exec("UPDATE head SET seq = ?, mac = ? WHERE id = 1", seq, mac);
+      } else {
+        this.sql.exec(
+          "INSERT INTO head (id, chain, seq, mac, flushed_seq, flushed_mac) VALUES (1, ?, ?, ?, 0, ?)",
+          input.chain,
+          seq,
+          mac,
+          GENESIS_MAC,
+        );
+      }
+      this.sql.exec("INSERT INTO recent (event_id, seq) VALUES (?, ?)", fields.id, seq);
+      this.sql.exec("DELETE FROM recent WHERE seq <= ?", seq - RECENT_IDS);
+      return { seq, duplicate: false };
+    });
+
+    // Off the caller's path: the caller is already in waitUntil, and the flush
+    // itself runs in the alarm. An alarm already set (maybe a backoff) stays.
+    if ((await this.ctx.storage.getAlarm()) === null) {
+      await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
+    }
+    return result;
+  }
+
+  /** The chain's head, what Postgres is known to hold, and the buffer. */
+  async state(chain: string): Promise<HeadState> {
+    const head = this.head();
+    const pending = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM pending").one().n;
+    if (head && head.chain !== chain) throw new Error("this head serves another chain");
+    return {
+      chain,
+      seq: head?.seq ?? 0,
+      mac: head?.mac ?? GENESIS_MAC,
+      flushedSeq: head?.flushed_seq ?? 0,
+      flushedMac: head?.flushed_mac ?? GENESIS_MAC,
+      pending,
+      failures: head?.failures ?? 0,
+    };
+  }
+
+  /** Writes buffered rows to Postgres; on failure schedules its own retry. Never throws. */
+  override async alarm(): Promise<void> {
+    // Two overlapping runs (an alarm and a test's runDurableObjectAlarm) share one flush.
+    this.flushing ??= this.flush().finally(() => {
+      this.flushing = null;
+    });
+    await this.flushing;
+  }
+
+  private pendingRows(limit: number): AuditRow[] {
+    return this.sql
+      .exec<{ row: string }>("SELECT row FROM pending ORDER BY seq LIMIT ?", limit)
+      .toArray()
+      .map((r) => JSON.parse(r.row) as AuditRow);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pendingRows(1).length === 0) return;
+    try {
+      const config = this.config();
+      const db = createDb({ ...config, databaseUrl: config.audit.databaseUrl });
+      for (let i = 0; i < BATCHES_PER_FLUSH; i++) {
+        const rows = this.pendingRows(BATCH_ROWS);
+        const last = rows.at(-1);
+        if (!last) return;
+        const inserted = await writeAuditBatch(db, rows);
+        if (inserted < rows.length) {
+          console.error(
+            JSON.stringify({
+              level: "warn",
+              msg: "audit rows already present in Postgres",
+              chain: last.chain,
+              rows: rows.length - inserted,
+            }),
+          );
+        }
+        // Only now, with the INSERT committed, may the rows leave the buffer.
+        this.ctx.storage.transactionSync(() => {
+          this.sql.exec("DELETE FROM pending WHERE seq <= ?", last.seq);
+          this.sql.exec(
+            "UPDATE head SET flushed_seq = ?, flushed_mac = ?, failures = 0 WHERE id = 1",
+            last.seq,
+            last.mac,
+          );
+        });
+      }
+      // More than one run's worth was pending: continue right away.
+      await this.ctx.storage.setAlarm(Date.now());
+    } catch (err) {
+      const failures = this.recordFailure();
+      const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(failures - 1, 16));
+      // Jitter, so heads that failed together do not retry together.
+      await this.ctx.storage.setAlarm(Date.now() + delay * (1 + Math.random() * 0.2));
+      console.error(
+        JSON.stringify({
+          level: "warn",
+          msg: "audit flush failed; will retry",
+          failures,
+          retryInMs: delay,
+          error: (err as Error)?.name,
+        }),
+      );
+    }
+  }
+
+  private recordFailure(): number {
+    this.sql.exec("UPDATE head SET failures = failures + 1 WHERE id = 1");
+    return this.head()?.failures ?? 1;
+  }
+}

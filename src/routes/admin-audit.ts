@@ -1,0 +1,54 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
+import { exportAudit } from "../audit/export";
+import { CHAIN_ID } from "../audit/shard";
+import { verifyStoredAudit } from "../audit/stored";
+import { invalidRequest } from "../errors";
+import { requireAdmin } from "../middleware/require-admin";
+
+/** At most this many `chain` parameters: each one is a Durable Object call. */
+const MAX_CHAINS = 256;
+
+/** `?chain=a&chain=b` narrows to those chains; none means every chain. */
+function requestedChains(values: string[] | undefined): string[] | undefined {
+  if (!values?.length) return undefined;
+  if (values.length > MAX_CHAINS || !values.every((v) => CHAIN_ID.test(v))) {
+    throw invalidRequest("chain must name chains like shard-0");
+  }
+  return values;
+}
+
+/**
+ * The audit trail for operators and auditors (docs/audit.md), behind the admin
+ * key. Verification answers 200 either way: the body says `ok` or where the
+ * chain first breaks and why.
+ */
+export const adminAudit = new Hono<AppEnv>()
+  .use("/v1/admin/audit/*", requireAdmin)
+  .get("/v1/admin/audit/verify", async (c) => {
+    const config = c.get("config");
+    const result = await verifyStoredAudit(
+      {
+        db: c.get("services").db,
+        heads: c.env.AUDIT_HEAD,
+        keys: config.audit.keys,
+        shards: config.audit.shards,
+      },
+      requestedChains(c.req.queries("chain")),
+    );
+    c.header("Cache-Control", "no-store");
+    return c.json(result);
+  })
+  .get("/v1/admin/audit/export", (c) => {
+    const now = new Date();
+    const stream = exportAudit(
+      { db: c.get("services").db, heads: c.env.AUDIT_HEAD, shards: c.get("config").audit.shards },
+      requestedChains(c.req.queries("chain")),
+      now,
+    );
+    return c.body(stream, 200, {
+      "Content-Type": "application/x-ndjson; charset=utf-8",
+      "Cache-Control": "no-store",
+      "Content-Disposition": `attachment; filename="audit-${now.toISOString().replaceAll(":", "")}.ndjson"`,
+    });
+  });

@@ -1,0 +1,188 @@
+// `npm run audit:verify` as an operator or auditor runs it: a real Node
+// process against a real PostgreSQL database (migrated like production), and
+// offline against an export file. It sees only the database, so this is where
+// the stored checkpoints alone must catch a truncated tail.
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createFreshDatabase, findOrStartPostgres } from "../../dev/stack/postgres.ts";
+import { applyMigrations } from "../../scripts/migrate.ts";
+import { type AuditRow, computeMac, GENESIS_MAC } from "../../src/audit/chain.ts";
+
+const script = fileURLToPath(new URL("../../scripts/audit-verify.ts", import.meta.url));
+const KEY = Buffer.alloc(32, 5);
+const KEYS = `k1:${KEY.toString("base64")}`;
+
+function chainRows(chain: string, n: number): AuditRow[] {
+  const rows: AuditRow[] = [];
+  let prev = GENESIS_MAC;
+  for (let seq = 1; seq <= n; seq++) {
+    const record = {
+      v: 1,
+      chain,
+      seq,
+      at: 1_800_000_000_000 + seq,
+      id: `e-${chain}-${seq}`,
+      type: "login_succeeded",
+      user_id: "u1",
+      request_id: null,
+      ip: "203.0.113.9",
+      user_agent: "ua",
+      details: { method: "password", n: seq },
+      key_id: "k1",
+    };
+    const mac = computeMac(new Uint8Array(KEY), prev, record);
+    rows.push({ ...record, prev_mac: prev, mac });
+    prev = mac;
+  }
+  return rows;
+}
+
+function run(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; out: Record<string, unknown> }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [script, ...args],
+      { env: { PATH: process.env.PATH ?? "", ...env } },
+      (err, stdout) => {
+        const code = err ? ((err as { code?: number }).code ?? 1) : 0;
+        resolve({ code, out: JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") });
+      },
+    );
+  });
+}
+
+let db: { url: string; drop(): Promise<void> };
+let stopServer: () => Promise<void>;
+let client: pg.Client;
+let dir: string;
+
+beforeAll(async () => {
+  const server = await findOrStartPostgres();
+  stopServer = server.stop;
+  db = await createFreshDatabase(server, "audit_verify_test");
+  await applyMigrations(db.url);
+  client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  dir = mkdtempSync(path.join(tmpdir(), "audit-verify-"));
+}, 60_000);
+
+afterAll(async () => {
+  await client?.end();
+  await db?.drop();
+  await stopServer?.();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function insert(rows: AuditRow[]): Promise<void> {
+  for (const r of rows) {
+    await client.query(
+      `INSERT INTO audit_events (chain_id, seq, v, at_ms, event_id, type, user_id, request_id, ip,
+         user_agent, details, key_id, prev_mac, mac)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
+      [
+        r.chain,
+        r.seq,
+        r.v,
+        r.at,
+        r.id,
+        r.type,
+        r.user_id,
+        r.request_id,
+        r.ip,
+        r.user_agent,
+        JSON.stringify(r.details),
+        r.key_id,
+        r.prev_mac,
+        r.mac,
+      ],
+    );
+  }
+  const last = rows.at(-1) as AuditRow;
+  await client.query(
+    "INSERT INTO audit_checkpoints (chain_id, seq, mac, key_id) VALUES ($1, $2, $3, $4)",
+    [last.chain, last.seq, last.mac, last.key_id],
+  );
+}
+
+/** An export as GET /v1/admin/audit/export writes it. */
+function exportFile(name: string, rows: AuditRow[], withEnd = true): string {
+  const last = rows.at(-1) as AuditRow;
+  const lines = [
+    { kind: "audit_export", format: 1, chains: [last.chain] },
+    ...rows.map((r) => ({ kind: "event", ...r })),
+    { kind: "checkpoint", chain: last.chain, seq: last.seq, mac: last.mac, key_id: "k1" },
+    { kind: "head", chain: last.chain, seq: last.seq, mac: last.mac, pending: 0 },
+    ...(withEnd ? [{ kind: "end", chains: 1, events: rows.length, checkpoints: 1 }] : []),
+  ];
+  const file = path.join(dir, name);
+  writeFileSync(file, `${lines.map((l) => JSON.stringify(l)).join("\n")}\n`);
+  return file;
+}
+
+describe("npm run audit:verify against DATABASE_URL", () => {
+  it("reports an intact trail with exit 0", async () => {
+    await insert(chainRows("shard-0", 6));
+    await insert(chainRows("shard-1", 3));
+    const r = await run([], { DATABASE_URL: db.url, AUDIT_HMAC_KEYS: KEYS });
+    expect(r).toEqual({ code: 0, out: { ok: true, chains: 2, events: 9 } });
+  });
+
+  it("finds a truncated tail through the stored checkpoint alone, exit 1", async () => {
+    await insert(chainRows("shard-2", 5));
+    await client.query("DELETE FROM audit_events WHERE chain_id = 'shard-2' AND seq >= 4");
+    const r = await run(["--chain", "shard-2"], { DATABASE_URL: db.url, AUDIT_HMAC_KEYS: KEYS });
+    expect(r.code).toBe(1);
+    expect(r.out).toMatchObject({ ok: false, chain: "shard-2", sequence: 4, reason: "truncated" });
+  });
+
+  it("names the first broken chain and sequence", async () => {
+    await client.query(
+      "UPDATE audit_events SET ip = '192.0.2.1' WHERE chain_id = 'shard-0' AND seq = 5",
+    );
+    const r = await run([], { DATABASE_URL: db.url, AUDIT_HMAC_KEYS: KEYS });
+    expect(r).toMatchObject({
+      code: 1,
+      out: { ok: false, chain: "shard-0", sequence: 5, reason: "mac_mismatch" },
+    });
+  });
+
+  it("cannot verify without keys (exit 2) and never with the wrong ones", async () => {
+    expect((await run([], { DATABASE_URL: db.url })).code).toBe(2);
+    const other = `k1:${Buffer.alloc(32, 6).toString("base64")}`;
+    const r = await run(["--chain", "shard-1"], { DATABASE_URL: db.url, AUDIT_HMAC_KEYS: other });
+    expect(r.out).toMatchObject({ chain: "shard-1", sequence: 1, reason: "mac_mismatch" });
+  });
+});
+
+describe("npm run audit:verify --file (offline, from an export)", () => {
+  it("verifies an export, refuses a cut-off one", async () => {
+    const rows = chainRows("shard-0", 4);
+    const ok = await run(["--file", exportFile("full.ndjson", rows)], { AUDIT_HMAC_KEYS: KEYS });
+    expect(ok).toEqual({ code: 0, out: { ok: true, chains: 1, events: 4 } });
+    const cut = await run(["--file", exportFile("cut.ndjson", rows, false)], {
+      AUDIT_HMAC_KEYS: KEYS,
+    });
+    expect(cut.code).toBe(2);
+  });
+
+  it("holds a new export to the heads of an older one (--checkpoints-from)", async () => {
+    const rows = chainRows("shard-0", 6);
+    const older = exportFile("older.ndjson", rows);
+    // Later, the tail and every checkpoint and head that knew of it are gone.
+    const newer = exportFile("newer.ndjson", rows.slice(0, 4));
+    const alone = await run(["--file", newer], { AUDIT_HMAC_KEYS: KEYS });
+    expect(alone.code).toBe(0);
+    const held = await run(["--file", newer, "--checkpoints-from", older], {
+      AUDIT_HMAC_KEYS: KEYS,
+    });
+    expect(held).toMatchObject({ code: 1, out: { sequence: 5, reason: "truncated" } });
+  });
+});
