@@ -34,7 +34,13 @@ export class AuthService extends WorkerEntrypoint<Env> {
     const config = configFromEnv(this.env);
     if (config instanceof ConfigError) return { ok: false, error: "server_misconfigured" };
     try {
-      return await createServices(config, this.env, this.ctx).checkAccessToken(token);
+      const scope = {
+        waitUntil: (p: Promise<unknown>) => this.ctx.waitUntil(p),
+        requestId: null,
+        ip: null,
+        userAgent: null,
+      };
+      return await createServices(config, this.env, scope).checkAccessToken(token);
     } catch {
       // Redis unreachable: fail closed, the caller must not treat the token as valid.
       return { ok: false, error: "temporarily_unavailable" };

@@ -10,6 +10,7 @@ import { createUpstashRateLimiter } from "./adapters/redis/rate-limiter";
 import { createRedisRevocationList } from "./adapters/redis/revocation";
 import { createTurnstileChallenge } from "./adapters/turnstile/siteverify";
 import { argon2ForIsolate } from "./adapters/wasm/argon2";
+import { createAuditLog } from "./audit/log";
 import {
   createPasswordHasher,
   maxStoredHashMemoryKiB,
@@ -22,6 +23,7 @@ import { loadSigningKeys, type SigningKeySet } from "./auth/tokens/signing-keys"
 import type { Config } from "./config";
 import {
   type AccountGuard,
+  type AuditLog,
   type BotChallenge,
   type BreachedPasswordCheck,
   type Clock,
@@ -51,14 +53,20 @@ export interface Services {
   readonly botChallenge: BotChallenge | undefined;
   readonly passwords: PasswordHasher;
   readonly probes: readonly HealthProbe[];
+  /** The tamper-evident trail; `record` never waits on a database. */
+  readonly audit: AuditLog;
   signingKeys(): Promise<SigningKeySet>;
   sessionDeps(): SessionDeps;
   /** Signature, claims and revocation: the one online check for access tokens. */
   checkAccessToken(token: string): Promise<CheckResult>;
 }
 
+/** What the request contributes to its services: background work and the audit context. */
 export interface RequestScope {
   waitUntil(promise: Promise<unknown>): void;
+  requestId: string | null;
+  ip: string | null;
+  userAgent: string | null;
 }
 
 /** How long a rate-limit check may wait for Redis before the endpoint's open/closed choice applies. */
@@ -83,6 +91,15 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
   );
   const accountGuard = lazy(() => createRedisAccountGuard(redis()));
   const families = lazy(() => createDurableRefreshFamilies(env.REFRESH_FAMILY));
+  const audit = lazy(() =>
+    createAuditLog(env.AUDIT_HEAD, {
+      waitUntil: (p) => scope.waitUntil(p),
+      requestId: scope.requestId,
+      ip: scope.ip,
+      userAgent: scope.userAgent,
+      shards: config.audit.shards,
+    }),
+  );
   const passwords = lazy(() =>
     createPasswordHasher({
       argon2: argon2ForIsolate({
@@ -128,6 +145,9 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
         ? createPwnedRangeCheck(config.pwnedPasswordsUrl, 1500)
         : undefined;
     },
+    get audit() {
+      return audit();
+    },
     get passwords() {
       return passwords();
     },
@@ -164,6 +184,7 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
       clock: systemClock,
       accessTtlSeconds: config.accessTokenTtlSeconds,
       refreshTtlSeconds: config.refresh.ttlSeconds,
+      audit: audit(),
       background: (p) => scope.waitUntil(p.catch((err: unknown) => logBackgroundFailure(err))),
     }),
   };

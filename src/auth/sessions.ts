@@ -1,5 +1,5 @@
 import { AuthError } from "../errors";
-import type { Clock, RevocationList, SessionRecord, SessionStore } from "../ports";
+import type { AuditLog, Clock, RevocationList, SessionRecord, SessionStore } from "../ports";
 import { newFamilyId, parseRefreshToken } from "./refresh/refresh-token";
 import type { IssuedTokens, RefreshFamilies } from "./refresh/types";
 import { CLOCK_SKEW_SECONDS } from "./tokens/claims";
@@ -11,6 +11,7 @@ export interface SessionDeps {
   clock: Clock;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
+  audit: AuditLog;
   /** Work that must finish but need not delay the response. */
   background(promise: Promise<unknown>): void;
 }
@@ -45,6 +46,11 @@ export async function startSession(
     await deps.families.revoke(familyId, "start_failed").catch(() => {});
     throw err;
   }
+  deps.audit.record({
+    type: "token_issued",
+    userId: input.userId,
+    details: { family: familyId, grant: "password" },
+  });
   return tokens;
 }
 
@@ -56,13 +62,30 @@ export async function refreshSession(
   const parts = parseRefreshToken(refreshToken);
   if (!parts) throw invalidGrant();
   const result = await deps.families.rotate(parts.familyId, parts.secret);
+  const family = parts.familyId;
   switch (result.outcome) {
     case "rotated":
-      deps.background(deps.sessions.touch(parts.familyId, new Date(deps.clock.now())));
+      deps.background(deps.sessions.touch(family, new Date(deps.clock.now())));
+      deps.audit.record({ type: "token_refreshed", userId: result.userId, details: { family } });
       return result;
     case "retried":
+      deps.audit.record({
+        type: "refresh_grace_retry",
+        userId: result.userId,
+        details: { family },
+      });
       return result;
     case "reuse": {
+      deps.audit.record({
+        type: "refresh_reuse_detected",
+        userId: result.userId,
+        details: { family },
+      });
+      deps.audit.record({
+        type: "family_revoked",
+        userId: result.userId,
+        details: { family, reason: "reuse" },
+      });
       // The family is already dead in its object; make its access tokens dead too, now.
       await deps.revocation.revokeSession(parts.familyId, denyTtl(deps));
       deps.background(deps.sessions.revoke(parts.familyId, new Date(deps.clock.now()), "reuse"));
@@ -79,6 +102,7 @@ export async function endSession(deps: SessionDeps, refreshToken: unknown): Prom
   if (!parts) return;
   const result = await deps.families.revoke(parts.familyId, "logout", parts.secret);
   if (!result.revoked) return;
+  deps.audit.record({ type: "logout", userId: result.userId, details: { family: parts.familyId } });
   await deps.revocation.revokeSession(parts.familyId, denyTtl(deps));
   await deps.sessions.revoke(parts.familyId, new Date(deps.clock.now()), "logout");
 }
@@ -92,6 +116,7 @@ export async function endAllSessions(deps: SessionDeps, userId: string): Promise
   const now = deps.clock.now();
   await deps.revocation.setUserNotBefore(userId, now, deps.refreshTtlSeconds + denyTtl(deps));
   const ids = await deps.sessions.revokeAllForUser(userId, new Date(now), "logout_all");
+  deps.audit.record({ type: "logout_all", userId, details: { families: ids.length } });
   await Promise.all(
     ids.map(async (id) => {
       await deps.families.revoke(id, "logout_all");
@@ -114,6 +139,11 @@ export async function revokeOwnSession(
   const session = await deps.sessions.findActive(sessionId, userId, now);
   if (!session) throw new AuthError("not_found", 404, "no such session");
   await deps.families.revoke(sessionId, "user_revoked");
+  deps.audit.record({
+    type: "family_revoked",
+    userId,
+    details: { family: sessionId, reason: "user_revoked" },
+  });
   await deps.revocation.revokeSession(sessionId, denyTtl(deps));
   await deps.sessions.revoke(sessionId, now, "user_revoked");
 }

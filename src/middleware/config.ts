@@ -11,6 +11,14 @@ export const withConfig = createMiddleware<AppEnv>(async (c, next) => {
     throw new AuthError("server_misconfigured", 503, "the service is not configured");
   }
   c.set("config", config);
-  c.set("services", createServices(config, c.env, c.executionCtx));
+  c.set(
+    "services",
+    createServices(config, c.env, {
+      waitUntil: (p) => c.executionCtx.waitUntil(p),
+      requestId: c.get("requestId"),
+      ip: c.req.header("cf-connecting-ip") ?? null,
+      userAgent: c.req.header("user-agent")?.slice(0, 512) ?? null,
+    }),
+  );
   await next();
 });

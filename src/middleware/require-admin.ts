@@ -21,6 +21,12 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const ok =
     presented !== undefined &&
     (await matchServiceKey(presented, [{ id: "admin", secret: key }])) !== null;
+  // Every use of the admin key is recorded, refused ones included.
+  services.audit.record({
+    type: "admin_key_used",
+    userId: null,
+    details: { method: c.req.method, path: c.req.path, outcome: ok ? "ok" : "denied" },
+  });
   if (!ok) {
     throw new AuthError("unauthorized", 401, "a valid admin key is required", {
       "WWW-Authenticate": `Bearer realm="${c.get("config").realm}"`,

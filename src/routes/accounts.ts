@@ -5,6 +5,7 @@ import type { AppEnv } from "../app-env";
 import { type AccountDeps, register } from "../auth/accounts";
 import { login } from "../auth/login";
 import { startSession } from "../auth/sessions";
+import { AuthError } from "../errors";
 import { clientIp, limitByIp } from "../middleware/rate-limit";
 import { invalidToken, requireAuth } from "../middleware/require-auth";
 import { readJson } from "./read-json";
@@ -43,6 +44,7 @@ export const accounts = new Hono<AppEnv>()
   .post("/v1/register", limitByIp("register_ip", { failOpen: false }), async (c) => {
     const input = await readJson(c, Credentials);
     const user = await register(accountDeps(c), input);
+    c.get("services").audit.record({ type: "register", userId: user.id, details: {} });
     return c.json({ user: publicUser(user) }, 201);
   })
   .post("/v1/login", async (c) => {
@@ -58,11 +60,24 @@ export const accounts = new Hono<AppEnv>()
       },
       input,
       clientIp(c),
-    );
+    ).catch((err: unknown) => {
+      // The typed email is never recorded: people type passwords into it.
+      const reason = err instanceof AuthError ? err.code : "error";
+      services.audit.record({ type: "login_failed", userId: null, details: { reason } });
+      throw err;
+    });
     const issued = await startSession(c.get("services").sessionDeps(), {
       userId: user.id,
       userAgent: c.req.header("user-agent") ?? null,
       ip: c.req.header("cf-connecting-ip") ?? null,
+    });
+    services.audit.record({
+      type: "login_succeeded",
+      userId: user.id,
+      details: {
+        family: issued.refreshToken.split(".")[0] ?? null,
+        transport: input.token_transport,
+      },
     });
     return tokenResponse(c, issued, input.token_transport);
   })

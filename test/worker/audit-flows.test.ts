@@ -1,0 +1,147 @@
+// The auth flows hand their events to the audit trail. Every shard head's flush
+// is held back (a head keeps an alarm that is already set), so the events can be
+// read from the heads' durable buffers deterministically, then flushed.
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AuditRow } from "../../src/audit/chain";
+import { shardChains } from "../../src/audit/shard";
+import { ADMIN, head } from "./audit-helpers";
+import { call, GOOD_PASSWORD, postJson, randomClientIp } from "./helpers";
+import { login, newUser, refresh, type TokenPair } from "./session-helpers";
+
+const chains = shardChains(Number(env.AUDIT_SHARDS));
+
+async function holdFlushes(): Promise<void> {
+  for (const chain of chains) {
+    await runInDurableObject(head(chain), (_i, state) =>
+      state.storage.setAlarm(Date.now() + 3_600_000),
+    );
+  }
+}
+
+/** Every buffered event of all heads, oldest first within each chain. */
+async function buffered(): Promise<AuditRow[]> {
+  const rows: AuditRow[] = [];
+  for (const chain of chains) {
+    const texts = await runInDurableObject(head(chain), (_i, state) =>
+      state.storage.sql.exec<{ row: string }>("SELECT row FROM pending ORDER BY seq").toArray(),
+    );
+    rows.push(...texts.map((t) => JSON.parse(t.row) as AuditRow));
+  }
+  return rows;
+}
+
+/** Waits for the waitUntil hand-offs of the requests so far to reach the heads. */
+async function eventsOf(filter: (r: AuditRow) => boolean, atLeast: number): Promise<AuditRow[]> {
+  for (let i = 0; i < 100; i++) {
+    const rows = (await buffered()).filter(filter);
+    if (rows.length >= atLeast) return rows;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return (await buffered()).filter(filter);
+}
+
+beforeAll(holdFlushes);
+afterAll(async () => {
+  for (const chain of chains) await runDurableObjectAlarm(head(chain));
+});
+
+describe("auth events reach the audit trail", () => {
+  it("records login, token issue, refresh, grace retry, reuse, revocation and logout for the user", async () => {
+    const user = await newUser("audited");
+    const first = await login(user.email);
+    const second = (await (await refresh(first.refresh_token)).json()) as TokenPair;
+    await refresh(first.refresh_token); // an honest retry inside the window
+    await refresh(second.refresh_token);
+    await refresh(first.refresh_token); // reuse: the family dies
+    const other = await login(user.email);
+    await postJson("/v1/logout", { refresh_token: other.refresh_token });
+
+    const expected = [
+      "login_succeeded",
+      "token_issued",
+      "token_refreshed",
+      "refresh_grace_retry",
+      "token_refreshed",
+      "refresh_reuse_detected",
+      "family_revoked",
+      "login_succeeded",
+      "token_issued",
+      "logout",
+    ];
+    const rows = await eventsOf(
+      (r) => r.user_id === user.id && r.type !== "register",
+      expected.length,
+    );
+    expect(new Set(rows.map((r) => r.chain)).size).toBe(1); // one user, one chain
+    expect(rows.map((r) => r.type).sort()).toEqual([...expected].sort());
+    const reuse = rows.find((r) => r.type === "family_revoked");
+    expect(reuse?.details).toEqual({ family: first.refresh_token.split(".")[0], reason: "reuse" });
+    // Never a secret in the trail.
+    const text = JSON.stringify(rows);
+    for (const secret of [
+      first.refresh_token,
+      second.refresh_token,
+      other.refresh_token,
+      GOOD_PASSWORD,
+    ]) {
+      expect(text).not.toContain(secret.includes(".") ? secret.split(".")[1] : secret);
+    }
+  });
+
+  it("records a failed login without the typed email, with the request's id, IP and user agent", async () => {
+    const ip = randomClientIp();
+    const email = `typed-${crypto.randomUUID()}@example.test`;
+    const res = await postJson(
+      "/v1/login",
+      { email, password: "not the password at all" },
+      { "cf-connecting-ip": ip, "user-agent": "audit-ua/1" },
+    );
+    expect(res.status).toBe(401);
+    const requestId = res.headers.get("x-request-id");
+    const [row] = await eventsOf((r) => r.request_id === requestId, 1);
+    expect(row).toMatchObject({
+      type: "login_failed",
+      user_id: null,
+      ip,
+      user_agent: "audit-ua/1",
+      details: { reason: "invalid_credentials" },
+    });
+    expect(JSON.stringify(row)).not.toContain(email);
+  });
+
+  it("records every use of the admin key, refused ones included", async () => {
+    const ok = await call("/v1/admin/audit/verify?chain=none", { headers: ADMIN });
+    const denied = await call("/v1/admin/audit/verify", {
+      headers: { authorization: `Bearer ${"b".repeat(48)}` },
+    });
+    expect(denied.status).toBe(401);
+    for (const [res, outcome] of [
+      [ok, "ok"],
+      [denied, "denied"],
+    ] as const) {
+      const [row] = await eventsOf((r) => r.request_id === res.headers.get("x-request-id"), 1);
+      expect(row).toMatchObject({
+        type: "admin_key_used",
+        user_id: null,
+        details: { outcome, method: "GET" },
+      });
+    }
+  });
+
+  it("records registration and logout-all", async () => {
+    const user = await newUser("audited");
+    const pair = await login(user.email);
+    await call("/v1/logout-all", {
+      method: "POST",
+      headers: { authorization: `Bearer ${pair.access_token}` },
+    });
+    const rows = await eventsOf(
+      (r) => r.user_id === user.id && (r.type === "register" || r.type === "logout_all"),
+      2,
+    );
+    expect(rows.map((r) => r.type).sort()).toEqual(["logout_all", "register"]);
+    expect(rows.find((r) => r.type === "logout_all")?.details).toEqual({ families: 1 });
+  });
+});
