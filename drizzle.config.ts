@@ -2,7 +2,11 @@ import { defineConfig } from "drizzle-kit";
 
 export default defineConfig({
   dialect: "postgresql",
-  schema: ["./src/adapters/postgres/schema.ts", "./src/adapters/postgres/audit-schema.ts"],
+  schema: [
+    "./src/adapters/postgres/schema.ts",
+    "./src/adapters/postgres/audit-schema.ts",
+    "./src/adapters/postgres/legacy-schema.ts",
+  ],
   out: "./migrations",
   dbCredentials: { url: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
 });

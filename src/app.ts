@@ -9,9 +9,11 @@ import { withConfig } from "./middleware/config";
 import { requestId } from "./middleware/request-id";
 import { accounts } from "./routes/accounts";
 import { adminAudit } from "./routes/admin-audit";
+import { adminUsers } from "./routes/admin-users";
 import { health } from "./routes/health";
 import { introspect } from "./routes/introspect";
 import { jwks } from "./routes/jwks";
+import { legacy } from "./routes/legacy";
 import { sessions } from "./routes/sessions";
 import { tokens } from "./routes/tokens";
 
@@ -50,7 +52,9 @@ export const app = new Hono<AppEnv>()
   .route("/", tokens)
   .route("/", sessions)
   .route("/", introspect)
-  .route("/", adminAudit);
+  .route("/", adminAudit)
+  .route("/", adminUsers)
+  .route("/", legacy);
 
 app.notFound(() => {
   throw new AuthError("not_found", 404, "no such endpoint");

@@ -53,6 +53,13 @@ export interface Config {
   introspectionKeys: ReadonlyArray<{ id: string; secret: string }>;
   /** Origins allowed to use cookie-mode refresh (CSRF defence). */
   allowedOrigins: readonly string[];
+  /** The carve-out from the legacy monolith (docs/migration.md). */
+  legacy: {
+    /** Epoch ms until which legacy sessions may be exchanged (cutover + window); undefined = off. */
+    sessionDeadlineMs: number | undefined;
+    /** The name of the monolith's session cookie. */
+    sessionCookie: string;
+  };
   password: {
     minLength: number;
     argon2: { memoryKiB: number; iterations: number; parallelism: number };
@@ -133,6 +140,11 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[\x21-\x7e]{43,256}$/)
     .optional(),
+  // Unset = legacy session exchange off (docs/migration.md).
+  LEGACY_CUTOVER_AT: z.iso.datetime({ offset: true }).optional(),
+  LEGACY_SESSION_WINDOW_DAYS: int(1, 365),
+  // An RFC 6265 §4.1.1 cookie-name token.
+  LEGACY_SESSION_COOKIE: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/),
 });
 
 /**
@@ -233,6 +245,13 @@ export function parseConfig(env: Record<string, unknown>): Config {
       reuseGraceSeconds: e.REFRESH_REUSE_GRACE_SECONDS,
     },
     allowedOrigins,
+    legacy: {
+      sessionDeadlineMs:
+        e.LEGACY_CUTOVER_AT === undefined
+          ? undefined
+          : Date.parse(e.LEGACY_CUTOVER_AT) + e.LEGACY_SESSION_WINDOW_DAYS * 86_400_000,
+      sessionCookie: e.LEGACY_SESSION_COOKIE,
+    },
     introspectionKeys,
     adminApiKey: e.ADMIN_API_KEY,
     pwnedPasswordsUrl: e.PWNED_PASSWORDS_URL,

@@ -8,6 +8,8 @@ export interface UserRecord {
   email: string;
   passwordHash: string;
   createdAt: Date;
+  /** The separately kept salt of an imported legacy hash, if any (docs/migration.md). */
+  legacySalt?: string | null;
 }
 
 export interface UserStore {
@@ -19,6 +21,14 @@ export interface UserStore {
   create(user: { id: string; email: string; passwordHash: string }): Promise<UserRecord | null>;
   findByEmail(email: string): Promise<UserRecord | null>;
   findById(id: string): Promise<UserRecord | null>;
+  /**
+   * Compare-and-swap of the password hash in one statement: sets `next` (and
+   * drops any legacy salt) only while the stored hash is still `expected`, so a
+   * concurrent password change is never overwritten. True if this call replaced
+   * it. Optional so that stores without lazy migration (unit-test fakes) still
+   * fit the port; without it, hashes are simply never upgraded.
+   */
+  replacePasswordHash?(userId: string, expected: string, next: string): Promise<boolean>;
 }
 
 /** A dependency that `/ready` checks with one real round trip. */

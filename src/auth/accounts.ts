@@ -1,5 +1,6 @@
 import { AuthError, invalidRequest } from "../errors";
-import type { BreachedPasswordCheck, Clock, UserRecord, UserStore } from "../ports";
+import { checkStoredPassword } from "../legacy/lazy-migration";
+import type { AuditLog, BreachedPasswordCheck, Clock, UserRecord, UserStore } from "../ports";
 import type { PasswordHasher } from "./password/hasher";
 import {
   MAX_PASSWORD_BYTES,
@@ -15,6 +16,8 @@ export interface AccountDeps {
   minPasswordLength: number;
   /** Optional breached-password corpus; unset disables the check. */
   breached?: BreachedPasswordCheck;
+  /** Records `hash_upgraded` when a login moves a hash to current argon2id. */
+  audit?: AuditLog;
 }
 
 const PASSWORD_PROBLEMS = {
@@ -66,8 +69,10 @@ export async function authenticate(
     await deps.passwords.dummyVerify(password);
     throw invalidCredentials();
   }
-  const result = await deps.passwords.verify(user.passwordHash, password);
-  if (!result.ok) throw invalidCredentials();
+  // Legacy hashes check the password as typed, ours its NFKC form; a match on
+  // a legacy or outdated hash re-hashes it by compare-and-swap (docs/migration.md).
+  const ok = await checkStoredPassword(deps, user, input.password, password);
+  if (!ok) throw invalidCredentials();
   return user;
 }
 

@@ -26,7 +26,13 @@ const denyTtl = (deps: SessionDeps) => deps.accessTtlSeconds + CLOCK_SKEW_SECOND
 /** Opens a session (refresh family) after a successful login. */
 export async function startSession(
   deps: SessionDeps,
-  input: { userId: string; userAgent: string | null; ip: string | null },
+  input: {
+    userId: string;
+    userAgent: string | null;
+    ip: string | null;
+    /** How the user proved who they are, for the audit trail. */
+    grant?: "password" | "legacy_session";
+  },
 ): Promise<IssuedTokens> {
   const now = deps.clock.now();
   const familyId = newFamilyId(now);
@@ -49,7 +55,7 @@ export async function startSession(
   deps.audit.record({
     type: "token_issued",
     userId: input.userId,
-    details: { family: familyId, grant: "password" },
+    details: { family: familyId, grant: input.grant ?? "password" },
   });
   return tokens;
 }

@@ -30,6 +30,7 @@ function accountDeps(c: Context<AppEnv>): AccountDeps {
     clock: services.clock,
     minPasswordLength: c.get("config").password.minLength,
     breached: services.breachedPasswords,
+    audit: services.audit,
   };
 }
 

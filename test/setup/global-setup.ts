@@ -22,6 +22,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ALLOWED_ORIGINS: "https://app.example.test",
     INTROSPECTION_KEYS: `svc1:${"s".repeat(40)}`,
     ADMIN_API_KEY: "a".repeat(48),
+    // Legacy sessions are exchangeable from the start of the run (window: 45 days).
+    LEGACY_CUTOVER_AT: new Date().toISOString(),
   });
   return stack.stop;
 }

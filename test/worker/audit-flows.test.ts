@@ -8,6 +8,7 @@ import type { AuditRow } from "../../src/audit/chain";
 import { shardChains } from "../../src/audit/shard";
 import { ADMIN, head } from "./audit-helpers";
 import { call, GOOD_PASSWORD, postJson, randomClientIp } from "./helpers";
+import { importRecords, loginAs, stored } from "./legacy-helpers";
 import { login, newUser, refresh, type TokenPair } from "./session-helpers";
 
 const chains = shardChains(Number(env.AUDIT_SHARDS));
@@ -143,5 +144,51 @@ describe("auth events reach the audit trail", () => {
     );
     expect(rows.map((r) => r.type).sort()).toEqual(["logout_all", "register"]);
     expect(rows.find((r) => r.type === "logout_all")?.details).toEqual({ families: 1 });
+  });
+});
+
+describe("carve-out events reach the audit trail", () => {
+  it("records the import, the lazy hash upgrade and a legacy session exchange, never the hash", async () => {
+    const email = `legacy-audit-${crypto.randomUUID()}@example.test`;
+    const legacyHash = "$2b$10$PPdmbd1WpXKR/bemTt79X.H9I7scXJE21aiZnANZNBxF/xpbXPwry";
+    const report = await importRecords("/v1/admin/users/import", [
+      { email, password_hash: legacyHash },
+    ]);
+    expect(report.results[0]?.status).toBe("created");
+    const { id } = await stored(email);
+    expect((await loginAs(email, "Tr0ub4dor&3 horse")).status).toBe(200);
+
+    const key = crypto.randomUUID().replaceAll("-", "");
+    const keyHash = [
+      ...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key))),
+    ]
+      .map((b) => b.toString(16).padStart(2, "0"))
+      .join("");
+    const expires = new Date(Date.now() + 86_400_000).toISOString();
+    await importRecords("/v1/admin/legacy-sessions/import", [
+      { session_key_sha256: keyHash, email, expires_at: expires },
+    ]);
+    expect((await postJson("/v1/legacy/exchange", { session_key: key })).status).toBe(200);
+
+    const rows = await eventsOf((r) => r.user_id === id, 7);
+    const types = rows.map((r) => r.type);
+    for (const t of [
+      "user_imported",
+      "hash_upgraded",
+      "login_succeeded",
+      "legacy_session_exchanged",
+    ]) {
+      expect(types).toContain(t);
+    }
+    expect(rows.find((r) => r.type === "user_imported")?.details).toEqual({ scheme: "bcrypt" });
+    expect(rows.find((r) => r.type === "hash_upgraded")?.details).toEqual({
+      from: "bcrypt",
+      to: "argon2id",
+    });
+    const issued = rows
+      .filter((r) => r.type === "token_issued")
+      .map((r) => (r.details as { grant: string }).grant);
+    expect(issued.sort()).toEqual(["legacy_session", "password"]);
+    expect(JSON.stringify(rows)).not.toContain(legacyHash.slice(7));
   });
 });

@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { UserRecord, UserStore } from "../../ports";
 import type { Db } from "./client";
+import { legacyPasswordSalts } from "./legacy-schema";
 import { users } from "./schema";
 
 const columns = {
@@ -20,12 +21,30 @@ export function createPostgresUserStore(db: Db): UserStore {
     },
 
     async findByEmail(email): Promise<UserRecord | null> {
+      // The legacy salt comes along in the same round trip (a primary-key
+      // join), so a login costs the same number of queries for every account.
       const rows = await db
-        .select(columns)
+        .select({ ...columns, legacySalt: legacyPasswordSalts.salt })
         .from(users)
+        .leftJoin(legacyPasswordSalts, eq(legacyPasswordSalts.userId, users.id))
         .where(sql`lower(${users.email}) = lower(${email})`)
         .limit(1);
       return rows[0] ?? null;
+    },
+
+    async replacePasswordHash(userId, expected, next): Promise<boolean> {
+      // One statement, so the compare and the swap cannot be split: a password
+      // changed since `expected` was read is left alone. The salt row goes with it.
+      const result = await db.execute(sql`
+        with replaced as (
+          update ${users} set password_hash = ${next}, updated_at = now()
+          where id = ${userId} and password_hash = ${expected}
+          returning id
+        ), dropped_salt as (
+          delete from ${legacyPasswordSalts} where user_id in (select id from replaced)
+        )
+        select id from replaced`);
+      return result.rows.length === 1;
     },
 
     async findById(id): Promise<UserRecord | null> {

@@ -1,0 +1,51 @@
+/** The per-record answer of an import, in input order. Never carries a hash or key. */
+export interface ImportResult {
+  line: number;
+  /** The record's email as given (trimmed), or null when it had none. */
+  email: string | null;
+  status: "created" | "exists" | "rejected";
+  /** A stable code when rejected. */
+  reason?: string;
+  /** A human explanation of `reason`; parameters only, never secrets. */
+  detail?: string;
+}
+
+export interface ImportReport {
+  summary: { created: number; exists: number; rejected: number };
+  results: ImportResult[];
+}
+
+export function report(results: ImportResult[]): ImportReport {
+  const summary = { created: 0, exists: 0, rejected: 0 };
+  for (const r of results) summary[r.status] += 1;
+  return { summary, results };
+}
+
+export const rejected = (
+  line: number,
+  email: string | null,
+  reason: string,
+  detail?: string,
+): ImportResult => ({
+  line,
+  email,
+  status: "rejected",
+  reason,
+  ...(detail === undefined ? {} : { detail }),
+});
+
+/** The email as the operator wrote it, for the report (emails are not secrets). */
+export function reportedEmail(record: unknown): string | null {
+  if (typeof record !== "object" || record === null) return null;
+  const email = (record as Record<string, unknown>).email;
+  return typeof email === "string" ? email.trim().slice(0, 254) : null;
+}
+
+/** Rows per statement: bounded parameter size and statement time. */
+export const IMPORT_CHUNK = 1000;
+
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

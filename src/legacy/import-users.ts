@@ -1,0 +1,108 @@
+import { z } from "zod";
+import type { AuditLog } from "../ports";
+import { parseLegacyHash } from "./hash-format";
+import {
+  chunks,
+  IMPORT_CHUNK,
+  type ImportReport,
+  type ImportResult,
+  rejected,
+  report,
+  reportedEmail,
+} from "./import-report";
+import type { HashLimits } from "./limits";
+import type { ImportedUser, LegacyStore } from "./ports";
+import type { ImportItem } from "./records";
+
+export interface ImportUsersDeps {
+  store: Pick<LegacyStore, "insertUsers">;
+  limits: HashLimits;
+  /** Random v4 ids, injectable for tests. */
+  newId?: () => string;
+  /** Records `user_imported` per created user (the scheme only, never the hash). */
+  audit?: AuditLog;
+}
+
+/** The same rule as registration (src/routes/accounts.ts): trimmed, at most 254, an email. */
+const Email = z.string().trim().max(254).pipe(z.email());
+const Salt = z.string().nullish();
+
+/**
+ * Imports users with their legacy hashes. Idempotent by email: an existing
+ * account (compared case-insensitively) is reported `exists` and never
+ * changed, so re-running an import, or importing after a user has already
+ * changed their password here, cannot overwrite anything. No hashing happens
+ * here: hashes are only parsed and bounded, and verified at the user's next
+ * login. Neither hashes nor salts appear in the report or in any log line.
+ */
+export async function importUsers(
+  deps: ImportUsersDeps,
+  items: readonly ImportItem[],
+): Promise<ImportReport> {
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+  const results: ImportResult[] = [];
+  const pending = new Map<string, { result: ImportResult; user: ImportedUser; scheme: string }>();
+  const seen = new Set<string>();
+
+  for (const item of items) {
+    if ("invalidJson" in item) {
+      results.push(rejected(item.line, null, "invalid_json", "the line is not valid JSON"));
+      continue;
+    }
+    const record = item.value;
+    const email = reportedEmail(record);
+    if (typeof record !== "object" || record === null || Array.isArray(record)) {
+      results.push(rejected(item.line, null, "invalid_record", "a record must be a JSON object"));
+      continue;
+    }
+    const fields = record as Record<string, unknown>;
+    const parsedEmail = Email.safeParse(fields.email);
+    if (!parsedEmail.success) {
+      results.push(rejected(item.line, email, "invalid_email", "email is missing or invalid"));
+      continue;
+    }
+    if (typeof fields.password_hash !== "string") {
+      results.push(
+        rejected(item.line, email, "missing_password_hash", "password_hash is required"),
+      );
+      continue;
+    }
+    const salt = Salt.safeParse(fields.password_salt);
+    if (!salt.success) {
+      results.push(rejected(item.line, email, "invalid_salt", "password_salt must be a string"));
+      continue;
+    }
+    const hash = parseLegacyHash(fields.password_hash, deps.limits, salt.data ?? null);
+    if (!hash.ok) {
+      results.push(rejected(item.line, email, hash.reason, hash.detail));
+      continue;
+    }
+    const key = parsedEmail.data.toLowerCase();
+    if (seen.has(key)) {
+      results.push(
+        rejected(item.line, email, "duplicate_email", "an earlier record has this email"),
+      );
+      continue;
+    }
+    seen.add(key);
+    const user: ImportedUser = {
+      id: newId(),
+      email: parsedEmail.data,
+      passwordHash: hash.stored,
+      legacySalt: hash.separateSalt,
+    };
+    const result: ImportResult = { line: item.line, email: parsedEmail.data, status: "exists" };
+    results.push(result);
+    pending.set(user.id, { result, user, scheme: hash.hash.scheme });
+  }
+
+  for (const chunk of chunks([...pending.values()], IMPORT_CHUNK)) {
+    const created = await deps.store.insertUsers(chunk.map((p) => p.user));
+    for (const { result, user, scheme } of chunk) {
+      if (!created.has(user.id)) continue;
+      result.status = "created";
+      deps.audit?.record({ type: "user_imported", userId: user.id, details: { scheme } });
+    }
+  }
+  return report(results);
+}

@@ -1,0 +1,67 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { getCookie } from "hono/cookie";
+import { z } from "zod";
+import { createPostgresLegacyStore } from "../adapters/postgres/legacy-store";
+import type { AppEnv } from "../app-env";
+import { checkIpLimit } from "../auth/throttle";
+import { AuthError, invalidRequest } from "../errors";
+import { exchangeLegacySession } from "../legacy/exchange";
+import { clientIp } from "../middleware/rate-limit";
+import { readJson } from "./read-json";
+import { tokenResponse } from "./token-response";
+
+const ExchangeBody = z.object({
+  session_key: z.string().max(512).optional(),
+  token_transport: z.enum(["body", "cookie"]).default("body"),
+});
+
+/**
+ * Grandfathered sessions of the monolith (docs/migration.md): a still-valid
+ * legacy session, from the body or the monolith's own cookie on the same
+ * site, becomes a normal token pair, once. Off (404) until LEGACY_CUTOVER_AT
+ * is set: nothing is exchangeable without a deadline.
+ */
+export const legacy = new Hono<AppEnv>().post("/v1/legacy/exchange", async (c) => {
+  const config = c.get("config");
+  const deadlineMs = config.legacy.sessionDeadlineMs;
+  if (deadlineMs === undefined) throw new AuthError("not_found", 404, "no such endpoint");
+  const services = c.get("services");
+  // A session key is a credential: limited like a login, per IP, failing closed.
+  await checkIpLimit(services.limiter, "login_ip", clientIp(c), services.clock.now(), false);
+  const body = await readJson(c, ExchangeBody);
+  const sessionKey = legacyKeyOf(c, body.session_key);
+  if (sessionKey === undefined) {
+    throw invalidRequest("session_key or the legacy session cookie is required");
+  }
+  const issued = await exchangeLegacySession(
+    {
+      store: createPostgresLegacyStore(services.db),
+      sessions: services.sessionDeps(),
+      deadlineMs,
+    },
+    {
+      sessionKey,
+      userAgent: c.req.header("user-agent") ?? null,
+      ip: c.req.header("cf-connecting-ip") ?? null,
+    },
+  );
+  return tokenResponse(c, issued, body.token_transport);
+});
+
+/**
+ * The session key: from the body, else from the monolith's cookie. The browser
+ * sends that cookie on its own, so (as for cookie-mode refresh) such a request
+ * must come from an allowed Origin, with a JSON body no cross-site form can send.
+ */
+function legacyKeyOf(c: Context<AppEnv>, bodyKey: string | undefined): string | undefined {
+  if (bodyKey !== undefined) return bodyKey;
+  const config = c.get("config");
+  const cookie = getCookie(c, config.legacy.sessionCookie);
+  if (cookie === undefined) return undefined;
+  const origin = c.req.header("origin");
+  if (!origin || !config.allowedOrigins.includes(origin)) {
+    throw new AuthError("invalid_origin", 403, "cookie requests must come from an allowed origin");
+  }
+  return cookie;
+}
