@@ -8,6 +8,7 @@ import { classifyFailure } from "./failures";
 import { withConfig } from "./middleware/config";
 import { requestId } from "./middleware/request-id";
 import { accounts } from "./routes/accounts";
+import { emailRoutes } from "./routes/email";
 import { health } from "./routes/health";
 import { introspect } from "./routes/introspect";
 import { jwks } from "./routes/jwks";
@@ -48,6 +49,7 @@ export const app = new Hono<AppEnv>()
   .route("/", accounts)
   .route("/", tokens)
   .route("/", sessions)
+  .route("/", emailRoutes)
   .route("/", introspect);
 
 app.notFound(() => {

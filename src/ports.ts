@@ -8,6 +8,8 @@ export interface UserRecord {
   email: string;
   passwordHash: string;
   createdAt: Date;
+  /** When the current address was verified; null = never. */
+  emailVerifiedAt: Date | null;
 }
 
 export interface UserStore {
@@ -108,7 +110,9 @@ export type LimitBucket =
   | "register_ip"
   | "token_ip"
   | "introspect_ip"
-  | "admin_ip";
+  | "admin_ip"
+  | "email_ip"
+  | "email_address";
 
 export interface LimitResult {
   allowed: boolean;
@@ -140,6 +144,8 @@ export interface AccountGuard {
   ): Promise<{ failures: number; lastFailureAt: number; knownIp: boolean }>;
   recordFailure(account: string, atMs: number): Promise<void>;
   recordSuccess(account: string, ip: string): Promise<void>;
+  /** Forgets the account's consecutive failures (after a password reset). */
+  clearFailures(account: string): Promise<void>;
 }
 
 /** A breached-password corpus (k-anonymity range API). Throws when unreachable. */
@@ -150,4 +156,63 @@ export interface BreachedPasswordCheck {
 /** A bot challenge (Cloudflare Turnstile) that can relax throttling for a human. */
 export interface BotChallenge {
   passed(token: string, ip: string): Promise<boolean>;
+}
+
+/** One rendered mail. */
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** An email provider. Throws when the provider did not accept the mail. */
+export interface Mailer {
+  /**
+   * Sends one mail. `idempotencyKey` lets a retry of an ambiguous failure be
+   * answered from the provider's memory instead of sending twice.
+   */
+  send(mail: OutgoingMail, idempotencyKey?: string): Promise<void>;
+}
+
+/** Mail work handed from the request path to the queue consumer. Never a secret. */
+export type MailJob =
+  | { kind: "verify_email"; userId: string }
+  | { kind: "password_reset_request"; email: string }
+  | { kind: "password_changed"; userId: string };
+
+export interface MailJobs {
+  enqueue(job: MailJob): Promise<void>;
+}
+
+/**
+ * Single-use recovery tokens (only their SHA-256 is stored). Each consume is
+ * ONE statement: of concurrent consumers of one token, exactly one gets a row.
+ */
+export interface RecoveryTokenStore {
+  insertReset(t: { tokenHash: string; userId: string; expiresAt: Date }): Promise<void>;
+  /** A cheap look before hashing a new password; the consume below decides. */
+  isResetUsable(tokenHash: string): Promise<boolean>;
+  /**
+   * Consumes the token, invalidates the user's other reset tokens and sets the
+   * password, atomically; null when the token is unknown, used or expired.
+   */
+  consumeReset(
+    tokenHash: string,
+    passwordHash: string,
+  ): Promise<{ userId: string; email: string } | null>;
+  insertVerification(t: {
+    tokenHash: string;
+    userId: string;
+    email: string;
+    purpose: "verify" | "change";
+    expiresAt: Date;
+  }): Promise<void>;
+  /**
+   * Consumes a "verify" token and marks the address verified if it is still
+   * the user's address, atomically; null when unknown, used, expired or stale.
+   */
+  consumeVerification(tokenHash: string): Promise<{ userId: string } | null>;
+  /** Deletes tokens that expired before `before`; returns how many. */
+  deleteExpired(before: Date): Promise<number>;
 }

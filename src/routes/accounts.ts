@@ -5,8 +5,10 @@ import type { AppEnv } from "../app-env";
 import { type AccountDeps, register } from "../auth/accounts";
 import { login } from "../auth/login";
 import { startSession } from "../auth/sessions";
+import { AuthError } from "../errors";
 import { clientIp, limitByIp } from "../middleware/rate-limit";
 import { invalidToken, requireAuth } from "../middleware/require-auth";
+import type { MailJobs } from "../ports";
 import { readJson } from "./read-json";
 import { tokenResponse } from "./token-response";
 
@@ -32,9 +34,15 @@ function accountDeps(c: Context<AppEnv>): AccountDeps {
   };
 }
 
-const publicUser = (u: { id: string; email: string; createdAt: Date }) => ({
+const publicUser = (u: {
+  id: string;
+  email: string;
+  createdAt: Date;
+  emailVerifiedAt: Date | null;
+}) => ({
   id: u.id,
   email: u.email,
+  email_verified: u.emailVerifiedAt !== null,
   created_at: u.createdAt.toISOString(),
 });
 
@@ -43,6 +51,11 @@ export const accounts = new Hono<AppEnv>()
   .post("/v1/register", limitByIp("register_ip", { failOpen: false }), async (c) => {
     const input = await readJson(c, Credentials);
     const user = await register(accountDeps(c), input);
+    // audit: email_verification_sent (by the consumer)
+    const jobs = c.get("services").mailJobs;
+    // After the insert, in the background: a queue hiccup must not fail a
+    // registration that happened; the user can ask for the mail again.
+    if (jobs) c.executionCtx.waitUntil(enqueueQuietly(jobs, user.id));
     return c.json({ user: publicUser(user) }, 201);
   })
   .post("/v1/login", async (c) => {
@@ -59,6 +72,9 @@ export const accounts = new Hono<AppEnv>()
       input,
       clientIp(c),
     );
+    if (c.get("config").requireEmailVerification && !user.emailVerifiedAt) {
+      throw new AuthError("email_not_verified", 403, "confirm your email address first");
+    }
     const issued = await startSession(c.get("services").sessionDeps(), {
       userId: user.id,
       userAgent: c.req.header("user-agent") ?? null,
@@ -73,3 +89,17 @@ export const accounts = new Hono<AppEnv>()
     c.header("Cache-Control", "no-store");
     return c.json(publicUser(user));
   });
+
+async function enqueueQuietly(jobs: MailJobs, userId: string): Promise<void> {
+  try {
+    await jobs.enqueue({ kind: "verify_email", userId });
+  } catch (err) {
+    console.error(
+      JSON.stringify({
+        level: "warn",
+        msg: "verification mail not queued",
+        error: (err as Error)?.name,
+      }),
+    );
+  }
+}

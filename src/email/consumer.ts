@@ -1,0 +1,71 @@
+import { createResendMailer } from "../adapters/email/resend";
+import { createPostgresRecoveryStore } from "../adapters/postgres/recovery-store";
+import { ConfigError, configFromEnv } from "../config";
+import type { MailJob } from "../ports";
+import { createServices } from "../services";
+import { MailJobSchema, runMailJob } from "./jobs";
+
+/** Longest delay between two attempts at one mail. */
+const MAX_RETRY_DELAY_SECONDS = 3600;
+
+/** `base`, `2·base`, `4·base`… seconds for attempts 1, 2, 3…, at most an hour. */
+export function retryDelaySeconds(baseSeconds: number, attempts: number): number {
+  return Math.min(MAX_RETRY_DELAY_SECONDS, baseSeconds * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * The mail queue's consumer. Each message is acked once the provider took the
+ * mail (or there was nothing to send) and retried with a growing delay
+ * otherwise; after the queue's max_retries it goes to the dead-letter queue.
+ */
+export async function consumeMailBatch(
+  batch: MessageBatch<unknown>,
+  env: Env,
+  ctx: ExecutionContext,
+): Promise<void> {
+  const config = configFromEnv(env);
+  if (config instanceof ConfigError || !config.email) {
+    // Nothing can be sent with this configuration; keep the mail for a fixed one.
+    batch.retryAll({ delaySeconds: 300 });
+    return;
+  }
+  const email = config.email;
+  const services = createServices(config, env, ctx);
+  const deps = {
+    users: services.users,
+    tokens: createPostgresRecoveryStore(services.db),
+    mailer: createResendMailer({
+      url: email.apiUrl,
+      apiKey: email.apiKey,
+      from: email.from,
+      timeoutMs: 10_000,
+    }),
+    limiter: services.limiter,
+    clock: services.clock,
+    appBaseUrl: email.appBaseUrl,
+  };
+  for (const message of batch.messages) {
+    const parsed = MailJobSchema.safeParse(message.body);
+    if (!parsed.success) {
+      log("warn", "malformed mail job dropped", message.id);
+      message.ack();
+      continue;
+    }
+    const job: MailJob = parsed.data;
+    try {
+      const outcome = await runMailJob(deps, job, message.id);
+      log("info", `mail job ${outcome}`, message.id, job.kind);
+      message.ack();
+    } catch (err) {
+      log("warn", "mail job failed", message.id, job.kind, (err as Error)?.name);
+      message.retry({
+        delaySeconds: retryDelaySeconds(email.retryBaseSeconds, message.attempts),
+      });
+    }
+  }
+}
+
+function log(level: string, msg: string, id: string, kind?: string, error?: string): void {
+  // Never the address or a token: ids and kinds only.
+  console.log(JSON.stringify({ level, msg, messageId: id, kind, error }));
+}
