@@ -179,10 +179,21 @@ export interface Mailer {
 export type MailJob =
   | { kind: "verify_email"; userId: string }
   | { kind: "password_reset_request"; email: string }
-  | { kind: "password_changed"; userId: string };
+  | { kind: "password_changed"; userId: string }
+  /** Proves a new address: the link goes to `newEmail`, a notice to the current one. */
+  | { kind: "email_change"; userId: string; newEmail: string }
+  /** Tells the previous address that the account now uses another. */
+  | { kind: "email_changed"; userId: string; previousEmail: string };
 
 export interface MailJobs {
   enqueue(job: MailJob): Promise<void>;
+}
+
+export interface VerificationResult {
+  userId: string;
+  purpose: "verify" | "change";
+  /** The address before this token was used (differs from the new one for "change"). */
+  previousEmail: string;
 }
 
 /**
@@ -208,11 +219,15 @@ export interface RecoveryTokenStore {
     purpose: "verify" | "change";
     expiresAt: Date;
   }): Promise<void>;
+  /** Sets a password (change with the current one) and kills outstanding reset tokens, atomically. */
+  setPassword(userId: string, passwordHash: string): Promise<void>;
   /**
-   * Consumes a "verify" token and marks the address verified if it is still
-   * the user's address, atomically; null when unknown, used, expired or stale.
+   * Consumes a verification token in one statement: a "verify" token marks the
+   * address verified if it is still the user's; a "change" token makes its
+   * address the user's, verified. null when unknown, used, expired or stale;
+   * "email_taken" (token left unused) when another account took the address.
    */
-  consumeVerification(tokenHash: string): Promise<{ userId: string } | null>;
+  consumeVerification(tokenHash: string): Promise<VerificationResult | null | "email_taken">;
   /** Deletes tokens that expired before `before`; returns how many. */
   deleteExpired(before: Date): Promise<number>;
 }

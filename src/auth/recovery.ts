@@ -57,13 +57,30 @@ export async function resetPassword(
 
 export interface VerifyDeps {
   tokens: RecoveryTokenStore;
+  jobs: MailJobs;
 }
 
-/** POST /v1/email/verify: consumes a verification token; the address is then verified. */
+/**
+ * POST /v1/email/verify: consumes a verification token. A registration token
+ * verifies the address; an email-change token makes the new address the
+ * account's (verified) and tells the previous address.
+ */
 export async function verifyEmail(deps: VerifyDeps, token: string): Promise<{ userId: string }> {
   const tokenHash = await parseRecoveryToken(token);
   const consumed = tokenHash ? await deps.tokens.consumeVerification(tokenHash) : null;
+  if (consumed === "email_taken") {
+    throw new AuthError("email_taken", 409, "an account with this email already exists");
+  }
   if (!consumed) throw invalidRecoveryToken();
-  // audit: email_verified
+  if (consumed.purpose === "change") {
+    // audit: email_changed
+    await deps.jobs.enqueue({
+      kind: "email_changed",
+      userId: consumed.userId,
+      previousEmail: consumed.previousEmail,
+    });
+  } else {
+    // audit: email_verified
+  }
   return consumed;
 }

@@ -100,6 +100,29 @@ export async function endAllSessions(deps: SessionDeps, userId: string): Promise
   );
 }
 
+/**
+ * Ends every session of a user but one (after a password change, the caller's
+ * own). No user-wide not-before here, since it would end the kept session too;
+ * a session that starts while this runs is not listed yet and survives.
+ */
+export async function endOtherSessions(
+  deps: SessionDeps,
+  userId: string,
+  keepSessionId: string,
+): Promise<void> {
+  const now = new Date(deps.clock.now());
+  const others = (await deps.sessions.listActive(userId, now)).filter(
+    (s) => s.id !== keepSessionId,
+  );
+  await Promise.all(
+    others.map(async (s) => {
+      await deps.families.revoke(s.id, "password_changed");
+      await deps.revocation.revokeSession(s.id, denyTtl(deps));
+      await deps.sessions.revoke(s.id, now, "password_changed");
+    }),
+  );
+}
+
 export function listSessions(deps: SessionDeps, userId: string): Promise<SessionRecord[]> {
   return deps.sessions.listActive(userId, new Date(deps.clock.now()));
 }

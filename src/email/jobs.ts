@@ -2,7 +2,14 @@ import { z } from "zod";
 import { newRecoveryToken } from "../auth/recovery-token";
 import { accountKey } from "../auth/throttle";
 import type { Clock, Mailer, MailJob, RateLimiter, RecoveryTokenStore, UserStore } from "../ports";
-import { passwordChangedMail, resetPasswordMail, verifyEmailMail } from "./templates";
+import {
+  confirmNewEmailMail,
+  emailChangedMail,
+  emailChangeRequestedMail,
+  passwordChangedMail,
+  resetPasswordMail,
+  verifyEmailMail,
+} from "./templates";
 
 export const RESET_TOKEN_TTL_MS = 60 * 60 * 1000;
 export const VERIFY_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
@@ -12,6 +19,16 @@ export const MailJobSchema: z.ZodType<MailJob> = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("verify_email"), userId: z.uuid() }),
   z.object({ kind: z.literal("password_reset_request"), email: z.string().min(3).max(254) }),
   z.object({ kind: z.literal("password_changed"), userId: z.uuid() }),
+  z.object({
+    kind: z.literal("email_change"),
+    userId: z.uuid(),
+    newEmail: z.string().min(3).max(254),
+  }),
+  z.object({
+    kind: z.literal("email_changed"),
+    userId: z.uuid(),
+    previousEmail: z.string().min(3).max(254),
+  }),
 ]);
 
 export interface MailJobDeps {
@@ -78,6 +95,38 @@ export async function runMailJob(
       const user = await deps.users.findById(job.userId);
       if (!user) return "skipped";
       await deps.mailer.send({ to: user.email, ...passwordChangedMail() }, idempotencyKey);
+      return "sent";
+    }
+    case "email_change": {
+      const user = await deps.users.findById(job.userId);
+      if (!user) return "skipped";
+      const { token, hash } = await newRecoveryToken();
+      await deps.tokens.insertVerification({
+        tokenHash: hash,
+        userId: user.id,
+        email: job.newEmail,
+        purpose: "change",
+        expiresAt: new Date(deps.clock.now() + VERIFY_TOKEN_TTL_MS),
+      });
+      const link = `${deps.appBaseUrl}/verify-email?token=${token}`;
+      // Two mails, two idempotency keys: a retry re-sends only what the provider lacks.
+      await deps.mailer.send(
+        { to: user.email, ...emailChangeRequestedMail(job.newEmail) },
+        `${idempotencyKey}-old`,
+      );
+      await deps.mailer.send(
+        { to: job.newEmail, ...confirmNewEmailMail(link, VERIFY_TOKEN_TTL_MS / 3_600_000) },
+        `${idempotencyKey}-new`,
+      );
+      return "sent";
+    }
+    case "email_changed": {
+      const user = await deps.users.findById(job.userId);
+      if (!user) return "skipped";
+      await deps.mailer.send(
+        { to: job.previousEmail, ...emailChangedMail(user.email) },
+        idempotencyKey,
+      );
       return "sent";
     }
   }

@@ -71,3 +71,40 @@ export function passwordChangedMail(): Mail {
     ]),
   };
 }
+
+export function confirmNewEmailMail(link: string, validHours: number): Mail {
+  const subject = "Confirm your new email address";
+  return {
+    subject,
+    ...layout(
+      subject,
+      [
+        "Your account asked to use this address from now on. Open the link below to confirm it.",
+        `The link works once and expires in ${validHours} hours. If you did not ask for this, ignore this mail.`,
+      ],
+      { label: "Confirm new address", url: link },
+    ),
+  };
+}
+
+export function emailChangeRequestedMail(newEmail: string): Mail {
+  const subject = "A change of your email address was requested";
+  return {
+    subject,
+    ...layout(subject, [
+      `Someone signed in to your account asked to change its email address to ${newEmail}.`,
+      "Nothing changes until the new address is confirmed. If this was not you, change your password now.",
+    ]),
+  };
+}
+
+export function emailChangedMail(newEmail: string): Mail {
+  const subject = "Your email address was changed";
+  return {
+    subject,
+    ...layout(subject, [
+      `Your account now uses ${newEmail}; this address no longer receives its mail.`,
+      "If this was not you, contact support at once.",
+    ]),
+  };
+}

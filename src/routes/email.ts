@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
+import { type CredentialDeps, changePassword, requestEmailChange } from "../auth/credentials";
 import { requestPasswordReset, resetPassword, verifyEmail } from "../auth/recovery";
 import { checkIpLimit } from "../auth/throttle";
 import { AuthError } from "../errors";
@@ -20,6 +21,22 @@ function mailJobs(c: Context<AppEnv>): MailJobs {
   const jobs = c.get("services").mailJobs;
   if (!jobs) throw new AuthError("not_found", 404, "email is not configured");
   return jobs;
+}
+
+function credentialDeps(c: Context<AppEnv>): CredentialDeps {
+  const services = c.get("services");
+  return {
+    account: {
+      users: services.users,
+      passwords: services.passwords,
+      clock: services.clock,
+      minPasswordLength: c.get("config").password.minLength,
+      breached: services.breachedPasswords,
+    },
+    tokens: services.recoveryTokens,
+    sessions: services.sessionDeps(),
+    jobs: mailJobs(c),
+  };
 }
 
 // Every endpoint here fails closed when Redis does not answer: each one either
@@ -54,9 +71,8 @@ export const emailRoutes = new Hono<AppEnv>()
     return c.json({ status: "password_reset" });
   })
   .post("/v1/email/verify", limitByIp("email_ip", { failOpen: false }), async (c) => {
-    mailJobs(c);
     const input = await readJson(c, z.object({ token }));
-    await verifyEmail({ tokens: c.get("services").recoveryTokens }, input.token);
+    await verifyEmail({ tokens: c.get("services").recoveryTokens, jobs: mailJobs(c) }, input.token);
     return c.json({ email_verified: true });
   })
   .post(
@@ -72,4 +88,43 @@ export const emailRoutes = new Hono<AppEnv>()
       await jobs.enqueue({ kind: "verify_email", userId });
       return c.json({ status: "accepted" }, 202);
     },
-  );
+  )
+  // A current-password check is a login attempt: the login per-IP bucket bounds guessing.
+  .post(
+    "/v1/password/change",
+    requireAuth,
+    limitByIp("login_ip", { failOpen: false }),
+    async (c) => {
+      const input = await readJson(
+        c,
+        z.object({
+          current_password: password,
+          new_password: password,
+          revoke_other_sessions: z.boolean().default(true),
+        }),
+      );
+      const claims = c.get("claims");
+      await changePassword(
+        credentialDeps(c),
+        { userId: claims.sub, sessionId: claims.sid },
+        {
+          currentPassword: input.current_password,
+          newPassword: input.new_password,
+          revokeOtherSessions: input.revoke_other_sessions,
+        },
+      );
+      return c.body(null, 204);
+    },
+  )
+  .post("/v1/email/change", requireAuth, limitByIp("login_ip", { failOpen: false }), async (c) => {
+    const input = await readJson(c, z.object({ password, new_email: email }));
+    const services = c.get("services");
+    const userId = c.get("claims").sub;
+    await checkIpLimit(services.limiter, "email_address", userId, services.clock.now(), false);
+    await requestEmailChange(
+      credentialDeps(c),
+      { userId },
+      { password: input.password, newEmail: input.new_email },
+    );
+    return c.json({ status: "accepted" }, 202);
+  });

@@ -1,4 +1,4 @@
-import { createExecutionContext, createScheduledController } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
@@ -20,7 +20,6 @@ describe("scheduled cleanup (cron)", () => {
     await worker.scheduled(
       createScheduledController({ scheduledTime: new Date(), cron: "17 3 * * *" }),
       env,
-      createExecutionContext(),
     );
 
     const left = await db`

@@ -45,21 +45,50 @@ export function createPostgresRecoveryStore(db: Db): RecoveryTokenStore {
       await db.insert(emailVerificationTokens).values(t);
     },
 
-    async consumeVerification(tokenHash) {
-      // The token proves one address: if the user's address changed since, it verifies nothing.
-      const { rows } = await db.execute<{ id: string }>(sql`
-        with consumed as (
-          update email_verification_tokens set used_at = now()
-          where token_hash = ${tokenHash} and purpose = 'verify'
-            and used_at is null and expires_at > now()
-          returning user_id, email
+    async setPassword(userId, passwordHash) {
+      await db.execute(sql`
+        with outstanding as (
+          update password_reset_tokens set used_at = now()
+          where user_id = ${userId} and used_at is null
         )
-        update users u set email_verified_at = coalesce(u.email_verified_at, now())
-        from consumed
-        where u.id = consumed.user_id and lower(u.email) = lower(consumed.email)
-        returning u.id`);
-      const id = rows[0]?.id;
-      return id ? { userId: id } : null;
+        update users set password_hash = ${passwordHash}, updated_at = now()
+        where id = ${userId}`);
+    },
+
+    async consumeVerification(tokenHash) {
+      // A "verify" token proves one address: if the user's address changed since,
+      // it verifies nothing. `previous` reads the row as it was before this statement.
+      try {
+        const { rows } = await db.execute<{
+          id: string;
+          purpose: "verify" | "change";
+          previous_email: string;
+        }>(sql`
+          with consumed as (
+            update email_verification_tokens set used_at = now()
+            where token_hash = ${tokenHash} and used_at is null and expires_at > now()
+            returning user_id, email, purpose
+          ), previous as (
+            select u.id, u.email from users u join consumed c on u.id = c.user_id
+          )
+          update users u set
+            email = case when c.purpose = 'change' then c.email else u.email end,
+            email_verified_at = case when c.purpose = 'change' then now()
+                                     else coalesce(u.email_verified_at, now()) end,
+            updated_at = now()
+          from consumed c, previous p
+          where u.id = c.user_id and p.id = u.id
+            and (c.purpose = 'change' or lower(u.email) = lower(c.email))
+          returning u.id, c.purpose, p.email as previous_email`);
+        const row = rows[0];
+        return row
+          ? { userId: row.id, purpose: row.purpose, previousEmail: row.previous_email }
+          : null;
+      } catch (err) {
+        // The unique index on lower(email): someone else took the address meanwhile.
+        if (isUniqueViolation(err)) return "email_taken";
+        throw err;
+      }
     },
 
     async deleteExpired(before) {
@@ -71,4 +100,12 @@ export function createPostgresRecoveryStore(db: Db): RecoveryTokenStore {
       return (resets.rowCount ?? 0) + (verifications.rowCount ?? 0);
     },
   };
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
+    if ((e as { code?: unknown }).code === "23505") return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
