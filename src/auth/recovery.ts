@@ -2,7 +2,7 @@ import { AuthError } from "../errors";
 import type { AccountGuard, MailJobs, RecoveryTokenStore } from "../ports";
 import { type AccountDeps, hashNewPassword } from "./accounts";
 import { parseRecoveryToken } from "./recovery-token";
-import { endAllSessions, type SessionDeps } from "./sessions";
+import { endAllSessions, markEmailVerified, type SessionDeps } from "./sessions";
 import { accountKey } from "./throttle";
 
 /** One answer for unknown, used, expired and stale tokens. */
@@ -58,6 +58,7 @@ export async function resetPassword(
 export interface VerifyDeps {
   tokens: RecoveryTokenStore;
   jobs: MailJobs;
+  sessions: SessionDeps;
 }
 
 /**
@@ -72,6 +73,7 @@ export async function verifyEmail(deps: VerifyDeps, token: string): Promise<{ us
     throw new AuthError("email_taken", 409, "an account with this email already exists");
   }
   if (!consumed) throw invalidRecoveryToken();
+  await tellSessions(deps.sessions, consumed.userId);
   if (consumed.purpose === "change") {
     // audit: email_changed
     await deps.jobs.enqueue({
@@ -83,4 +85,19 @@ export async function verifyEmail(deps: VerifyDeps, token: string): Promise<{ us
     // audit: email_verified
   }
   return consumed;
+}
+
+/** The verification stands even if a family cannot be told now; its claim then lags until re-login. */
+async function tellSessions(deps: SessionDeps, userId: string): Promise<void> {
+  try {
+    await markEmailVerified(deps, userId);
+  } catch (err) {
+    console.error(
+      JSON.stringify({
+        level: "warn",
+        msg: "sessions not told of verification",
+        error: (err as Error)?.name,
+      }),
+    );
+  }
 }

@@ -25,11 +25,11 @@ const denyTtl = (deps: SessionDeps) => deps.accessTtlSeconds + CLOCK_SKEW_SECOND
 /** Opens a session (refresh family) after a successful login. */
 export async function startSession(
   deps: SessionDeps,
-  input: { userId: string; userAgent: string | null; ip: string | null },
+  input: { userId: string; emailVerified: boolean; userAgent: string | null; ip: string | null },
 ): Promise<IssuedTokens> {
   const now = deps.clock.now();
   const familyId = newFamilyId(now);
-  const tokens = await deps.families.start(familyId, input.userId);
+  const tokens = await deps.families.start(familyId, input.userId, input.emailVerified);
   try {
     await deps.sessions.insert({
       id: familyId,
@@ -121,6 +121,16 @@ export async function endOtherSessions(
       await deps.sessions.revoke(s.id, now, "password_changed");
     }),
   );
+}
+
+/**
+ * After an address is verified, the user's live families put it in their next
+ * access tokens. Tokens already issued keep saying false until they expire
+ * (at most the access-token lifetime); /v1/me is always current.
+ */
+export async function markEmailVerified(deps: SessionDeps, userId: string): Promise<void> {
+  const live = await deps.sessions.listActive(userId, new Date(deps.clock.now()));
+  await Promise.all(live.map((s) => deps.families.setEmailVerified(s.id, true)));
 }
 
 export function listSessions(deps: SessionDeps, userId: string): Promise<SessionRecord[]> {

@@ -77,6 +77,7 @@ export const accounts = new Hono<AppEnv>()
     }
     const issued = await startSession(c.get("services").sessionDeps(), {
       userId: user.id,
+      emailVerified: user.emailVerifiedAt !== null,
       userAgent: c.req.header("user-agent") ?? null,
       ip: c.req.header("cf-connecting-ip") ?? null,
     });

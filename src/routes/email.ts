@@ -72,7 +72,11 @@ export const emailRoutes = new Hono<AppEnv>()
   })
   .post("/v1/email/verify", limitByIp("email_ip", { failOpen: false }), async (c) => {
     const input = await readJson(c, z.object({ token }));
-    await verifyEmail({ tokens: c.get("services").recoveryTokens, jobs: mailJobs(c) }, input.token);
+    const services = c.get("services");
+    await verifyEmail(
+      { tokens: services.recoveryTokens, jobs: mailJobs(c), sessions: services.sessionDeps() },
+      input.token,
+    );
     return c.json({ email_verified: true });
   })
   .post(

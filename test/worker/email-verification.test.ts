@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { GOOD_PASSWORD, postJson, uniqueEmail } from "./helpers";
 import { sql, tokenFrom, waitForMail } from "./mail-helpers";
-import { login, me } from "./session-helpers";
+import { login, me, refresh } from "./session-helpers";
+
+const claimsOf = (jwt: string) =>
+  JSON.parse(atob((jwt.split(".")[1] as string).replaceAll("-", "+").replaceAll("_", "/"))) as {
+    email_verified?: boolean;
+  };
 
 const CONFIRM = /^Confirm your email address$/;
 
@@ -28,9 +33,14 @@ describe("email verification (through the real queue consumer and the mail sink)
     const before = (await (await me(pair.access_token)).json()) as { email_verified: boolean };
     expect(before.email_verified).toBe(false);
 
+    expect(claimsOf(pair.access_token).email_verified).toBe(false);
     expect((await verify(token)).status).toBe(200);
     const after = (await (await me(pair.access_token)).json()) as { email_verified: boolean };
     expect(after.email_verified).toBe(true);
+    // The live session was told: its next access token says so, as does a new login's.
+    const rotated = (await (await refresh(pair.refresh_token)).json()) as { access_token: string };
+    expect(claimsOf(rotated.access_token).email_verified).toBe(true);
+    expect(claimsOf((await login(email)).access_token).email_verified).toBe(true);
     // Single use.
     const again = await verify(token);
     expect(again.status).toBe(400);
