@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { GOOD_PASSWORD, postJson, uniqueEmail } from "./helpers";
-import { sql, tokenFrom, waitForMail } from "./mail-helpers";
+import { callWithEnv, GOOD_PASSWORD, postJson, uniqueEmail } from "./helpers";
+import { mailsTo, sql, tokenFrom, waitForMail } from "./mail-helpers";
 import { login, me, refresh } from "./session-helpers";
 
 const claimsOf = (jwt: string) =>
@@ -102,5 +102,55 @@ describe("email verification (through the real queue consumer and the mail sink)
     for (const token of ["", "x", "a".repeat(44), `${"a".repeat(42)}!`]) {
       expect((await verify(token)).status).toBe(400);
     }
+  });
+});
+
+describe("configuration of the email flows", () => {
+  const body = (b: unknown) => ({
+    method: "POST",
+    headers: { "content-type": "application/json", "cf-connecting-ip": "198.51.100.77" },
+    body: JSON.stringify(b),
+  });
+
+  it("REQUIRE_EMAIL_VERIFICATION=true: login answers 403 until the address is verified", async () => {
+    const { email } = await registered();
+    const [mail] = await waitForMail(email, CONFIRM);
+    const strict = { REQUIRE_EMAIL_VERIFICATION: "true" };
+    const refused = await callWithEnv(
+      strict,
+      "/v1/login",
+      body({ email, password: GOOD_PASSWORD }),
+    );
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: string }).error).toBe("email_not_verified");
+    expect(
+      (await verify(tokenFrom(mail as NonNullable<typeof mail>, "/verify-email"))).status,
+    ).toBe(200);
+    const allowed = await callWithEnv(
+      strict,
+      "/v1/login",
+      body({ email, password: GOOD_PASSWORD }),
+    );
+    expect(allowed.status).toBe(200);
+  });
+
+  it("fails closed when verification is required but no provider key is set", async () => {
+    const res = await callWithEnv(
+      { REQUIRE_EMAIL_VERIFICATION: "true", EMAIL_API_KEY: undefined },
+      "/health",
+    );
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: string }).error).toBe("server_misconfigured");
+  });
+
+  it("without EMAIL_API_KEY the email endpoints do not exist and registration still works", async () => {
+    const off = { EMAIL_API_KEY: undefined };
+    const forgot = await callWithEnv(off, "/v1/password/forgot", body({ email: uniqueEmail() }));
+    expect(forgot.status).toBe(404);
+    const email = uniqueEmail("nomail");
+    const reg = await callWithEnv(off, "/v1/register", body({ email, password: GOOD_PASSWORD }));
+    expect(reg.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await mailsTo(email)).toEqual([]);
   });
 });
