@@ -16,6 +16,7 @@ export async function consumeMailBatch(
   env: Env,
   ctx: ExecutionContext,
 ): Promise<void> {
+  if (batch.queue === DEAD_LETTER_QUEUE) return logDeadLetters(batch);
   const config = configFromEnv(env);
   if (config instanceof ConfigError || !config.email) {
     // Nothing can be sent with this configuration; keep the mail for a fixed one.
@@ -46,7 +47,10 @@ export async function consumeMailBatch(
     }
     const job: MailJob = parsed.data;
     try {
-      const outcome = await runMailJob(deps, job, message.id);
+      const outcome = await runMailJob(deps, job, {
+        idempotencyKey: message.id,
+        attempt: message.attempts,
+      });
       log("info", `mail job ${outcome}`, message.id, job.kind);
       message.ack();
     } catch (err) {
@@ -55,6 +59,29 @@ export async function consumeMailBatch(
         delaySeconds: retryDelaySeconds(email.retryBaseSeconds, message.attempts),
       });
     }
+  }
+}
+
+/** The dead-letter queue of the mail queue (wrangler.jsonc). */
+export const DEAD_LETTER_QUEUE = "edge-auth-mail-dlq";
+
+/**
+ * Mail that failed every retry. One error line each, for alerting; then it is
+ * dropped: a reset or verification mail hours late is worth less than a new
+ * request from the user.
+ */
+function logDeadLetters(batch: MessageBatch<unknown>): void {
+  for (const message of batch.messages) {
+    const parsed = MailJobSchema.safeParse(message.body);
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "mail dead-lettered",
+        messageId: message.id,
+        kind: parsed.success ? parsed.data.kind : "malformed",
+      }),
+    );
+    message.ack();
   }
 }
 

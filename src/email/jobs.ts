@@ -50,16 +50,20 @@ export type JobOutcome = "sent" | "skipped";
 export async function runMailJob(
   deps: MailJobDeps,
   job: MailJob,
-  idempotencyKey: string,
+  delivery: { idempotencyKey: string; attempt: number },
 ): Promise<JobOutcome> {
+  const { idempotencyKey } = delivery;
   switch (job.kind) {
     case "password_reset_request": {
       const user = await deps.users.findByEmail(job.email);
       // No mail for an unknown address: a notice would let anyone mail any inbox.
       if (!user) return "skipped";
-      // Per address, so nobody can flood one inbox; checked here, where the answer is invisible.
-      const limit = await deps.limiter.consume("email_address", await accountKey(user.email));
-      if (!limit.allowed) return "skipped";
+      // Per address, so nobody can flood one inbox; checked here, where the answer is
+      // invisible. Once per job: a retry of the same mail is not another request.
+      if (delivery.attempt === 1) {
+        const limit = await deps.limiter.consume("email_address", await accountKey(user.email));
+        if (!limit.allowed) return "skipped";
+      }
       const { token, hash } = await newRecoveryToken();
       await deps.tokens.insertReset({
         tokenHash: hash,

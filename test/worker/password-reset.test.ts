@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { Redis } from "@upstash/redis/cloudflare";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { accountKey } from "../../src/auth/throttle";
 import { call, GOOD_PASSWORD, postJson, uniqueEmail } from "./helpers";
 import {
@@ -160,6 +160,30 @@ describe("password reset (through the real queue consumer and the mail sink)", (
     const token = tokenFrom(mail as NonNullable<typeof mail>, "/reset-password");
     expect((await reset(token)).status).toBe(200);
   }, 40_000);
+
+  it("a mail the provider refuses every time is tried 1 + max_retries times, then dead-lettered", async () => {
+    const errors = vi.spyOn(console, "error");
+    const user = await newUser("dead");
+    await waitForMail(user.email, /^Confirm your email address$/);
+    await failNextSends(user.email, 100);
+    await forgot(user.email);
+    const deadline = Date.now() + 80_000;
+    const deadLettered = () =>
+      errors.mock.calls.some(
+        ([line]) =>
+          typeof line === "string" &&
+          line.includes('"mail dead-lettered"') &&
+          line.includes('"password_reset_request"'),
+      );
+    while (!deadLettered() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(deadLettered()).toBe(true);
+    // wrangler.jsonc max_retries is 5: six attempts in all, then no more.
+    const refused = await rejectedSendsTo(user.email);
+    expect(refused).toHaveLength(6);
+    expect(new Set(refused.map((r) => r.idempotency_key)).size).toBe(1);
+    expect(await mailsTo(user.email)).toHaveLength(1); // only the registration mail
+    errors.mockRestore();
+  }, 100_000);
 
   it("a reset clears the account's failed-login backoff", async () => {
     const user = await newUser("backoff");
