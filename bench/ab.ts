@@ -1,0 +1,242 @@
+// `npm run bench:ab -- <patch>...`: before/after in one run. Copies the Worker's
+// sources to bench/.tmp, applies the patches there (src/ itself is never
+// touched), builds both bundles and measures the hot paths of each, A B B A,
+// with the CPU each spent per request. Used to show what a proposed change in
+// bench/proposals/ gains before anyone applies it to src/.
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { spawnTestStack } from "../dev/stack/spawn-test-stack.ts";
+import { baseHeaders, login, register, uniqueEmail } from "./api.ts";
+import { benchVars } from "./limits.ts";
+import { createClient } from "./load/client.ts";
+import { closedLoop } from "./load/closed-loop.ts";
+import { cpuPerRequest, cpuSnapshot, databasesOf } from "./load/cpu.ts";
+import { httpLoad } from "./load/http-load.ts";
+import { type LoadResult, round } from "./load/stats.ts";
+import { plan } from "./plan.ts";
+import {
+  buildBundle,
+  readWranglerConfig,
+  root,
+  type Served,
+  serveWorkers,
+} from "./serve-bundle.ts";
+import { consumerWorker, mainWorker } from "./workers.ts";
+
+const log = (msg: string) => console.error(`[bench:ab] ${msg}`);
+// `--base p.patch` (repeatable) goes into both sides: B - A is then the marginal
+// gain of the other patches on top of the base ones.
+const args = process.argv.slice(2);
+const base: string[] = [];
+const patches: string[] = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === "--base") base.push(path.resolve(args[++i] as string));
+  else patches.push(path.resolve(args[i] as string));
+}
+if (patches.length === 0) {
+  console.error("usage: npm run bench:ab -- [--base <patch>]... bench/proposals/<name>.patch...");
+  process.exit(2);
+}
+const stamp = new Date().toISOString();
+const workDir = path.join(root, "bench", ".tmp", `ab-${stamp.replace(/[:.]/g, "-")}`);
+
+/** A copy of what the bundle is built from, with the patches applied. */
+function variantTree(dir: string, patches: string[]): void {
+  mkdirSync(dir, { recursive: true });
+  // generated/ holds the extracted WASM (wrangler runs the build step in the root).
+  for (const entry of [
+    "src",
+    "scripts",
+    "generated",
+    "wrangler.jsonc",
+    "tsconfig.json",
+    "package.json",
+  ]) {
+    cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
+  }
+  symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"));
+  // GNU patch, not `git apply`: inside this repository's work tree git would apply
+  // the paths relative to the repository root and silently skip ours.
+  for (const p of patches)
+    execFileSync("patch", ["-p1", "--batch", "--forward", "-i", p], { cwd: dir, stdio: "inherit" });
+}
+
+interface Variant {
+  label: "A" | "B";
+  served: Served;
+  databases: string[];
+  bearer: Record<string, string>;
+  refreshTokens: string[];
+}
+
+async function measure(v: Variant, run: () => Promise<LoadResult>): Promise<LoadResult> {
+  const before = cpuSnapshot(v.served.workerdPid, v.databases);
+  const r = await run();
+  return {
+    ...r,
+    cpu: cpuPerRequest(before, cpuSnapshot(v.served.workerdPid, v.databases), r.requests),
+  };
+}
+
+const scenarios: Record<string, (v: Variant, seconds: number) => Promise<LoadResult>> = {
+  "GET /health": (v, seconds) =>
+    httpLoad({
+      url: `${v.served.urls.main}/health`,
+      headers: baseHeaders,
+      connections: plan.connections,
+      seconds,
+    }),
+  "verify() via binding": (v, seconds) =>
+    httpLoad({
+      url: `${v.served.urls.consumer}/protected`,
+      headers: { ...baseHeaders, ...v.bearer },
+      connections: plan.connections,
+      seconds,
+    }),
+  "GET /v1/me": (v, seconds) =>
+    httpLoad({
+      url: `${v.served.urls.main}/v1/me`,
+      headers: { ...baseHeaders, ...v.bearer },
+      connections: plan.connections,
+      seconds,
+    }),
+  "POST /v1/token/refresh": async (v, seconds) => {
+    const client = createClient(v.served.urls.main as string, v.refreshTokens.length, baseHeaders);
+    try {
+      return await closedLoop({
+        tool: "node:http closed loop",
+        workers: v.refreshTokens.length,
+        seconds,
+        warmupSeconds: 0,
+        step: async (w) => {
+          const r = await client.post("/v1/token/refresh", { refresh_token: v.refreshTokens[w] });
+          if (r.status !== 200) return { ok: false, status: r.status, stop: true };
+          v.refreshTokens[w] = r.body.refresh_token as string;
+          return { ok: true, status: r.status };
+        },
+      });
+    } finally {
+      client.close();
+    }
+  },
+};
+
+/** Sums two halves: throughput over both, mean percentiles, request-weighted CPU. */
+function merge(x: LoadResult, y: LoadResult): LoadResult {
+  const n = x.requests + y.requests;
+  const w = (a = 0, b = 0) => round((a * x.requests + b * y.requests) / Math.max(1, n), 0);
+  return {
+    ...x,
+    seconds: x.seconds + y.seconds,
+    requests: n,
+    rps: round(n / (x.seconds + y.seconds), 1),
+    p50Ms: round((x.p50Ms + y.p50Ms) / 2),
+    p99Ms: round((x.p99Ms + y.p99Ms) / 2),
+    errors: x.errors + y.errors,
+    cpu: {
+      microsecondsPerRequest: {
+        workerd: w(x.cpu?.microsecondsPerRequest.workerd, y.cpu?.microsecondsPerRequest.workerd),
+        bridges: w(x.cpu?.microsecondsPerRequest.bridges, y.cpu?.microsecondsPerRequest.bridges),
+        redis: w(x.cpu?.microsecondsPerRequest.redis, y.cpu?.microsecondsPerRequest.redis),
+        postgres: w(x.cpu?.microsecondsPerRequest.postgres, y.cpu?.microsecondsPerRequest.postgres),
+        loadGenerator: w(
+          x.cpu?.microsecondsPerRequest.loadGenerator,
+          y.cpu?.microsecondsPerRequest.loadGenerator,
+        ),
+      },
+      machineBusy: round(((x.cpu?.machineBusy ?? 0) + (y.cpu?.machineBusy ?? 0)) / 2),
+    },
+  };
+}
+
+log(
+  `base: ${base.map((p) => path.relative(root, p)).join(", ") || "none"}; patches: ${patches.map((p) => path.relative(root, p)).join(", ")}`,
+);
+// Building the working tree first also refreshes generated/ (the WASM) for the copies.
+buildBundle(path.join(workDir, "dist-tree"));
+variantTree(path.join(workDir, "a"), base);
+variantTree(path.join(workDir, "b"), [...base, ...patches]);
+const cfgA = readWranglerConfig(path.join(workDir, "a", "wrangler.jsonc"));
+const bundleA = buildBundle(
+  path.join(workDir, "dist-a"),
+  path.join(workDir, "a", "wrangler.jsonc"),
+);
+const cfgB = readWranglerConfig(path.join(workDir, "b", "wrangler.jsonc"));
+const bundleB = buildBundle(
+  path.join(workDir, "dist-b"),
+  path.join(workDir, "b", "wrangler.jsonc"),
+);
+// One stack (database, Redis, bridges) per side: both sides' audit heads start
+// their chains at seq 1, and in one database the second side's rows would collide.
+const stacks = await Promise.all([spawnTestStack(), spawnTestStack()]);
+const variants: Variant[] = [];
+try {
+  for (const [label, cfg, bundle, stack] of [
+    ["A", cfgA, bundleA, stacks[0]],
+    ["B", cfgB, bundleB, stacks[1]],
+  ] as const) {
+    const text = { ...benchVars(cfg.vars ?? {}, plan).vars, ...stack.bindings };
+    const served = await serveWorkers(
+      [mainWorker(bundle.dir, cfg, text), consumerWorker(cfg)],
+      path.join(workDir, label),
+    );
+    const variant: Variant = {
+      label,
+      served,
+      databases: databasesOf(stack.bindings),
+      bearer: {},
+      refreshTokens: [],
+    };
+    variants.push(variant);
+    const email = uniqueEmail(`ab-${label}`);
+    await register(served.urls.main as string, email);
+    const { access } = await login(served.urls.main as string, email);
+    variant.bearer = { authorization: `Bearer ${access}` };
+    for (let i = 0; i < plan.refreshSessions; i++) {
+      variant.refreshTokens.push((await login(served.urls.main as string, email)).refresh);
+    }
+  }
+  const [a, b] = variants as [Variant, Variant];
+  const half = Math.max(1, Math.round(plan.seconds / 2));
+  const rows: Array<{ scenario: string; a: LoadResult; b: LoadResult }> = [];
+  for (const [name, run] of Object.entries(scenarios)) {
+    log(`${name}: A B B A, ${half} s each after a ${plan.warmupSeconds} s warm-up of each`);
+    await run(a, plan.warmupSeconds);
+    await run(b, plan.warmupSeconds);
+    const a1 = await measure(a, () => run(a, half));
+    const b1 = await measure(b, () => run(b, half));
+    const b2 = await measure(b, () => run(b, half));
+    const a2 = await measure(a, () => run(a, half));
+    rows.push({ scenario: name, a: merge(a1, a2), b: merge(b1, b2) });
+  }
+  const table = [
+    `A = working tree${base.map((p) => ` + \`${path.basename(p)}\``).join("")}, B = A + ${patches.map((p) => `\`${path.basename(p)}\``).join(" + ")}; ${stamp.slice(0, 16)} UTC, \`npm run bench:ab\`.`,
+    "",
+    "| scenario | A req/s | B req/s | B/A | A p99 ms | B p99 ms | A workerd µs/req | B workerd µs/req | B/A CPU | errors A/B |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...rows.map(({ scenario, a: x, b: y }) => {
+      const ca = x.cpu?.microsecondsPerRequest.workerd ?? Number.NaN;
+      const cb = y.cpu?.microsecondsPerRequest.workerd ?? Number.NaN;
+      return `| ${scenario} | ${x.rps} | ${y.rps} | ${round(y.rps / x.rps)}× | ${x.p99Ms} | ${y.p99Ms} | ${ca} | ${cb} | ${round(cb / ca)}× | ${x.errors}/${y.errors} |`;
+    }),
+  ].join("\n");
+  console.log(table);
+  const name = (ps: string[]) => ps.map((p) => path.basename(p, ".patch").slice(0, 2)).join("+");
+  const out = path.join(
+    root,
+    "bench",
+    "results",
+    `ab-${stamp.slice(0, 10)}-${base.length ? `${name(base)}-vs-` : ""}${name([...base, ...patches])}.json`,
+  );
+  const rel = (ps: string[]) => ps.map((p) => path.relative(root, p));
+  writeFileSync(
+    out,
+    `${JSON.stringify({ date: stamp, base: rel(base), patches: rel(patches), plan, rows, table }, null, 2)}\n`,
+  );
+  log(`results: ${path.relative(root, out)}`);
+} finally {
+  for (const v of variants) await v.served.dispose();
+  for (const stack of stacks) await stack.stop();
+  if (!process.env.BENCH_KEEP_TMP) rmSync(workDir, { recursive: true, force: true });
+}

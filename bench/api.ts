@@ -1,0 +1,53 @@
+// The few API calls the phases make to set up users and sessions.
+import { CLIENT_IP } from "./plan.ts";
+
+export const PASSWORD = "a benchmark password, long enough";
+
+export const baseHeaders = { "cf-connecting-ip": CLIENT_IP };
+
+export async function postJson(
+  url: string,
+  body: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { ...baseHeaders, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = text ? JSON.parse(text) : {};
+  } catch {
+    json = { raw: text };
+  }
+  return { status: res.status, json };
+}
+
+export async function register(base: string, email: string): Promise<void> {
+  const r = await postJson(`${base}/v1/register`, { email, password: PASSWORD });
+  if (r.status !== 201) throw new Error(`register: ${r.status} ${JSON.stringify(r.json)}`);
+}
+
+export async function login(
+  base: string,
+  email: string,
+): Promise<{ access: string; refresh: string }> {
+  const r = await postJson(`${base}/v1/login`, { email, password: PASSWORD });
+  if (r.status !== 200) throw new Error(`login: ${r.status} ${JSON.stringify(r.json)}`);
+  return { access: r.json.access_token as string, refresh: r.json.refresh_token as string };
+}
+
+/** Fails loudly unless a GET answers `status`: a scenario must measure successes. */
+export async function expectGet(
+  url: string,
+  headers: Record<string, string>,
+  status = 200,
+): Promise<void> {
+  const res = await fetch(url, { headers: { ...baseHeaders, ...headers } });
+  const text = await res.text();
+  if (res.status !== status) throw new Error(`GET ${url}: ${res.status} ${text.slice(0, 300)}`);
+}
+
+export const uniqueEmail = (label: string) =>
+  `bench-${label}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.test`;

@@ -1,0 +1,36 @@
+// Every knob of `npm run bench`, from the environment with defaults sized for a
+// noisy 2-core machine (the whole run stays under ~10 minutes).
+const num = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number`);
+  return value;
+};
+
+export const plan = {
+  /** Measured seconds per throughput scenario (after the warm-up). */
+  seconds: num("BENCH_SECONDS", 10),
+  warmupSeconds: num("BENCH_WARMUP_SECONDS", 2),
+  /** Connections for the fixed-request scenarios (wrk/autocannon). */
+  connections: num("BENCH_CONNECTIONS", 16),
+  /** Concurrent sessions of the refresh generator (one login each). */
+  refreshSessions: num("BENCH_REFRESH_SESSIONS", 16),
+  loginConcurrency: num("BENCH_LOGIN_CONCURRENCY", 4),
+  /** Bursts of 16 concurrent logins for the peak-RSS measurement. */
+  bursts: num("BURSTS", 3),
+  /** Wrong-password / unknown-email pairs of the login timing check. */
+  timingSamples: num("TIMING_SAMPLES", 30),
+  /** Interleaved rounds of the argon2id comparison (each: 4 hashes). */
+  argon2Rounds: num("BENCH_ARGON2_ROUNDS", 5),
+  startupRuns: num("BENCH_STARTUP_RUNS", 5),
+  /** Operations per kind in the accounting phase (round trips and commands per op). */
+  accountingOps: num("BENCH_ACCOUNTING_OPS", 20),
+};
+
+export type Plan = typeof plan;
+
+/**
+ * One client IP for all load, sent as CF-Connecting-IP the way Cloudflare's
+ * edge adds it to every production request (a TEST-NET-3 address, RFC 5737).
+ */
+export const CLIENT_IP = "203.0.113.7";

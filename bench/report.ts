@@ -1,0 +1,367 @@
+// Turns one run's results into the target verdicts and the Markdown tables of
+// bench/README.md (between the `bench:results` markers, replaced on every run).
+import { readFileSync, writeFileSync } from "node:fs";
+import type { LoadResult } from "./load/stats.ts";
+import type { PerOp } from "./phases/accounting.ts";
+import type { WranglerConfig } from "./serve-bundle.ts";
+
+/** Figures measured elsewhere on this machine, quoted by the issue. */
+export const REFERENCES = {
+  betterAuthGetSessionD1Rps: 476,
+  openAuthRefreshKvRps: 353,
+  keycloakRefreshPerVcpu: 120,
+};
+
+interface ResultsView {
+  date: string;
+  durationSeconds: number;
+  git: { commit: string; uncommittedFiles: number };
+  machine: { loadTool: string };
+  plan: { seconds: number; connections: number; refreshSessions: number; loginConcurrency: number };
+  configuration: {
+    features: Record<string, string>;
+    deviations: Array<{ name: string; production: string; bench: string; why: string }>;
+  };
+  bundle: Record<string, { rawKiB: number; gzipKiB: number; wrangler: string | undefined }>;
+  startup: Record<string, { medianMs: number; rssAfterFirstRequestMiB: number }>;
+  load: Record<
+    "health" | "floor" | "verifyServiceBinding" | "me" | "refresh" | "login",
+    LoadResult
+  >;
+  micro: {
+    verify: Record<string, unknown> & {
+      microsecondsPerOp?: {
+        ours: number;
+        bareEd25519: number;
+        joseJwtVerifyNoOptions: number;
+        pinnedChecksWithoutJose?: number;
+      };
+      ratioOursToBare?: number;
+      ratioPinnedWithoutJoseToBare?: number;
+    };
+    costsMicrosecondsPerCall: Record<string, unknown>;
+    envIdentity: Record<string, unknown>;
+  };
+  argon2: {
+    skipped?: string;
+    unpinned?: { workerdMs: number; nativeMs: number };
+    pinnedToCpu0?: { workerdMs: number; nativeMs: number };
+    ratioUnpinned?: number;
+    ratioPinned?: number;
+    tagsMatch?: boolean;
+    params?: { memoryKiB: number; iterations: number; parallelism: number };
+  };
+  loginMemory: {
+    memory: {
+      coldRssMiB: number;
+      idleRssAfterFirstLoginMiB: number;
+      peakRssMiB: number;
+      peakOverColdMiB: number;
+    };
+    timing: {
+      wrongPasswordMedianMs: number;
+      unknownEmailMedianMs: number;
+      ratioUnknownToWrongPassword: number;
+    };
+  };
+  accounting: Record<string, PerOp & { count: number }>;
+}
+
+export interface Target {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+/** What production features this build had on, judged from what went over the wire. */
+export function features(
+  cfg: WranglerConfig,
+  accounting: Record<string, PerOp>,
+): Record<string, string> {
+  const commands = (op: string) => Object.keys(accounting[op]?.redis.commands ?? {});
+  const statements = Object.values(accounting).flatMap((a) => Object.keys(a.postgres.statements));
+  const scripted = ["login", "refresh"].filter((op) =>
+    commands(op).some((c) => c.startsWith("EVAL")),
+  );
+  const auditObjects = (cfg.durable_objects?.bindings ?? []).filter((b) =>
+    /audit/i.test(b.class_name),
+  );
+  const auditWrites = statements.filter((s) => /audit/i.test(s));
+  return {
+    revocationCheck: commands("me").includes("MGET")
+      ? "on (Redis MGET per online check)"
+      : "NOT SEEN on /v1/me",
+    rateLimiting: scripted.length
+      ? `on (rate-limit scripts seen on ${scripted.join(", ")})`
+      : "not wired in this build (no rate-limit script reached Redis on login or refresh)",
+    audit:
+      auditObjects.length || auditWrites.length
+        ? `on (${[...auditObjects.map((b) => `DO ${b.class_name}`), ...new Set(auditWrites)].join(", ")})`
+        : "not wired in this build (no audit object or audit table write seen)",
+    durableObjects: (cfg.durable_objects?.bindings ?? [])
+      .map((b) => `${b.name}→${b.class_name}`)
+      .join(", "),
+  };
+}
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+export function evaluateTargets(r: ResultsView): Target[] {
+  const t: Target[] = [];
+  const v = r.micro.verify;
+  if (v.ratioOursToBare !== undefined && v.microsecondsPerOp) {
+    t.push({
+      target: "local verify ≤ 1.25× bare Ed25519 verify",
+      measured: `${v.ratioOursToBare}× (${v.microsecondsPerOp.ours} µs vs ${v.microsecondsPerOp.bareEd25519} µs)`,
+      met: v.ratioOursToBare <= 1.25,
+    });
+  }
+  const ratio = r.load.verifyServiceBinding.rps / r.load.floor.rps;
+  t.push({
+    target: "verify() over the service binding ≥ 0.8× the floor route's throughput",
+    measured: `${r2(ratio)}× (${r.load.verifyServiceBinding.rps} vs ${r.load.floor.rps} req/s)`,
+    met: ratio >= 0.8 && r.load.verifyServiceBinding.errors === 0,
+  });
+  const me = r.load.me.rps / REFERENCES.betterAuthGetSessionD1Rps;
+  t.push({
+    target: `/v1/me well ahead of Better Auth getSession on D1 (${REFERENCES.betterAuthGetSessionD1Rps} req/s); read as ≥ 2×`,
+    measured: `${r2(me)}× (${r.load.me.rps} req/s, p99 ${r.load.me.p99Ms} ms)`,
+    met: me >= 2 && r.load.me.errors === 0,
+  });
+  const rf = r.load.refresh;
+  t.push({
+    target: "refresh rotation ≥ 500/s with p99 ≤ 50 ms, no errors",
+    measured: `${rf.rps}/s, p99 ${rf.p99Ms} ms, ${rf.errors} errors`,
+    met: rf.rps >= 500 && rf.p99Ms <= 50 && rf.errors === 0,
+  });
+  if (r.argon2.ratioPinned !== undefined && r.argon2.pinnedToCpu0) {
+    t.push({
+      target: "argon2id WASM ≤ 2× the native reference on one core",
+      measured: `${r.argon2.ratioPinned}× (${r.argon2.pinnedToCpu0.workerdMs} vs ${r.argon2.pinnedToCpu0.nativeMs} ms)`,
+      met: r.argon2.ratioPinned <= 2 && r.argon2.tagsMatch === true,
+    });
+  }
+  const m = r.loginMemory.memory;
+  const trivial = r.startup.trivialWorker?.rssAfterFirstRequestMiB;
+  t.push({
+    target: "peak workerd RSS during 16 concurrent logins < 128 MiB",
+    measured: `${m.peakRssMiB} MiB process RSS; ${trivial ? `${r2(m.peakRssMiB - trivial)} MiB over a trivial Worker's process, ` : ""}${m.peakOverColdMiB} MiB over this bundle's cold process`,
+    met: m.peakRssMiB < 128,
+  });
+  return t;
+}
+
+const row = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
+
+function scenarioTable(r: ResultsView): string[] {
+  const l = r.load;
+  const line = (name: string, x: LoadResult, note: string) =>
+    row([name, x.rps, x.p50Ms, x.p99Ms, x.errors, note]);
+  return [
+    row(["scenario", "req/s", "p50 ms", "p99 ms", "errors", "ratio / note"]),
+    row(["---", "---:", "---:", "---:", "---:", "---"]),
+    line("`GET /health`", l.health, "no I/O"),
+    line("floor: jose `jwtVerify`, fixed token (bench worker)", l.floor, "1.00×"),
+    line(
+      "`verify()` over the service binding (example consumer)",
+      l.verifyServiceBinding,
+      `${r2(l.verifyServiceBinding.rps / l.floor.rps)}× floor (target ≥ 0.8); workerd CPU ${
+        l.verifyServiceBinding.cpu && l.floor.cpu
+          ? r2(
+              l.verifyServiceBinding.cpu.microsecondsPerRequest.workerd /
+                l.floor.cpu.microsecondsPerRequest.workerd,
+            )
+          : "?"
+      }× floor's`,
+    ),
+    line(
+      "`GET /v1/me` (verify + revocation + user row)",
+      l.me,
+      `${r2(l.me.rps / REFERENCES.betterAuthGetSessionD1Rps)}× Better Auth getSession/D1 (476)`,
+    ),
+    line(
+      `\`POST /v1/token/refresh\` (${r.plan.refreshSessions} sessions)`,
+      l.refresh,
+      `${r2(l.refresh.rps / REFERENCES.openAuthRefreshKvRps)}× OpenAuth/KV (353); target ≥ 500, p99 ≤ 50`,
+    ),
+    line(
+      `\`POST /v1/login\` (${r.plan.loginConcurrency} concurrent, m=64 MiB t=3 p=4)`,
+      l.login,
+      "one hash at a time per isolate",
+    ),
+  ];
+}
+
+function cpuTable(r: ResultsView): string[] {
+  const names: Array<[string, keyof ResultsView["load"]]> = [
+    ["`GET /health`", "health"],
+    ["floor route", "floor"],
+    ["`verify()` via binding", "verifyServiceBinding"],
+    ["`GET /v1/me`", "me"],
+    ["refresh", "refresh"],
+    ["login", "login"],
+  ];
+  return [
+    row([
+      "CPU µs per request",
+      "workerd",
+      "bridges (Node)",
+      "Redis",
+      "PostgreSQL",
+      "load generator",
+      "machine busy",
+    ]),
+    row(["---", "---:", "---:", "---:", "---:", "---:", "---:"]),
+    ...names.map(([label, key]) => {
+      const c = r.load[key].cpu;
+      if (!c) return row([label, "–", "–", "–", "–", "–", "–"]);
+      const u = c.microsecondsPerRequest;
+      return row([
+        label,
+        u.workerd,
+        u.bridges,
+        u.redis,
+        u.postgres,
+        u.loadGenerator,
+        `${Math.round(c.machineBusy * 100)}%`,
+      ]);
+    }),
+  ];
+}
+
+function accountingTable(r: ResultsView): string[] {
+  const fmt = (ops: Record<string, number>) =>
+    Object.entries(ops)
+      .map(([k, v]) => `${v}× ${k}`)
+      .join(", ") || "–";
+  return [
+    row([
+      "operation",
+      "Postgres round trips",
+      "Postgres statements",
+      "Redis round trips",
+      "Redis commands",
+    ]),
+    row(["---", "---:", "---", "---:", "---"]),
+    ...Object.entries(r.accounting).map(([op, a]) =>
+      row([
+        op,
+        a.postgres.roundTrips,
+        fmt(a.postgres.statements),
+        a.redis.roundTrips,
+        fmt(a.redis.commands),
+      ]),
+    ),
+  ];
+}
+
+export function markdown(r: ResultsView & { targets: Target[] }): string {
+  const v = r.micro.verify;
+  const a = r.argon2;
+  const m = r.loginMemory;
+  const lines: Array<string | null> = [
+    `Run of ${r.date.slice(0, 16).replace("T", " ")} UTC, \`npm run bench\` (${r.durationSeconds} s), commit ${r.git.commit.slice(0, 7)}${
+      r.git.uncommittedFiles ? ` + ${r.git.uncommittedFiles} uncommitted files` : ""
+    }; ${r.plan.seconds} s per scenario, ${r.machine.loadTool} with ${r.plan.connections} connections.`,
+    "",
+    "### Throughput",
+    "",
+    ...scenarioTable(r),
+    "",
+    "CPU per request by process, from /proc over the same runs (10 ms ticks); the bridges stand in for Neon and Upstash and would not run on Cloudflare:",
+    "",
+    ...cpuTable(r),
+    "",
+    "### Inside workerd",
+    "",
+    row(["measurement", "value", "ratio"]),
+    row(["---", "---:", "---:"]),
+    v.microsecondsPerOp
+      ? row([
+          "local verify (ours: Ed25519 + pinned header + claims) / bare `crypto.subtle.verify` Ed25519",
+          `${v.microsecondsPerOp.ours} / ${v.microsecondsPerOp.bareEd25519} µs`,
+          `${v.ratioOursToBare}× (target ≤ 1.25)`,
+        ])
+      : row(["local verify", "not measured", ""]),
+    v.microsecondsPerOp
+      ? row([
+          "jose `jwtVerify` without options, same token",
+          `${v.microsecondsPerOp.joseJwtVerifyNoOptions} µs`,
+          "",
+        ])
+      : null,
+    v.microsecondsPerOp?.pinnedChecksWithoutJose !== undefined
+      ? row([
+          "the same pinned checks without jose (bench-only sketch, `bench/worker/verify-micro.ts`)",
+          `${v.microsecondsPerOp.pinnedChecksWithoutJose} µs`,
+          `${v.ratioPinnedWithoutJoseToBare}× bare`,
+        ])
+      : null,
+    a.unpinned && a.pinnedToCpu0
+      ? row([
+          `argon2id m=${a.params?.memoryKiB} t=${a.params?.iterations} p=${a.params?.parallelism}: workerd WASM / native \`argon2\`, unpinned`,
+          `${a.unpinned.workerdMs} / ${a.unpinned.nativeMs} ms`,
+          `${a.ratioUnpinned}×`,
+        ])
+      : row(["argon2id vs native", a.skipped ?? "not measured", ""]),
+    a.pinnedToCpu0
+      ? row([
+          "same, both pinned to CPU 0 (`taskset`)",
+          `${a.pinnedToCpu0.workerdMs} / ${a.pinnedToCpu0.nativeMs} ms`,
+          `${a.ratioPinned}× (target ≤ 2; tags ${a.tagsMatch ? "identical" : "DIFFER"})`,
+        ])
+      : null,
+    row([
+      "workerd RSS: cold / after 1st login / peak in 16 concurrent logins",
+      `${m.memory.coldRssMiB} / ${m.memory.idleRssAfterFirstLoginMiB} / ${m.memory.peakRssMiB} MiB`,
+      `+${m.memory.peakOverColdMiB} MiB over cold (target < 128 MiB total)`,
+    ]),
+    row([
+      "login: unknown email / wrong password (medians)",
+      `${m.timing.unknownEmailMedianMs} / ${m.timing.wrongPasswordMedianMs} ms`,
+      `${m.timing.ratioUnknownToWrongPassword}×`,
+    ]),
+    row([
+      "bundle (index.js + wasm), gzip -9 / raw",
+      `${r.bundle.production?.gzipKiB} / ${r.bundle.production?.rawKiB} KiB`,
+      `minified: ${r.bundle.productionMinified?.gzipKiB} KiB gzip`,
+    ]),
+    row([
+      "cold start to first 200: bundle / minified / trivial Worker",
+      `${r.startup.production?.medianMs} / ${r.startup.productionMinified?.medianMs} / ${r.startup.trivialWorker?.medianMs} ms`,
+      "",
+    ]),
+    "",
+    "### Round trips per operation (counted on the wire)",
+    "",
+    ...accountingTable(r),
+    "",
+    "### Targets",
+    "",
+    row(["target", "measured", "met"]),
+    row(["---", "---", "---"]),
+    ...r.targets.map((t) => row([t.target, t.measured, t.met ? "yes" : "**no**"])),
+    "",
+    "### Configuration of this run",
+    "",
+    ...Object.entries(r.configuration.features).map(([k, val]) => `- ${k}: ${val}`),
+    ...r.configuration.deviations.map(
+      (d) => `- deviation: \`${d.name}\` ${d.production} → ${d.bench} (${d.why})`,
+    ),
+  ];
+  return lines.filter((l) => l !== null).join("\n");
+}
+
+const START = "<!-- bench:results:start -->";
+const END = "<!-- bench:results:end -->";
+
+/** Replaces the generated section of bench/README.md; returns the Markdown. */
+export function writeReadmeTables(r: ResultsView & { targets: Target[] }, readme: string): string {
+  const md = markdown(r);
+  const text = readFileSync(readme, "utf8");
+  const from = text.indexOf(START);
+  const to = text.indexOf(END);
+  if (from === -1 || to === -1) return md;
+  writeFileSync(readme, `${text.slice(0, from + START.length)}\n${md}\n${text.slice(to)}`);
+  return md;
+}

@@ -1,0 +1,225 @@
+// `npm run bench`: the whole harness in one command. Builds the production
+// bundle (and the bench-only worker), starts the real stack (PostgreSQL, Redis,
+// the project's bridges), serves everything with `workerd serve`, runs every
+// phase, and writes bench/results/<date>.json plus the tables in bench/README.md.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { spawnTestStack } from "../dev/stack/spawn-test-stack.ts";
+import {
+  type CountingProxy,
+  neonStatements,
+  startCountingProxy,
+  upstashCommands,
+} from "./counting-proxy.ts";
+import { benchVars } from "./limits.ts";
+import { databasesOf } from "./load/cpu.ts";
+import { httpLoadTool } from "./load/http-load.ts";
+import { accountingPhase } from "./phases/accounting.ts";
+import { argon2Phase } from "./phases/argon2.ts";
+import { loadPhase } from "./phases/load.ts";
+import { loginMemoryPhase } from "./phases/login-memory.ts";
+import { microPhase } from "./phases/micro.ts";
+import { bundleSize, helloWorker, startupPhase } from "./phases/startup.ts";
+import { plan } from "./plan.ts";
+import { evaluateTargets, features, writeReadmeTables } from "./report.ts";
+import { buildBundle, readWranglerConfig, root, serveWorkers } from "./serve-bundle.ts";
+import { benchWorker, consumerWorker, mainWorker } from "./workers.ts";
+
+const log = (msg: string) => console.error(`[bench] ${msg}`);
+const t0 = Date.now();
+const stamp = new Date().toISOString();
+const workDir = path.join(root, "bench", ".tmp", `run-${stamp.replace(/[:.]/g, "-")}`);
+mkdirSync(workDir, { recursive: true });
+// One Durable Object storage for every phase (they run one after the other on one database).
+const objects = { doStorageDir: path.join(workDir, "do-storage") };
+
+log("building the production bundle, a minified variant and the bench worker");
+const cfg = readWranglerConfig();
+const prod = buildBundle(path.join(workDir, "dist", "prod"));
+const prodMinified = buildBundle(path.join(workDir, "dist", "prod-min"), undefined, ["--minify"]);
+const benchBundle = buildBundle(
+  path.join(workDir, "dist", "bench"),
+  path.join(root, "bench", "worker", "wrangler.jsonc"),
+);
+
+log("starting PostgreSQL, Redis and the bridges");
+const stack = await spawnTestStack();
+const proxies: CountingProxy[] = [];
+try {
+  const { vars, deviations, unchanged } = benchVars(cfg.vars ?? {}, plan);
+  const text = { ...vars, ...stack.bindings };
+
+  log("phase 1: throughput (production bundle + example consumer + bench worker, one workerd)");
+  const p1 = await serveWorkers(
+    [
+      mainWorker(prod.dir, cfg, text),
+      consumerWorker(cfg),
+      benchWorker(benchBundle.dir, cfg, text, true),
+    ],
+    path.join(workDir, "p1"),
+    objects,
+  );
+  let load: Awaited<ReturnType<typeof loadPhase>>;
+  let micro: Awaited<ReturnType<typeof microPhase>>;
+  try {
+    const urls = p1.urls as { main: string; consumer: string; bench: string };
+    load = await loadPhase(plan, urls, p1.workerdPid, databasesOf(stack.bindings));
+    log("micro-benchmarks inside workerd");
+    micro = await microPhase(urls.bench);
+  } finally {
+    await p1.dispose();
+  }
+
+  log("phase 2: round trips and commands per operation (counting proxies)");
+  const neon = await startCountingProxy(
+    new URL(stack.bindings.NEON_FETCH_ENDPOINT as string).origin,
+    neonStatements,
+  );
+  const upstash = await startCountingProxy(
+    stack.bindings.UPSTASH_REDIS_REST_URL as string,
+    upstashCommands,
+  );
+  proxies.push(neon, upstash);
+  const counted = {
+    ...text,
+    NEON_FETCH_ENDPOINT: `${neon.url}${new URL(stack.bindings.NEON_FETCH_ENDPOINT as string).pathname}`,
+    UPSTASH_REDIS_REST_URL: upstash.url,
+  };
+  const p2 = await serveWorkers(
+    [mainWorker(prod.dir, cfg, counted), consumerWorker(cfg)],
+    path.join(workDir, "p2"),
+    objects,
+  );
+  let accounting: Awaited<ReturnType<typeof accountingPhase>>;
+  try {
+    accounting = await accountingPhase(
+      p2.urls as { main: string; consumer: string },
+      { neon, upstash },
+      plan.accountingOps,
+    );
+  } finally {
+    await p2.dispose();
+  }
+
+  log(
+    "phase 3: peak RSS in bursts of 16 concurrent logins; login timing (production bundle alone)",
+  );
+  const p3 = await serveWorkers(
+    [mainWorker(prod.dir, cfg, text)],
+    path.join(workDir, "p3"),
+    objects,
+  );
+  let loginMemory: Awaited<ReturnType<typeof loginMemoryPhase>>;
+  try {
+    loginMemory = await loginMemoryPhase(
+      { url: p3.urls.main as string, workerdPid: p3.workerdPid },
+      plan,
+    );
+  } finally {
+    await p3.dispose();
+  }
+
+  log("phase 4: argon2id in workerd vs the native reference, unpinned and pinned to CPU 0");
+  const p4 = await serveWorkers(
+    [benchWorker(benchBundle.dir, cfg, text)],
+    path.join(workDir, "p4"),
+    objects,
+  );
+  let argon2: Awaited<ReturnType<typeof argon2Phase>>;
+  try {
+    argon2 = await argon2Phase(p4.urls.bench as string, p4.workerdPid, plan.argon2Rounds);
+  } finally {
+    await p4.dispose();
+  }
+
+  log("phase 5: bundle size and cold start");
+  const startup = await startupPhase(
+    [
+      { label: "production", worker: mainWorker(prod.dir, cfg, text), path: "/health" },
+      {
+        label: "productionMinified",
+        worker: mainWorker(prodMinified.dir, cfg, text),
+        path: "/health",
+      },
+      { label: "trivialWorker", worker: helloWorker(workDir, cfg.compatibility_date), path: "/" },
+    ],
+    path.join(workDir, "p5"),
+    plan.startupRuns,
+  );
+
+  const results = {
+    benchmark: "edge-auth",
+    date: stamp,
+    durationSeconds: Math.round((Date.now() - t0) / 1000),
+    command: "npm run bench",
+    git: gitState(),
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      node: process.version,
+      workerd: execFileSync(
+        path.join(root, "node_modules/@cloudflare/workerd-linux-64/bin/workerd"),
+        ["--version"],
+        {
+          encoding: "utf8",
+        },
+      ).trim(),
+      loadTool: httpLoadTool,
+    },
+    plan,
+    configuration: {
+      features: features(cfg, accounting),
+      deviations,
+      limitsUnchanged: unchanged,
+      otherDeviations: [
+        "Neon and Upstash are replaced by the project's local bridges (dev/bridges) in front of PostgreSQL 15 and Redis 7 on this machine: no network latency, but their CPU shares the same 2 cores",
+        "Durable Objects run in the same workerd process, stored by workerd's localDisk SQLite (no replication)",
+        "queue producers (wrangler.jsonc `queues.producers`) are bound to a local sink that accepts and drops messages; queue consumers and cron triggers are not exercised",
+        "the breached-password range API and the mail API are unreachable offline (registration fails open after its timeout; only setup registers)",
+        "every request carries CF-Connecting-IP: 203.0.113.7 (one client IP), as Cloudflare's edge would add it",
+        "load generator, workerd, bridges, PostgreSQL and Redis share 2 cores",
+      ],
+    },
+    bundle: {
+      production: bundleSize(prod),
+      productionMinified: bundleSize(prodMinified),
+      benchWorker: bundleSize(benchBundle),
+    },
+    startup,
+    load,
+    micro,
+    argon2,
+    loginMemory,
+    accounting,
+  };
+  const targets = evaluateTargets(results);
+  const out = { ...results, targets };
+  const resultsDir = path.join(root, "bench", "results");
+  mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `${stamp.slice(0, 10)}.json`);
+  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+  const table = writeReadmeTables(out, path.join(root, "bench", "README.md"));
+  console.log(table);
+  log(
+    `results: ${path.relative(root, file)}; tables updated in bench/README.md (${out.durationSeconds} s)`,
+  );
+} finally {
+  for (const p of proxies) await p.close();
+  await stack.stop();
+  if (!process.env.BENCH_KEEP_TMP) rmSync(workDir, { recursive: true, force: true });
+}
+
+function gitState() {
+  const git = (...args: string[]) =>
+    execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
+  try {
+    return {
+      commit: git("rev-parse", "HEAD"),
+      uncommittedFiles: git("status", "--porcelain").split("\n").filter(Boolean).length,
+    };
+  } catch {
+    return { commit: "unknown", uncommittedFiles: -1 };
+  }
+}

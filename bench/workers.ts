@@ -1,0 +1,65 @@
+// The workers a bench phase serves, as workerd specs: the production bundle, the
+// example consumer (service binding to AuthService, as in production), and the
+// bench-only worker (floor route, micro-benchmarks).
+import path from "node:path";
+import { durableObjectsOf, root, type WorkerSpec, type WranglerConfig } from "./serve-bundle.ts";
+
+export const MAIN = "main";
+export const CONSUMER = "consumer";
+export const BENCH = "bench";
+
+export function mainWorker(
+  bundleDir: string,
+  cfg: WranglerConfig,
+  text: Record<string, string>,
+): WorkerSpec {
+  return {
+    name: MAIN,
+    source: bundleDir,
+    compatibilityDate: cfg.compatibility_date,
+    compatibilityFlags: cfg.compatibility_flags ?? [],
+    text,
+    // Every Durable Object binding in wrangler.jsonc, read at build time.
+    durableObjects: durableObjectsOf(cfg),
+    queues: (cfg.queues?.producers ?? []).map((p) => p.binding),
+    listen: true,
+  };
+}
+
+/** examples/consumer-worker as shipped, bound to the main worker's AuthService. */
+export function consumerWorker(cfg: WranglerConfig): WorkerSpec {
+  return {
+    name: CONSUMER,
+    source: path.join(root, "examples", "consumer-worker", "src", "index.js"),
+    compatibilityDate: cfg.compatibility_date,
+    services: { AUTH: { service: MAIN, entrypoint: "AuthService" } },
+    listen: true,
+  };
+}
+
+/**
+ * The bench worker; with `besideMain`, it also binds the main worker's AuditHead
+ * class (if wrangler.jsonc declares one) to measure one chain head's ceiling.
+ */
+export function benchWorker(
+  bundleDir: string,
+  cfg: WranglerConfig,
+  text: Record<string, string>,
+  besideMain = false,
+): WorkerSpec {
+  const auditHead = durableObjectsOf(cfg).find((d) => d.className === "AuditHead");
+  return {
+    foreignDurableObjects:
+      besideMain && auditHead
+        ? [{ binding: "MAIN_AUDIT_HEAD", className: auditHead.className, service: MAIN }]
+        : [],
+    name: BENCH,
+    source: bundleDir,
+    compatibilityDate: cfg.compatibility_date,
+    compatibilityFlags: cfg.compatibility_flags ?? [],
+    text,
+    services: { PROBE_SELF: { service: BENCH, entrypoint: "ProbeEntrypoint" } },
+    durableObjects: [{ binding: "PROBE_OBJECT", className: "ProbeObject", sql: true }],
+    listen: true,
+  };
+}
