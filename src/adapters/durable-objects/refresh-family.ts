@@ -208,8 +208,10 @@ export class RefreshFamily extends DurableObject<Env> {
         userNotBefore,
       );
       // Successors past their window are wiped on every visit (the alarm does it too).
+      // Only rows that still hold a box: every other spent token would be rewritten
+      // (and billed as a row written) on every rotation, O(generations) per refresh.
       this.sql.exec(
-        "UPDATE tokens SET successor_box = NULL WHERE rotated_at < ?",
+        "UPDATE tokens SET successor_box = NULL WHERE rotated_at < ? AND successor_box IS NOT NULL",
         now - policy.graceMs,
       );
       switch (decision.kind) {
@@ -238,7 +240,7 @@ export class RefreshFamily extends DurableObject<Env> {
           return { decision, family, box: token?.successor_box ?? null };
         case "reuse":
           this.sql.exec("UPDATE family SET revoked_at = ?, revoke_reason = 'reuse'", now);
-          this.sql.exec("UPDATE tokens SET successor_box = NULL");
+          this.sql.exec("UPDATE tokens SET successor_box = NULL WHERE successor_box IS NOT NULL");
           return { decision, family };
         default:
           return { decision, family };
@@ -290,7 +292,7 @@ export class RefreshFamily extends DurableObject<Env> {
       if (family.revoked_at === null) {
         this.sql.exec("UPDATE family SET revoked_at = ?, revoke_reason = ?", now, input.reason);
       }
-      this.sql.exec("UPDATE tokens SET successor_box = NULL");
+      this.sql.exec("UPDATE tokens SET successor_box = NULL WHERE successor_box IS NOT NULL");
       return { revoked: true, userId: family.user_id };
     });
   }
@@ -311,7 +313,7 @@ export class RefreshFamily extends DurableObject<Env> {
     }
     const config = this.config();
     this.sql.exec(
-      "UPDATE tokens SET successor_box = NULL WHERE rotated_at < ?",
+      "UPDATE tokens SET successor_box = NULL WHERE rotated_at < ? AND successor_box IS NOT NULL",
       now - config.refresh.reuseGraceSeconds * 1000,
     );
     await this.ctx.storage.setAlarm(family.expires_at);
