@@ -33,7 +33,15 @@ export function createPgPoolRegistry(options: PgPoolRegistryOptions = {}): PgPoo
       const target = mapConnectionString(withoutClientTlsParams(connectionString));
       let pool = pools.get(target);
       if (!pool) {
-        pool = new pg.Pool({ connectionString: target, max, idleTimeoutMillis: 30_000 });
+        // Bounded waits: a server that stops answering (tests stop one on purpose)
+        // must fail the bridged request, never hold it and its caller forever.
+        pool = new pg.Pool({
+          connectionString: target,
+          max,
+          idleTimeoutMillis: 30_000,
+          connectionTimeoutMillis: 5_000,
+          query_timeout: 30_000,
+        });
         // An idle client losing its server must not crash the dev process;
         // the pool drops that client and the next request opens a new one.
         pool.on("error", () => {});

@@ -21,8 +21,9 @@ describe("POST /v1/register", () => {
   it("stores an argon2id PHC hash with the configured parameters and a pepper id", async () => {
     const email = uniqueEmail();
     await register(email);
-    const { neon, neonConfig } = await import("@neondatabase/serverless");
-    neonConfig.fetchEndpoint = env.NEON_FETCH_ENDPOINT;
+    const { neon } = await import("@neondatabase/serverless");
+    const { registerLocalBridge } = await import("../../src/adapters/postgres/client");
+    registerLocalBridge(env.DATABASE_URL, env.NEON_FETCH_ENDPOINT);
     const rows = await neon(
       env.DATABASE_URL,
     )`select password_hash from users where email = ${email}`;

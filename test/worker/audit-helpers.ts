@@ -4,8 +4,9 @@
 // Object storage is per test file, the test database is shared.
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { neon, neonConfig } from "@neondatabase/serverless";
+import { neon } from "@neondatabase/serverless";
 import { expect } from "vitest";
+import { registerLocalBridge } from "../../src/adapters/postgres/client";
 import type { AuditFailure, AuditVerifyResult } from "../../src/audit/chain";
 import { createAuditLog } from "../../src/audit/log";
 import type { AuditEvent } from "../../src/ports";
@@ -13,7 +14,7 @@ import { call } from "./helpers";
 
 export const ADMIN = { authorization: `Bearer ${"a".repeat(48)}` };
 
-neonConfig.fetchEndpoint = env.NEON_FETCH_ENDPOINT;
+registerLocalBridge(env.DATABASE_URL, env.NEON_FETCH_ENDPOINT);
 /** Direct SQL on the test database, as someone with database access would have. */
 export const db = neon(env.DATABASE_URL);
 

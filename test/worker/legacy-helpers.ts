@@ -2,15 +2,15 @@
 // the test database (as an operator with database access would have), and
 // the real Postgres adapters.
 import { env } from "cloudflare:workers";
-import { neon, neonConfig } from "@neondatabase/serverless";
-import { createDb } from "../../src/adapters/postgres/client";
+import { neon } from "@neondatabase/serverless";
+import { createDb, registerLocalBridge } from "../../src/adapters/postgres/client";
 import { type Config, configFromEnv } from "../../src/config";
 import type { ImportReport } from "../../src/legacy/import-report";
 import { call, postJson } from "./helpers";
 
 export const ADMIN = { authorization: `Bearer ${"a".repeat(48)}` };
 
-neonConfig.fetchEndpoint = env.NEON_FETCH_ENDPOINT;
+registerLocalBridge(env.DATABASE_URL, env.NEON_FETCH_ENDPOINT);
 export const sql = neon(env.DATABASE_URL);
 
 export function testConfig(): Config {

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
-import { neon, neonConfig } from "@neondatabase/serverless";
+import { neon } from "@neondatabase/serverless";
+import { registerLocalBridge } from "../../src/adapters/postgres/client";
 
 /** The local Resend-API sink the test stack binds EMAIL_API_URL to (dev/stack/mail-sink.ts). */
 export const SINK = env.EMAIL_API_URL.replace(/\/emails$/, "");
@@ -68,6 +69,6 @@ export async function rejectedSendsTo(
 }
 
 export function sql() {
-  neonConfig.fetchEndpoint = env.NEON_FETCH_ENDPOINT;
+  registerLocalBridge(env.DATABASE_URL, env.NEON_FETCH_ENDPOINT);
   return neon(env.DATABASE_URL);
 }

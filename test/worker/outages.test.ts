@@ -3,6 +3,7 @@
 // Each outage has a documented behaviour (docs/security.md): a 503 with
 // Retry-After or a justified fail-open, nothing half-written, and recovery
 // without any manual step.
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { callWithEnv, GOOD_PASSWORD, uniqueEmail } from "./helpers";
 import { login, newUser } from "./session-helpers";
@@ -14,7 +15,13 @@ const control = (dep: "neon" | "upstash", action: "stop" | "start") =>
   );
 
 const viaOutageRedis = { UPSTASH_REDIS_REST_URL: outage.upstashUrl };
-const viaOutagePostgres = { NEON_FETCH_ENDPOINT: outage.neonFetchEndpoint };
+// The same database under another host name: the Neon driver picks its endpoint
+// by host (src/adapters/postgres/client.ts), so only these requests use the
+// outage bridge while everything else in the isolate keeps the shared one.
+const viaOutagePostgres = {
+  NEON_FETCH_ENDPOINT: outage.neonFetchEndpoint,
+  DATABASE_URL: env.DATABASE_URL.replace("127.0.0.1", "localhost"),
+};
 const json = (body: unknown, headers: Record<string, string> = {}) => ({
   method: "POST",
   headers: { "content-type": "application/json", ...headers },

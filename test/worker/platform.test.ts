@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
-import { neon, neonConfig } from "@neondatabase/serverless";
+import { neon } from "@neondatabase/serverless";
 import { Redis } from "@upstash/redis/cloudflare";
 import { describe, expect, it } from "vitest";
+import { registerLocalBridge } from "../../src/adapters/postgres/client";
 import { call, callWithEnv } from "./helpers";
 
 describe("GET /health", () => {
@@ -77,7 +78,7 @@ describe("configuration", () => {
 
 describe("production clients from workerd", () => {
   it("reach real Postgres through the Neon HTTP driver", async () => {
-    neonConfig.fetchEndpoint = env.NEON_FETCH_ENDPOINT;
+    registerLocalBridge(env.DATABASE_URL, env.NEON_FETCH_ENDPOINT);
     const sql = neon(env.DATABASE_URL);
     const rows = await sql`select current_database() as db, 1 + ${41}::int as answer`;
     expect(rows[0]).toEqual({ db: new URL(env.DATABASE_URL).pathname.slice(1), answer: 42 });

@@ -1,7 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { neon, neonConfig } from "@neondatabase/serverless";
+import { neon } from "@neondatabase/serverless";
 import { describe, expect, it } from "vitest";
+import { registerLocalBridge } from "../../src/adapters/postgres/client";
 import { postJson } from "./helpers";
 import {
   familyOf,
@@ -158,7 +159,7 @@ describe("storage of refresh tokens", () => {
       ]),
     );
     for (const secret of secrets) expect(dump).not.toContain(secret);
-    neonConfig.fetchEndpoint = env.NEON_FETCH_ENDPOINT;
+    registerLocalBridge(env.DATABASE_URL, env.NEON_FETCH_ENDPOINT);
     const rows = await neon(
       env.DATABASE_URL,
     )`select * from refresh_families where id = ${familyOf(first.refresh_token)}`;

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
-import { neon, neonConfig } from "@neondatabase/serverless";
+import { neon } from "@neondatabase/serverless";
 import { describe, expect, it } from "vitest";
+import { registerLocalBridge } from "../../src/adapters/postgres/client";
 import { call, postJson } from "./helpers";
 import { familyOf, login, me, newUser, refresh, type TokenPair } from "./session-helpers";
 
@@ -16,7 +17,7 @@ const deleteSession = (accessToken: string, id: string) =>
   });
 
 function sql() {
-  neonConfig.fetchEndpoint = env.NEON_FETCH_ENDPOINT;
+  registerLocalBridge(env.DATABASE_URL, env.NEON_FETCH_ENDPOINT);
   return neon(env.DATABASE_URL);
 }
 

@@ -179,7 +179,12 @@ export class AuditHead extends DurableObject<Env> {
     if (this.pendingRows(1).length === 0) return;
     try {
       const config = this.config();
-      const db = createDb({ ...config, databaseUrl: config.audit.databaseUrl });
+      // A deadline for the whole flush: a hung Postgres link must fail it (and
+      // back off), not leave the alarm, and so the chain's buffer, stuck.
+      const db = createDb(
+        { ...config, databaseUrl: config.audit.databaseUrl },
+        { timeoutMs: 15_000 },
+      );
       for (let i = 0; i < BATCHES_PER_FLUSH; i++) {
         const rows = this.pendingRows(BATCH_ROWS);
         const last = rows.at(-1);

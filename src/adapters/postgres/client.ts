@@ -5,15 +5,32 @@ import * as schema from "./schema";
 
 export type Db = NeonHttpDatabase<typeof schema>;
 
+// Local bridge endpoints by the database's "host:port" (dev and tests only).
+const bridgeEndpoints = new Map<string, string>();
+
+const hostKey = (hostname: string, port: string | number) => `${hostname}:${port}`;
+
 /**
  * Points the Neon driver at the project's local bridge (dev and tests only).
- * neonConfig is the driver's own process-wide setting; every isolate derives the
- * same value from its config, so writing it per request is idempotent.
+ * neonConfig.fetchEndpoint is process-wide and read when a query runs, so it is
+ * set once to a function of the database's host and port: two configurations
+ * in one isolate (tests point single requests at a stopped bridge) can then
+ * never redirect each other's queries. In production this is never set.
  */
+export function registerLocalBridge(databaseUrl: string, fetchEndpoint: string): void {
+  const url = new URL(databaseUrl);
+  bridgeEndpoints.set(hostKey(url.hostname, url.port), fetchEndpoint);
+  neonConfig.fetchEndpoint = (host, port) => {
+    const endpoint = bridgeEndpoints.get(hostKey(host, port));
+    if (!endpoint) throw new Error("no local Neon bridge for this database host");
+    return endpoint;
+  };
+}
+
 function applyLocalBridge(cfg: Config): void {
   const bridge = cfg.neonBridge;
   if (!bridge) return;
-  neonConfig.fetchEndpoint = bridge.fetchEndpoint;
+  registerLocalBridge(cfg.databaseUrl, bridge.fetchEndpoint);
   if (bridge.wsProxy) {
     const proxy = bridge.wsProxy;
     neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`;
@@ -28,7 +45,10 @@ function applyLocalBridge(cfg: Config): void {
  * A drizzle database over Neon's HTTP path: each statement or batch is one
  * round trip from the edge, and nothing outlives the request.
  */
-export function createDb(cfg: Config): Db {
+export function createDb(cfg: Config, opts: { timeoutMs?: number } = {}): Db {
   applyLocalBridge(cfg);
-  return drizzle({ client: neon(cfg.databaseUrl), schema });
+  // An optional deadline for every query of this client (background work such
+  // as the audit flush must fail and retry, never wait forever on a dead link).
+  const fetchOptions = opts.timeoutMs ? { signal: AbortSignal.timeout(opts.timeoutMs) } : undefined;
+  return drizzle({ client: neon(cfg.databaseUrl, fetchOptions ? { fetchOptions } : {}), schema });
 }
