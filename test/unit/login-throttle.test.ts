@@ -47,7 +47,6 @@ function fakes(opts: {
     }),
     recordFailure: async () => {},
     recordSuccess: async () => {},
-    clearFailures: async () => {},
   };
   const users: UserStore = {
     create: async () => null,

@@ -6,11 +6,9 @@ export function createDurableRefreshFamilies(
 ): RefreshFamilies {
   const stub = (familyId: string) => ns.get(ns.idFromName(familyId));
   return {
-    start: (familyId, userId, emailVerified) =>
-      stub(familyId).start({ familyId, userId, emailVerified }),
+    start: (familyId, userId) => stub(familyId).start({ familyId, userId }),
     rotate: (familyId, secret) => stub(familyId).rotate({ familyId, secret }),
     revoke: (familyId, reason, secret) =>
       stub(familyId).revoke(secret === undefined ? { reason } : { reason, secret }),
-    setEmailVerified: (familyId, verified) => stub(familyId).setEmailVerified(verified),
   };
 }

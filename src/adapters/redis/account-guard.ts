@@ -39,9 +39,5 @@ export function createRedisAccountGuard(redis: Redis): AccountGuard {
       p.expire(knownKey(account), KNOWN_IP_TTL_SECONDS);
       await p.exec();
     },
-
-    async clearFailures(account) {
-      await redis.del(failuresKey(account));
-    },
   };
 }
