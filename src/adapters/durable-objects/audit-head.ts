@@ -179,12 +179,7 @@ export class AuditHead extends DurableObject<Env> {
     if (this.pendingRows(1).length === 0) return;
     try {
       const config = this.config();
-      // A deadline for the whole flush: a hung Postgres link must fail it (and
-      // back off), not leave the alarm, and so the chain's buffer, stuck.
-      const db = createDb(
-        { ...config, databaseUrl: config.audit.databaseUrl },
-        { timeoutMs: 15_000 },
-      );
+      const db = createDb({ ...config, databaseUrl: config.audit.databaseUrl });
       for (let i = 0; i < BATCHES_PER_FLUSH; i++) {
         const rows = this.pendingRows(BATCH_ROWS);
         const last = rows.at(-1);

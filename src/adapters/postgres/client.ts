@@ -45,10 +45,7 @@ function applyLocalBridge(cfg: Config): void {
  * A drizzle database over Neon's HTTP path: each statement or batch is one
  * round trip from the edge, and nothing outlives the request.
  */
-export function createDb(cfg: Config, opts: { timeoutMs?: number } = {}): Db {
+export function createDb(cfg: Config): Db {
   applyLocalBridge(cfg);
-  // An optional deadline for every query of this client (background work such
-  // as the audit flush must fail and retry, never wait forever on a dead link).
-  const fetchOptions = opts.timeoutMs ? { signal: AbortSignal.timeout(opts.timeoutMs) } : undefined;
-  return drizzle({ client: neon(cfg.databaseUrl, fetchOptions ? { fetchOptions } : {}), schema });
+  return drizzle({ client: neon(cfg.databaseUrl), schema });
 }
