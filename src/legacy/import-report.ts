@@ -1,3 +1,5 @@
+import { z } from "zod";
+import type { ImportItem } from "./records";
 /** The per-record answer of an import, in input order. Never carries a hash or key. */
 export interface ImportResult {
   line: number;
@@ -39,6 +41,43 @@ export function reportedEmail(record: unknown): string | null {
   if (typeof record !== "object" || record === null) return null;
   const email = (record as Record<string, unknown>).email;
   return typeof email === "string" ? email.trim().slice(0, 254) : null;
+}
+
+/** The same email rule as registration (src/routes/accounts.ts): trimmed, at most 254, an email. */
+const Email = z.string().trim().max(254).pipe(z.email());
+
+/**
+ * The checks every import line shares: valid JSON, a JSON object, a valid
+ * email. Either the record's fields with its parsed email, or the rejection.
+ */
+export function readRecord(
+  item: ImportItem,
+):
+  | { ok: true; fields: Record<string, unknown>; email: string; reported: string | null }
+  | { ok: false; result: ImportResult } {
+  if ("invalidJson" in item) {
+    return {
+      ok: false,
+      result: rejected(item.line, null, "invalid_json", "the line is not valid JSON"),
+    };
+  }
+  const value = item.value;
+  const reported = reportedEmail(value);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return {
+      ok: false,
+      result: rejected(item.line, null, "invalid_record", "a record must be a JSON object"),
+    };
+  }
+  const fields = value as Record<string, unknown>;
+  const email = Email.safeParse(fields.email);
+  if (!email.success) {
+    return {
+      ok: false,
+      result: rejected(item.line, reported, "invalid_email", "email is missing or invalid"),
+    };
+  }
+  return { ok: true, fields, email: email.data, reported };
 }
 
 /** Rows per statement: bounded parameter size and statement time. */

@@ -5,9 +5,9 @@ import {
   IMPORT_CHUNK,
   type ImportReport,
   type ImportResult,
+  readRecord,
   rejected,
   report,
-  reportedEmail,
 } from "./import-report";
 import type { ImportedSession, LegacyStore } from "./ports";
 import type { ImportItem } from "./records";
@@ -17,7 +17,6 @@ export interface ImportSessionsDeps {
   clock: Clock;
 }
 
-const Email = z.string().trim().max(254).pipe(z.email());
 /** SHA-256 of the session key, hex (Python: `hashlib.sha256(key.encode()).hexdigest()`). */
 const KeyHash = z
   .string()
@@ -42,22 +41,12 @@ export async function importLegacySessions(
   const seen = new Set<string>();
 
   for (const item of items) {
-    if ("invalidJson" in item) {
-      results.push(rejected(item.line, null, "invalid_json", "the line is not valid JSON"));
+    const read = readRecord(item);
+    if (!read.ok) {
+      results.push(read.result);
       continue;
     }
-    const fields = item.value;
-    const email = reportedEmail(fields);
-    if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
-      results.push(rejected(item.line, null, "invalid_record", "a record must be a JSON object"));
-      continue;
-    }
-    const record = fields as Record<string, unknown>;
-    const parsedEmail = Email.safeParse(record.email);
-    if (!parsedEmail.success) {
-      results.push(rejected(item.line, email, "invalid_email", "email is missing or invalid"));
-      continue;
-    }
+    const { fields: record, reported: email } = read;
     const keyHash = KeyHash.safeParse(record.session_key_sha256);
     if (!keyHash.success) {
       results.push(
@@ -83,11 +72,11 @@ export async function importLegacySessions(
       continue;
     }
     seen.add(keyHash.data);
-    const result: ImportResult = { line: item.line, email: parsedEmail.data, status: "exists" };
+    const result: ImportResult = { line: item.line, email: read.email, status: "exists" };
     results.push(result);
     pending.push({
       result,
-      session: { keyHash: keyHash.data, email: parsedEmail.data, expiresAt: expiry.data },
+      session: { keyHash: keyHash.data, email: read.email, expiresAt: expiry.data },
     });
   }
 

@@ -6,9 +6,9 @@ import {
   IMPORT_CHUNK,
   type ImportReport,
   type ImportResult,
+  readRecord,
   rejected,
   report,
-  reportedEmail,
 } from "./import-report";
 import type { HashLimits } from "./limits";
 import type { ImportedUser, LegacyStore } from "./ports";
@@ -23,8 +23,6 @@ export interface ImportUsersDeps {
   audit?: AuditLog;
 }
 
-/** The same rule as registration (src/routes/accounts.ts): trimmed, at most 254, an email. */
-const Email = z.string().trim().max(254).pipe(z.email());
 const Salt = z.string().nullish();
 
 /**
@@ -45,22 +43,12 @@ export async function importUsers(
   const seen = new Set<string>();
 
   for (const item of items) {
-    if ("invalidJson" in item) {
-      results.push(rejected(item.line, null, "invalid_json", "the line is not valid JSON"));
+    const read = readRecord(item);
+    if (!read.ok) {
+      results.push(read.result);
       continue;
     }
-    const record = item.value;
-    const email = reportedEmail(record);
-    if (typeof record !== "object" || record === null || Array.isArray(record)) {
-      results.push(rejected(item.line, null, "invalid_record", "a record must be a JSON object"));
-      continue;
-    }
-    const fields = record as Record<string, unknown>;
-    const parsedEmail = Email.safeParse(fields.email);
-    if (!parsedEmail.success) {
-      results.push(rejected(item.line, email, "invalid_email", "email is missing or invalid"));
-      continue;
-    }
+    const { fields, reported: email } = read;
     if (typeof fields.password_hash !== "string") {
       results.push(
         rejected(item.line, email, "missing_password_hash", "password_hash is required"),
@@ -77,7 +65,7 @@ export async function importUsers(
       results.push(rejected(item.line, email, hash.reason, hash.detail));
       continue;
     }
-    const key = parsedEmail.data.toLowerCase();
+    const key = read.email.toLowerCase();
     if (seen.has(key)) {
       results.push(
         rejected(item.line, email, "duplicate_email", "an earlier record has this email"),
@@ -87,11 +75,11 @@ export async function importUsers(
     seen.add(key);
     const user: ImportedUser = {
       id: newId(),
-      email: parsedEmail.data,
+      email: read.email,
       passwordHash: hash.stored,
       legacySalt: hash.separateSalt,
     };
-    const result: ImportResult = { line: item.line, email: parsedEmail.data, status: "exists" };
+    const result: ImportResult = { line: item.line, email: read.email, status: "exists" };
     results.push(result);
     pending.set(user.id, { result, user, scheme: hash.hash.scheme });
   }
