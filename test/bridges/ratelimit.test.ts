@@ -48,9 +48,9 @@ async function outcomes(limiter: Ratelimit, id: string, times: number): Promise<
 
 describe("@upstash/ratelimit through the Upstash bridge", () => {
   const algorithms = {
-    slidingWindow: Ratelimit.slidingWindow(3, "30 s"),
-    fixedWindow: Ratelimit.fixedWindow(3, "30 s"),
-    tokenBucket: Ratelimit.tokenBucket(1, "30 s", 3),
+    slidingWindow: Ratelimit.slidingWindow(3, "1 h"),
+    fixedWindow: Ratelimit.fixedWindow(3, "1 h"),
+    tokenBucket: Ratelimit.tokenBucket(1, "1 h", 3),
   };
 
   for (const [name, limiter] of Object.entries(algorithms)) {
@@ -72,7 +72,7 @@ describe("@upstash/ratelimit through the Upstash bridge", () => {
   it("caches the script under the client's SHA and then uses EVALSHA", async () => {
     const ratelimit = new Ratelimit({
       redis,
-      limiter: Ratelimit.fixedWindow(10, "30 s"),
+      limiter: Ratelimit.fixedWindow(10, "1 h"),
       prefix: "rl:sha",
       ephemeralCache: false,
     });
