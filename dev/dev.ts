@@ -23,6 +23,7 @@ import {
   startUpstashBridge,
 } from "./bridges/index.ts";
 import { generateSigningKeySet } from "./keys.ts";
+import { startMailSink } from "./stack/mail-sink.ts";
 import { startPglite } from "./stack/pglite.ts";
 import { hasRedisServer, startRedisServer } from "./stack/redis.ts";
 
@@ -123,6 +124,23 @@ async function startRedis(): Promise<() => Promise<RedisBackend> | RedisBackend>
   return () => memory.connect();
 }
 
+/** Outgoing mail: EMAIL_API_URL from the environment, else a local Resend-API sink. */
+async function startMail(): Promise<Record<string, string>> {
+  if (process.env.EMAIL_API_URL) {
+    log("Mail: EMAIL_API_URL from the environment");
+    return {};
+  }
+  const apiKey = `re_dev_${Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("hex")}`;
+  const sink = await startMailSink({ apiKey, port: Number(process.env.MAIL_SINK_PORT ?? 8025) });
+  cleanups.push(sink.close);
+  log(`Mail: captured by a local sink, read it at ${sink.url}/messages`);
+  return {
+    EMAIL_API_URL: `${sink.url}/emails`,
+    EMAIL_API_KEY: apiKey,
+    EMAIL_RETRY_BASE_SECONDS: "5",
+  };
+}
+
 async function shutdown(code: number): Promise<never> {
   for (const fn of cleanups.reverse()) await fn().catch(() => {});
   process.exit(code);
@@ -138,6 +156,7 @@ async function main(): Promise<void> {
   const neon = await startNeonBridge({ port: 0 });
   const upstash = await startUpstashBridge({ port: 0, token, redis: redisFactory });
   cleanups.push(neon.close, upstash.close);
+  const mail = await startMail();
 
   const port = process.env.PORT ?? "8787";
   const vars: Record<string, string> = {
@@ -147,6 +166,7 @@ async function main(): Promise<void> {
     NEON_WS_PROXY: neon.wsProxy,
     UPSTASH_REDIS_REST_URL: upstash.url,
     ISSUER: `http://127.0.0.1:${port}`,
+    ...mail,
   };
   for (const name of configNames()) {
     const value = process.env[name];

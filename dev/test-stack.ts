@@ -8,6 +8,7 @@
 import { applyMigrations } from "../scripts/migrate.ts";
 import { connectRedis, startNeonBridge, startUpstashBridge } from "./bridges/index.ts";
 import { generateSigningKeySet } from "./keys.ts";
+import { startMailSink } from "./stack/mail-sink.ts";
 import { startOutageBridges } from "./stack/outage-bridges.ts";
 import { createFreshDatabase, findOrStartPostgres } from "./stack/postgres.ts";
 import { startPostgresOutageProxy } from "./stack/postgres-outage-proxy.ts";
@@ -68,6 +69,9 @@ async function main(): Promise<void> {
   cleanups.push(outage.close);
   const turnstile = await startTurnstileServer();
   cleanups.push(turnstile.close);
+  const mailApiKey = `re_test_${Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("hex")}`;
+  const mailSink = await startMailSink({ apiKey: mailApiKey });
+  cleanups.push(mailSink.close);
   const auditPostgres = await startPostgresOutageProxy(database.url);
   cleanups.push(auditPostgres.close);
 
@@ -92,6 +96,12 @@ async function main(): Promise<void> {
       SIGNING_KEYS: await generateSigningKeySet(),
       AUDIT_HMAC_KEYS: `test1:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64")}`,
       AUDIT_DATABASE_URL: auditPostgres.url,
+      // Tests read the mail back from `${sink}/messages` (EMAIL_API_URL minus /emails).
+      EMAIL_API_URL: `${mailSink.url}/emails`,
+      EMAIL_API_KEY: mailApiKey,
+      EMAIL_FROM: "edge-auth tests <no-reply@auth.test>",
+      APP_BASE_URL: "https://app.example.test",
+      EMAIL_RETRY_BASE_SECONDS: "1",
     },
   };
   process.stdout.write(`${JSON.stringify(info)}\n`);

@@ -10,6 +10,7 @@ import { requestId } from "./middleware/request-id";
 import { accounts } from "./routes/accounts";
 import { adminAudit } from "./routes/admin-audit";
 import { adminUsers } from "./routes/admin-users";
+import { emailRoutes } from "./routes/email";
 import { health } from "./routes/health";
 import { introspect } from "./routes/introspect";
 import { jwks } from "./routes/jwks";
@@ -51,6 +52,7 @@ export const app = new Hono<AppEnv>()
   .route("/", accounts)
   .route("/", tokens)
   .route("/", sessions)
+  .route("/", emailRoutes)
   .route("/", introspect)
   .route("/", adminAudit)
   .route("/", adminUsers)

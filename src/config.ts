@@ -60,6 +60,12 @@ export interface Config {
     /** The name of the monolith's session cookie. */
     sessionCookie: string;
   };
+  /** Outgoing mail (Resend's API shape); undefined = EMAIL_API_KEY unset, email flows off. */
+  email: EmailConfig | undefined;
+  /** Login refuses accounts whose address is not verified (needs email). */
+  requireEmailVerification: boolean;
+  /** A password reset ends every session of the user. */
+  resetRevokesSessions: boolean;
   password: {
     minLength: number;
     argon2: { memoryKiB: number; iterations: number; parallelism: number };
@@ -67,6 +73,16 @@ export interface Config {
     peppers: ReadonlyArray<{ id: string; key: Uint8Array }>;
     maxQueue: number;
   };
+}
+
+export interface EmailConfig {
+  apiUrl: string;
+  apiKey: string;
+  from: string;
+  /** Links in mails point here: `${appBaseUrl}/reset-password?token=…`. */
+  appBaseUrl: string;
+  /** First retry delay of a failed send; doubles per attempt, at most an hour. */
+  retryBaseSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -125,7 +141,17 @@ const EnvSchema = z.object({
   RATE_LIMIT_TOKEN_PER_IP: rate,
   RATE_LIMIT_INTROSPECT_PER_IP: rate,
   RATE_LIMIT_ADMIN_PER_IP: rate,
+  RATE_LIMIT_EMAIL_PER_IP: rate,
+  RATE_LIMIT_EMAIL_PER_ADDRESS: rate,
   ACCOUNT_MAX_CONSECUTIVE_FAILURES: int(1, 100),
+  EMAIL_API_URL: url,
+  EMAIL_API_KEY: z.string().min(8).max(256).optional(),
+  // RFC 5322 mailbox: `addr@example.com` or `Name <addr@example.com>`; no line breaks.
+  EMAIL_FROM: z.string().regex(/^[^\r\n<>]*<?[^\s@<>]+@[^\s@<>]+>?$/),
+  APP_BASE_URL: url,
+  EMAIL_RETRY_BASE_SECONDS: int(0, 3600),
+  REQUIRE_EMAIL_VERIFICATION: z.enum(["true", "false"]),
+  RESET_REVOKES_SESSIONS: z.enum(["true", "false"]),
   PWNED_PASSWORDS_URL: url.optional(),
   TURNSTILE_SECRET_KEY: z.string().min(1).max(256).optional(),
   TURNSTILE_VERIFY_URL: url,
@@ -219,6 +245,9 @@ export function parseConfig(env: Record<string, unknown>): Config {
   if (allowedOrigins === null) throw new ConfigError(["ALLOWED_ORIGINS"]);
   const auditKeys = parseAuditKeys(e.AUDIT_HMAC_KEYS);
   if (auditKeys === null) throw new ConfigError(["AUDIT_HMAC_KEYS"]);
+  // Requiring verification without a way to send the mail would lock everyone out.
+  if (e.REQUIRE_EMAIL_VERIFICATION === "true" && !e.EMAIL_API_KEY)
+    throw new ConfigError(["EMAIL_API_KEY"]);
   let signingKeys: SigningJwk[];
   try {
     signingKeys = parseSigningKeys(e.SIGNING_KEYS);
@@ -254,6 +283,17 @@ export function parseConfig(env: Record<string, unknown>): Config {
     },
     introspectionKeys,
     adminApiKey: e.ADMIN_API_KEY,
+    email: e.EMAIL_API_KEY
+      ? {
+          apiUrl: e.EMAIL_API_URL,
+          apiKey: e.EMAIL_API_KEY,
+          from: e.EMAIL_FROM,
+          appBaseUrl: e.APP_BASE_URL.replace(/\/+$/, ""),
+          retryBaseSeconds: e.EMAIL_RETRY_BASE_SECONDS,
+        }
+      : undefined,
+    requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION === "true",
+    resetRevokesSessions: e.RESET_REVOKES_SESSIONS === "true",
     pwnedPasswordsUrl: e.PWNED_PASSWORDS_URL,
     turnstile: e.TURNSTILE_SECRET_KEY
       ? { secret: e.TURNSTILE_SECRET_KEY, verifyUrl: e.TURNSTILE_VERIFY_URL }
@@ -270,6 +310,8 @@ export function parseConfig(env: Record<string, unknown>): Config {
       token_ip: e.RATE_LIMIT_TOKEN_PER_IP,
       introspect_ip: e.RATE_LIMIT_INTROSPECT_PER_IP,
       admin_ip: e.RATE_LIMIT_ADMIN_PER_IP,
+      email_ip: e.RATE_LIMIT_EMAIL_PER_IP,
+      email_address: e.RATE_LIMIT_EMAIL_PER_ADDRESS,
     },
     accountMaxFailures: e.ACCOUNT_MAX_CONSECUTIVE_FAILURES,
     password: {

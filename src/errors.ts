@@ -13,6 +13,7 @@ export type ErrorCode =
   | "invalid_token"
   | "unauthorized"
   | "email_taken"
+  | "email_not_verified"
   | "not_found"
   | "method_not_allowed"
   | "unsupported_media_type"

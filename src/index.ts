@@ -4,7 +4,14 @@ export { AuditHead } from "./adapters/durable-objects/audit-head";
 export { RefreshFamily } from "./adapters/durable-objects/refresh-family";
 export { AuthService, type VerifyOutcome } from "./rpc";
 
+import { deleteExpiredRecoveryTokens } from "./email/cleanup";
+import { consumeMailBatch } from "./email/consumer";
+
 /** The Worker: HTTP through Hono; Durable Objects and RPC entrypoints are exported here. */
 export default {
   fetch: app.fetch,
-} satisfies ExportedHandler<Env>;
+  queue: (batch, env, ctx) => consumeMailBatch(batch, env, ctx),
+  scheduled: async (controller, env) => {
+    await deleteExpiredRecoveryTokens(env, controller.scheduledTime);
+  },
+} satisfies ExportedHandler<Env, unknown>;

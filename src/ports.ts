@@ -10,6 +10,8 @@ export interface UserRecord {
   createdAt: Date;
   /** The separately kept salt of an imported legacy hash, if any (docs/migration.md). */
   legacySalt?: string | null;
+  /** When the current address was verified; null = never. */
+  emailVerifiedAt: Date | null;
 }
 
 export interface UserStore {
@@ -94,7 +96,12 @@ export type AuditEventType =
   | "hash_upgraded"
   | "user_imported"
   | "legacy_session_exchanged"
-  | "admin_key_used";
+  | "admin_key_used"
+  | "password_reset"
+  | "password_changed"
+  | "email_change_requested"
+  | "email_changed"
+  | "email_verified";
 
 export interface AuditEvent {
   type: AuditEventType;
@@ -118,7 +125,9 @@ export type LimitBucket =
   | "register_ip"
   | "token_ip"
   | "introspect_ip"
-  | "admin_ip";
+  | "admin_ip"
+  | "email_ip"
+  | "email_address";
 
 export interface LimitResult {
   allowed: boolean;
@@ -150,6 +159,8 @@ export interface AccountGuard {
   ): Promise<{ failures: number; lastFailureAt: number; knownIp: boolean }>;
   recordFailure(account: string, atMs: number): Promise<void>;
   recordSuccess(account: string, ip: string): Promise<void>;
+  /** Forgets the account's consecutive failures (after a password reset). */
+  clearFailures(account: string): Promise<void>;
 }
 
 /** A breached-password corpus (k-anonymity range API). Throws when unreachable. */
@@ -160,4 +171,78 @@ export interface BreachedPasswordCheck {
 /** A bot challenge (Cloudflare Turnstile) that can relax throttling for a human. */
 export interface BotChallenge {
   passed(token: string, ip: string): Promise<boolean>;
+}
+
+/** One rendered mail. */
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** An email provider. Throws when the provider did not accept the mail. */
+export interface Mailer {
+  /**
+   * Sends one mail. `idempotencyKey` lets a retry of an ambiguous failure be
+   * answered from the provider's memory instead of sending twice.
+   */
+  send(mail: OutgoingMail, idempotencyKey?: string): Promise<void>;
+}
+
+/** Mail work handed from the request path to the queue consumer. Never a secret. */
+export type MailJob =
+  | { kind: "verify_email"; userId: string }
+  | { kind: "password_reset_request"; email: string }
+  | { kind: "password_changed"; userId: string }
+  /** Proves a new address: the link goes to `newEmail`, a notice to the current one. */
+  | { kind: "email_change"; userId: string; newEmail: string }
+  /** Tells the previous address that the account now uses another. */
+  | { kind: "email_changed"; userId: string; previousEmail: string };
+
+export interface MailJobs {
+  enqueue(job: MailJob): Promise<void>;
+}
+
+export interface VerificationResult {
+  userId: string;
+  purpose: "verify" | "change";
+  /** The address before this token was used (differs from the new one for "change"). */
+  previousEmail: string;
+}
+
+/**
+ * Single-use recovery tokens (only their SHA-256 is stored). Each consume is
+ * ONE statement: of concurrent consumers of one token, exactly one gets a row.
+ */
+export interface RecoveryTokenStore {
+  insertReset(t: { tokenHash: string; userId: string; expiresAt: Date }): Promise<void>;
+  /** A cheap look before hashing a new password; the consume below decides. */
+  isResetUsable(tokenHash: string): Promise<boolean>;
+  /**
+   * Consumes the token, invalidates the user's other reset tokens and sets the
+   * password, atomically; null when the token is unknown, used or expired.
+   */
+  consumeReset(
+    tokenHash: string,
+    passwordHash: string,
+  ): Promise<{ userId: string; email: string } | null>;
+  insertVerification(t: {
+    tokenHash: string;
+    userId: string;
+    email: string;
+    purpose: "verify" | "change";
+    expiresAt: Date;
+  }): Promise<void>;
+  /** Sets a password (change with the current one) and kills outstanding reset tokens, atomically. */
+  setPassword(userId: string, passwordHash: string): Promise<void>;
+  /**
+   * Consumes a verification token in one statement: a "verify" token marks the
+   * address verified if it is still the user's; a "change" token makes its
+   * address the user's, verified. null when unknown, used, expired or stale;
+   * "email_taken" (token left unused) when another account took the address.
+   */
+  consumeVerification(tokenHash: string): Promise<VerificationResult | null | "email_taken">;
+  /** Deletes tokens that expired before `before`; returns how many. */
+  deleteExpired(before: Date): Promise<number>;
 }

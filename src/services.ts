@@ -2,8 +2,10 @@ import type { Redis } from "@upstash/redis/cloudflare";
 import { createDurableRefreshFamilies } from "./adapters/durable-objects/refresh-families";
 import { createPwnedRangeCheck } from "./adapters/hibp/pwned-range";
 import { createDb, type Db } from "./adapters/postgres/client";
+import { createPostgresRecoveryStore } from "./adapters/postgres/recovery-store";
 import { createPostgresSessionStore } from "./adapters/postgres/session-store";
 import { createPostgresUserStore } from "./adapters/postgres/user-store";
+import { createQueueMailJobs } from "./adapters/queue/mail-jobs";
 import { createRedisAccountGuard } from "./adapters/redis/account-guard";
 import { createRedis } from "./adapters/redis/client";
 import { createUpstashRateLimiter } from "./adapters/redis/rate-limiter";
@@ -28,7 +30,9 @@ import {
   type BreachedPasswordCheck,
   type Clock,
   type HealthProbe,
+  type MailJobs,
   type RateLimiter,
+  type RecoveryTokenStore,
   type RevocationList,
   type SessionStore,
   systemClock,
@@ -55,6 +59,9 @@ export interface Services {
   readonly probes: readonly HealthProbe[];
   /** The tamper-evident trail; `record` never waits on a database. */
   readonly audit: AuditLog;
+  readonly recoveryTokens: RecoveryTokenStore;
+  /** The mail queue; undefined when email is not configured. */
+  readonly mailJobs: MailJobs | undefined;
   signingKeys(): Promise<SigningKeySet>;
   sessionDeps(): SessionDeps;
   /** Signature, claims and revocation: the one online check for access tokens. */
@@ -150,6 +157,12 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
     },
     get passwords() {
       return passwords();
+    },
+    get recoveryTokens() {
+      return createPostgresRecoveryStore(db());
+    },
+    get mailJobs() {
+      return config.email ? createQueueMailJobs(env.MAIL_QUEUE) : undefined;
     },
     get probes(): HealthProbe[] {
       return [

@@ -37,12 +37,8 @@ export async function register(
   deps: AccountDeps,
   input: { email: string; password: string },
 ): Promise<UserRecord> {
-  const password = normalizePassword(input.password);
-  const problem = await screenNewPassword(password, deps.minPasswordLength, deps.breached);
-  if (problem) throw invalidRequest(PASSWORD_PROBLEMS[problem](deps.minPasswordLength));
-
   // Hash before touching the database: the insert is then one atomic statement.
-  const passwordHash = await deps.passwords.hash(password);
+  const passwordHash = await hashNewPassword(deps, input.password);
   const user = await deps.users.create({
     id: crypto.randomUUID(),
     email: input.email,
@@ -50,6 +46,17 @@ export async function register(
   });
   if (!user) throw new AuthError("email_taken", 409, "an account with this email already exists");
   return user;
+}
+
+/** Applies the new-password policy (400 naming the problem), then hashes. */
+export async function hashNewPassword(
+  deps: Pick<AccountDeps, "passwords" | "minPasswordLength" | "breached">,
+  raw: string,
+): Promise<string> {
+  const password = normalizePassword(raw);
+  const problem = await screenNewPassword(password, deps.minPasswordLength, deps.breached);
+  if (problem) throw invalidRequest(PASSWORD_PROBLEMS[problem](deps.minPasswordLength));
+  return deps.passwords.hash(password);
 }
 
 /**

@@ -28,6 +28,7 @@ export async function startSession(
   deps: SessionDeps,
   input: {
     userId: string;
+    emailVerified: boolean;
     userAgent: string | null;
     ip: string | null;
     /** How the user proved who they are, for the audit trail. */
@@ -36,7 +37,7 @@ export async function startSession(
 ): Promise<IssuedTokens> {
   const now = deps.clock.now();
   const familyId = newFamilyId(now);
-  const tokens = await deps.families.start(familyId, input.userId);
+  const tokens = await deps.families.start(familyId, input.userId, input.emailVerified);
   try {
     await deps.sessions.insert({
       id: familyId,
@@ -129,6 +130,39 @@ export async function endAllSessions(deps: SessionDeps, userId: string): Promise
       await deps.revocation.revokeSession(id, denyTtl(deps));
     }),
   );
+}
+
+/**
+ * Ends every session of a user but one (after a password change, the caller's
+ * own). No user-wide not-before here, since it would end the kept session too;
+ * a session that starts while this runs is not listed yet and survives.
+ */
+export async function endOtherSessions(
+  deps: SessionDeps,
+  userId: string,
+  keepSessionId: string,
+): Promise<void> {
+  const now = new Date(deps.clock.now());
+  const others = (await deps.sessions.listActive(userId, now)).filter(
+    (s) => s.id !== keepSessionId,
+  );
+  await Promise.all(
+    others.map(async (s) => {
+      await deps.families.revoke(s.id, "password_changed");
+      await deps.revocation.revokeSession(s.id, denyTtl(deps));
+      await deps.sessions.revoke(s.id, now, "password_changed");
+    }),
+  );
+}
+
+/**
+ * After an address is verified, the user's live families put it in their next
+ * access tokens. Tokens already issued keep saying false until they expire
+ * (at most the access-token lifetime); /v1/me is always current.
+ */
+export async function markEmailVerified(deps: SessionDeps, userId: string): Promise<void> {
+  const live = await deps.sessions.listActive(userId, new Date(deps.clock.now()));
+  await Promise.all(live.map((s) => deps.families.setEmailVerified(s.id, true)));
 }
 
 export function listSessions(deps: SessionDeps, userId: string): Promise<SessionRecord[]> {

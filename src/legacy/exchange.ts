@@ -42,6 +42,8 @@ export async function exchangeLegacySession(
   try {
     tokens = await startSession(deps.sessions, {
       userId,
+      // The monolith's verification state is not imported: the user verifies here.
+      emailVerified: false,
       userAgent: input.userAgent,
       ip: input.ip,
       grant: "legacy_session",

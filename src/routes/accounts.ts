@@ -8,6 +8,7 @@ import { startSession } from "../auth/sessions";
 import { AuthError } from "../errors";
 import { clientIp, limitByIp } from "../middleware/rate-limit";
 import { invalidToken, requireAuth } from "../middleware/require-auth";
+import type { MailJobs } from "../ports";
 import { readJson } from "./read-json";
 import { tokenResponse } from "./token-response";
 
@@ -34,9 +35,15 @@ function accountDeps(c: Context<AppEnv>): AccountDeps {
   };
 }
 
-const publicUser = (u: { id: string; email: string; createdAt: Date }) => ({
+const publicUser = (u: {
+  id: string;
+  email: string;
+  createdAt: Date;
+  emailVerifiedAt: Date | null;
+}) => ({
   id: u.id,
   email: u.email,
+  email_verified: u.emailVerifiedAt !== null,
   created_at: u.createdAt.toISOString(),
 });
 
@@ -46,6 +53,10 @@ export const accounts = new Hono<AppEnv>()
     const input = await readJson(c, Credentials);
     const user = await register(accountDeps(c), input);
     c.get("services").audit.record({ type: "register", userId: user.id, details: {} });
+    const jobs = c.get("services").mailJobs;
+    // After the insert, in the background: a queue hiccup must not fail a
+    // registration that happened; the user can ask for the mail again.
+    if (jobs) c.executionCtx.waitUntil(enqueueQuietly(jobs, user.id));
     return c.json({ user: publicUser(user) }, 201);
   })
   .post("/v1/login", async (c) => {
@@ -67,8 +78,17 @@ export const accounts = new Hono<AppEnv>()
       services.audit.record({ type: "login_failed", userId: null, details: { reason } });
       throw err;
     });
+    if (c.get("config").requireEmailVerification && !user.emailVerifiedAt) {
+      services.audit.record({
+        type: "login_failed",
+        userId: user.id,
+        details: { reason: "email_not_verified" },
+      });
+      throw new AuthError("email_not_verified", 403, "confirm your email address first");
+    }
     const issued = await startSession(c.get("services").sessionDeps(), {
       userId: user.id,
+      emailVerified: user.emailVerifiedAt !== null,
       userAgent: c.req.header("user-agent") ?? null,
       ip: c.req.header("cf-connecting-ip") ?? null,
     });
@@ -89,3 +109,17 @@ export const accounts = new Hono<AppEnv>()
     c.header("Cache-Control", "no-store");
     return c.json(publicUser(user));
   });
+
+async function enqueueQuietly(jobs: MailJobs, userId: string): Promise<void> {
+  try {
+    await jobs.enqueue({ kind: "verify_email", userId });
+  } catch (err) {
+    console.error(
+      JSON.stringify({
+        level: "warn",
+        msg: "verification mail not queued",
+        error: (err as Error)?.name,
+      }),
+    );
+  }
+}

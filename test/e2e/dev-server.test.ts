@@ -29,6 +29,8 @@ async function startDev(env: Record<string, string>): Promise<DevServer> {
       DEV_DATA_DIR: dataDir,
       DATABASE_URL: "",
       REDIS_URL: "",
+      // A free port for the mail sink, so a developer's own dev server on 8025 does not clash.
+      MAIL_SINK_PORT: "0",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -79,6 +81,26 @@ describe.each([
     const res = await fetch(`${dev.base}/ready`);
     expect(await res.json()).toEqual({ status: "ready", checks: { postgres: "ok", redis: "ok" } });
     if (redisName.includes("memory")) expect(dev.output()).toContain("DEV-ONLY in-memory fallback");
+  });
+
+  it("captures a registration's verification mail in the local sink, through the queue", async () => {
+    const sink = /read it at (http:\/\/127\.0\.0\.1:\d+)\/messages/.exec(dev.output())?.[1];
+    expect(sink).toBeDefined();
+    const email = `e2e-mail-${Date.now()}@example.test`;
+    const password = "an e2e password that is long";
+    expect((await fetch(`${dev.base}/v1/register`, json({ email, password }))).status).toBe(201);
+    const deadline = Date.now() + 20_000;
+    type Mail = { to: string[]; subject: string; text: string };
+    let mail: Mail | undefined;
+    while (!mail && Date.now() < deadline) {
+      const all = (await (await fetch(`${sink}/messages`)).json()) as Mail[];
+      mail = all.find((m) => m.to.includes(email));
+      if (!mail) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(mail?.subject).toBe("Confirm your email address");
+    const token = /verify-email\?token=([\w-]{43})/.exec(mail?.text ?? "")?.[1];
+    const verified = await fetch(`${dev.base}/v1/email/verify`, json({ token }));
+    expect(verified.status).toBe(200);
   });
 
   it("registers, logs in, refreshes and serves /v1/me; the token verifies with fast-jwt against the JWKS", async () => {

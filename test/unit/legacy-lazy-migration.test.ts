@@ -49,6 +49,7 @@ function oneUserStore(user: UserRecord, beforeSwap?: () => void) {
 }
 
 const userWith = (u: (typeof users)[number]): UserRecord => ({
+  emailVerifiedAt: null,
   id: "u1",
   email: "legacy@example.test",
   passwordHash: u.password_hash.startsWith("bcrypt$") ? u.password_hash.slice(7) : u.password_hash,
@@ -144,6 +145,7 @@ describe("our own argon2id hashes", () => {
       email: "a@example.test",
       passwordHash: await older.hash("an argon2 password"),
       createdAt: new Date(0),
+      emailVerifiedAt: null,
     };
     const store = oneUserStore(user);
     expect(await check(store, user, "an argon2 password")).toBe(true);
@@ -156,6 +158,7 @@ describe("our own argon2id hashes", () => {
       email: "b@example.test",
       passwordHash: await hasher.hash("an argon2 password"),
       createdAt: new Date(0),
+      emailVerifiedAt: null,
     };
     const store = oneUserStore(user);
     expect(await check(store, user, "an argon2 password")).toBe(true);

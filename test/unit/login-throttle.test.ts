@@ -47,6 +47,7 @@ function fakes(opts: {
     }),
     recordFailure: async () => {},
     recordSuccess: async () => {},
+    clearFailures: async () => {},
   };
   const users: UserStore = {
     create: async () => null,

@@ -30,7 +30,7 @@ function memoryStore(): UserStore {
     async create(u) {
       if ([...byId.values()].some((x) => x.email.toLowerCase() === u.email.toLowerCase()))
         return null;
-      const rec = { ...u, createdAt: new Date(0) };
+      const rec = { ...u, createdAt: new Date(0), emailVerifiedAt: null };
       byId.set(u.id, rec);
       return rec;
     },

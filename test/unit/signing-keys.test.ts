@@ -20,7 +20,7 @@ const settings = {
   ttlSeconds: 900,
 };
 const clock = { now: () => Date.now() };
-const subject = { userId: "u1", sessionId: "AAAAAAAAAAAAAAAAAAAAAA" };
+const subject = { userId: "u1", sessionId: "AAAAAAAAAAAAAAAAAAAAAA", emailVerified: false };
 
 describe("signing key rotation", () => {
   it("signs with the current key whatever its position, and publishes all", async () => {

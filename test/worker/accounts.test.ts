@@ -12,7 +12,7 @@ describe("POST /v1/register", () => {
     const res = await register(`  ${email}  `);
     expect(res.status).toBe(201);
     const body = (await res.json()) as { user: Record<string, string> };
-    expect(Object.keys(body.user).sort()).toEqual(["created_at", "email", "id"]);
+    expect(Object.keys(body.user).sort()).toEqual(["created_at", "email", "email_verified", "id"]);
     expect(body.user.email).toBe(email);
     expect(body.user.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(Number.isNaN(Date.parse(body.user.created_at as string))).toBe(false);

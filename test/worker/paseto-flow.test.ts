@@ -17,8 +17,14 @@ async function pasetoFor(userId: string, sessionId: string): Promise<string> {
     ttlSeconds: Number(env.ACCESS_TOKEN_TTL_SECONDS),
     format: "paseto" as const,
   };
-  return (await issueAccessToken(keys, settings, { now: () => Date.now() }, { userId, sessionId }))
-    .token;
+  return (
+    await issueAccessToken(
+      keys,
+      settings,
+      { now: () => Date.now() },
+      { userId, sessionId, emailVerified: false },
+    )
+  ).token;
 }
 
 describe("ACCESS_TOKEN_FORMAT=paseto tokens", () => {

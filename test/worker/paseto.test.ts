@@ -161,6 +161,7 @@ const settings = {
 const claims = buildClaims({ ...settings, clientId: "first-party" }, clock, {
   userId: crypto.randomUUID(),
   sessionId: crypto.randomUUID(),
+  emailVerified: false,
 });
 // Both formats accept a token at most ttl + skew after its iat.
 const OLDEST = settings.ttlSeconds + CLOCK_SKEW_SECONDS;
@@ -286,6 +287,9 @@ describe("signPaseto / verifyPaseto", () => {
     ["a missing sid", { sid: undefined }, "invalid_claims"],
     ["a missing exp", { exp: undefined }, "invalid_claims"],
     ["a numeric client_id", { client_id: 7 }, "invalid_claims"],
+    ["a string email_verified", { email_verified: "true" }, "invalid_claims"],
+    // Tokens minted before the claim existed stay valid until they expire.
+    ["a control: no email_verified", { email_verified: undefined }, true],
     ["an array audience", { aud: [env.AUDIENCE] }, "invalid_claims"],
   ];
 

@@ -77,6 +77,7 @@ describe("access tokens", () => {
     expect(Object.keys(claims).sort()).toEqual([
       "aud",
       "client_id",
+      "email_verified",
       "exp",
       "iat",
       "iss",
@@ -90,6 +91,7 @@ describe("access tokens", () => {
       sub: user.id,
       client_id: "first-party",
       sid: sessionId,
+      email_verified: false,
     });
     expect(claims.exp - claims.iat).toBe(900);
     expect(Math.abs(claims.iat - Date.now() / 1000)).toBeLessThan(60);
@@ -123,6 +125,7 @@ describe("GET /v1/me", () => {
     expect(await res.json()).toEqual({
       id: user.id,
       email: user.email,
+      email_verified: false,
       created_at: expect.any(String),
     });
   });

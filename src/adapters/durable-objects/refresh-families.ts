@@ -6,9 +6,11 @@ export function createDurableRefreshFamilies(
 ): RefreshFamilies {
   const stub = (familyId: string) => ns.get(ns.idFromName(familyId));
   return {
-    start: (familyId, userId) => stub(familyId).start({ familyId, userId }),
+    start: (familyId, userId, emailVerified) =>
+      stub(familyId).start({ familyId, userId, emailVerified }),
     rotate: (familyId, secret) => stub(familyId).rotate({ familyId, secret }),
     revoke: (familyId, reason, secret) =>
       stub(familyId).revoke(secret === undefined ? { reason } : { reason, secret }),
+    setEmailVerified: (familyId, verified) => stub(familyId).setEmailVerified(verified),
   };
 }

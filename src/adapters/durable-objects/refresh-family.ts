@@ -23,6 +23,7 @@ interface FamilyRow extends Record<string, SqlStorageValue> {
   last_used_at: number;
   revoked_at: number | null;
   current_generation: number;
+  email_verified: number;
 }
 
 interface TokenRow extends Record<string, SqlStorageValue> {
@@ -56,6 +57,11 @@ export class RefreshFamily extends DurableObject<Env> {
         generation INTEGER PRIMARY KEY, secret_hash TEXT NOT NULL UNIQUE,
         issued_at INTEGER NOT NULL, rotated_at INTEGER, successor_box TEXT,
         retries INTEGER NOT NULL DEFAULT 0)`);
+      // Added with the email flows; families created before have no such column.
+      const columns = this.sql.exec<{ name: string }>("PRAGMA table_info(family)").toArray();
+      if (!columns.some((c) => c.name === "email_verified")) {
+        this.sql.exec("ALTER TABLE family ADD COLUMN email_verified INTEGER NOT NULL DEFAULT 0");
+      }
     });
   }
 
@@ -73,6 +79,7 @@ export class RefreshFamily extends DurableObject<Env> {
     config: Config,
     familyId: string,
     userId: string,
+    emailVerified: boolean,
     expiresAt: number,
     now: number,
   ) {
@@ -87,7 +94,7 @@ export class RefreshFamily extends DurableObject<Env> {
         format: config.accessTokenFormat,
       },
       { now: () => now },
-      { userId, sessionId: familyId },
+      { userId, sessionId: familyId, emailVerified },
     );
     const pair: SuccessorPair = {
       refreshToken: formatRefreshToken({ familyId, secret }),
@@ -113,23 +120,35 @@ export class RefreshFamily extends DurableObject<Env> {
   }
 
   /** Opens the family at login with its first token pair. */
-  async start(input: { familyId: string; userId: string }): Promise<IssuedTokens> {
+  async start(input: {
+    familyId: string;
+    userId: string;
+    emailVerified: boolean;
+  }): Promise<IssuedTokens> {
     const config = this.config();
     // The family's start time is the one embedded in its id, so the online
     // check (which reads it from the id) and rotation (which reads it here) agree.
     const now = familyStartedAt(input.familyId);
     if (now === null) throw new Error("malformed family id");
     const expiresAt = now + config.refresh.ttlSeconds * 1000;
-    const first = await this.issue(config, input.familyId, input.userId, expiresAt, now);
+    const first = await this.issue(
+      config,
+      input.familyId,
+      input.userId,
+      input.emailVerified,
+      expiresAt,
+      now,
+    );
     this.ctx.storage.transactionSync(() => {
       if (this.family()) throw new Error("refresh family already started");
       this.sql.exec(
-        "INSERT INTO family (id, user_id, created_at, expires_at, last_used_at, current_generation) VALUES (?, ?, ?, ?, ?, 1)",
+        "INSERT INTO family (id, user_id, created_at, expires_at, last_used_at, current_generation, email_verified) VALUES (?, ?, ?, ?, ?, 1, ?)",
         input.familyId,
         input.userId,
         now,
         expiresAt,
         now,
+        input.emailVerified ? 1 : 0,
       );
       this.sql.exec(
         "INSERT INTO tokens (generation, secret_hash, issued_at) VALUES (1, ?, ?)",
@@ -152,7 +171,14 @@ export class RefreshFamily extends DurableObject<Env> {
 
     // Prepared speculatively; used only if the decision is "rotate".
     const now = systemClock.now();
-    const next = await this.issue(config, input.familyId, before.user_id, before.expires_at, now);
+    const next = await this.issue(
+      config,
+      input.familyId,
+      before.user_id,
+      before.email_verified === 1,
+      before.expires_at,
+      now,
+    );
     const box = await sealSuccessor(input.secret, input.familyId, next.pair);
     const policy = {
       graceMs: config.refresh.reuseGraceSeconds * 1000,
@@ -240,6 +266,11 @@ export class RefreshFamily extends DurableObject<Env> {
       default:
         return { outcome: "invalid", reason: decision.reason };
     }
+  }
+
+  /** The verify-email flow tells the user's live families; their next tokens carry it. */
+  async setEmailVerified(verified: boolean): Promise<void> {
+    this.sql.exec("UPDATE family SET email_verified = ?", verified ? 1 : 0);
   }
 
   /**

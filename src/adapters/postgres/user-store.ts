@@ -9,6 +9,7 @@ const columns = {
   email: users.email,
   passwordHash: users.passwordHash,
   createdAt: users.createdAt,
+  emailVerifiedAt: users.emailVerifiedAt,
 };
 
 export function createPostgresUserStore(db: Db): UserStore {

@@ -39,5 +39,9 @@ export function createRedisAccountGuard(redis: Redis): AccountGuard {
       p.expire(knownKey(account), KNOWN_IP_TTL_SECONDS);
       await p.exec();
     },
+
+    async clearFailures(account) {
+      await redis.del(failuresKey(account));
+    },
   };
 }

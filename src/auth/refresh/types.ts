@@ -22,8 +22,10 @@ export type RevokeResult = { revoked: true; userId: string } | { revoked: false 
  * are serialized by its object; calls for different families are independent.
  */
 export interface RefreshFamilies {
-  start(familyId: string, userId: string): Promise<IssuedTokens>;
+  start(familyId: string, userId: string, emailVerified: boolean): Promise<IssuedTokens>;
   rotate(familyId: string, secret: string): Promise<RotateResult>;
   /** With `secret`, revokes only if it is one of the family's tokens. */
   revoke(familyId: string, reason: string, secret?: string): Promise<RevokeResult>;
+  /** What the family's next access tokens say in `email_verified`. */
+  setEmailVerified(familyId: string, verified: boolean): Promise<void>;
 }

@@ -21,7 +21,7 @@ export async function issueAccessToken(
   keys: SigningKeySet,
   settings: AccessTokenSettings,
   clock: Clock,
-  subject: { userId: string; sessionId: string },
+  subject: { userId: string; sessionId: string; emailVerified: boolean },
 ): Promise<{ token: string; expiresIn: number }> {
   const claims = buildClaims(settings, clock, subject);
   const token =

@@ -8,6 +8,11 @@ export interface AccessTokenClaims {
   client_id: string;
   /** The refresh family (session) this token belongs to; revocation keys on it. */
   sid: string;
+  /**
+   * Whether the user's current address is verified, as of the family's last
+   * rotation. Always issued; absent only in tokens minted before it existed.
+   */
+  email_verified?: boolean;
   iat: number;
   exp: number;
   jti: string;
@@ -43,7 +48,7 @@ export const CLOCK_SKEW_SECONDS = 30;
 export function buildClaims(
   settings: ClaimSettings,
   clock: Clock,
-  subject: { userId: string; sessionId: string },
+  subject: { userId: string; sessionId: string; emailVerified: boolean },
 ): AccessTokenClaims {
   const iat = Math.floor(clock.now() / 1000);
   return {
@@ -52,6 +57,7 @@ export function buildClaims(
     sub: subject.userId,
     client_id: settings.clientId,
     sid: subject.sessionId,
+    email_verified: subject.emailVerified,
     iat,
     exp: iat + settings.ttlSeconds,
     jti: crypto.randomUUID(),
@@ -69,6 +75,7 @@ export function isAccessTokenClaims(
     typeof p.client_id === "string" &&
     typeof p.sid === "string" &&
     typeof p.jti === "string" &&
+    (p.email_verified === undefined || typeof p.email_verified === "boolean") &&
     Number.isSafeInteger(p.iat) &&
     Number.isSafeInteger(p.exp)
   );

@@ -131,6 +131,7 @@ function checkClaims(
     sub: payload.sub,
     client_id: payload.client_id,
     sid: payload.sid,
+    ...(payload.email_verified === undefined ? {} : { email_verified: payload.email_verified }),
     iat,
     exp,
     jti: payload.jti,

@@ -1,0 +1,64 @@
+import { AuthError } from "../errors";
+import type { MailJobs, RecoveryTokenStore } from "../ports";
+import { type AccountDeps, authenticate, hashNewPassword } from "./accounts";
+import { endOtherSessions, type SessionDeps } from "./sessions";
+
+export interface CredentialDeps {
+  account: AccountDeps;
+  tokens: RecoveryTokenStore;
+  sessions: SessionDeps;
+  jobs: MailJobs;
+}
+
+/** The signed-in user, re-authenticated with their current password. */
+async function reauthenticate(deps: CredentialDeps, userId: string, password: string) {
+  const user = await deps.account.users.findById(userId);
+  if (!user) throw new AuthError("invalid_token", 401, "the account no longer exists");
+  return authenticate(deps.account, { email: user.email, password });
+}
+
+/**
+ * POST /v1/password/change: needs the current password; the new one meets the
+ * policy. Outstanding reset tokens die with the old password; the user's other
+ * sessions end unless they ask to keep them; the owner is told by mail.
+ */
+export async function changePassword(
+  deps: CredentialDeps,
+  caller: { userId: string; sessionId: string },
+  input: { currentPassword: string; newPassword: string; revokeOtherSessions: boolean },
+): Promise<void> {
+  await reauthenticate(deps, caller.userId, input.currentPassword);
+  const passwordHash = await hashNewPassword(deps.account, input.newPassword);
+  await deps.tokens.setPassword(caller.userId, passwordHash);
+  deps.sessions.audit.record({
+    type: "password_changed",
+    userId: caller.userId,
+    details: { other_sessions_revoked: input.revokeOtherSessions },
+  });
+  if (input.revokeOtherSessions) {
+    await endOtherSessions(deps.sessions, caller.userId, caller.sessionId);
+  }
+  await deps.jobs.enqueue({ kind: "password_changed", userId: caller.userId });
+}
+
+/**
+ * POST /v1/email/change: needs the current password. Nothing changes yet: a
+ * link goes to the new address (and a notice to the current one); the change
+ * happens when that link's token comes back to POST /v1/email/verify.
+ */
+export async function requestEmailChange(
+  deps: CredentialDeps,
+  caller: { userId: string },
+  input: { password: string; newEmail: string },
+): Promise<void> {
+  const user = await reauthenticate(deps, caller.userId, input.password);
+  if (user.email.toLowerCase() === input.newEmail.toLowerCase()) {
+    throw new AuthError("invalid_request", 400, "this is already the account's address");
+  }
+  // Only a signed-in user who knows the password learns this, as at registration.
+  if (await deps.account.users.findByEmail(input.newEmail)) {
+    throw new AuthError("email_taken", 409, "an account with this email already exists");
+  }
+  deps.sessions.audit.record({ type: "email_change_requested", userId: user.id, details: {} });
+  await deps.jobs.enqueue({ kind: "email_change", userId: user.id, newEmail: input.newEmail });
+}

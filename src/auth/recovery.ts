@@ -1,0 +1,105 @@
+import { AuthError } from "../errors";
+import type { AccountGuard, MailJobs, RecoveryTokenStore } from "../ports";
+import { type AccountDeps, hashNewPassword } from "./accounts";
+import { parseRecoveryToken } from "./recovery-token";
+import { endAllSessions, markEmailVerified, type SessionDeps } from "./sessions";
+import { accountKey } from "./throttle";
+
+/** One answer for unknown, used, expired and stale tokens. */
+export const invalidRecoveryToken = (): AuthError =>
+  new AuthError("invalid_token", 400, "the token is invalid, expired or already used");
+
+/**
+ * POST /v1/password/forgot. Always enqueues, whatever the address: the consumer
+ * looks the account up, so neither the answer nor its timing tells whether the
+ * account exists.
+ */
+export async function requestPasswordReset(jobs: MailJobs, email: string): Promise<void> {
+  await jobs.enqueue({ kind: "password_reset_request", email });
+  // Not audited here: the request names no known user (the consumer looks it up).
+}
+
+export interface ResetDeps {
+  account: Pick<AccountDeps, "passwords" | "minPasswordLength" | "breached">;
+  tokens: RecoveryTokenStore;
+  sessions: SessionDeps;
+  guard: AccountGuard;
+  jobs: MailJobs;
+  revokeSessions: boolean;
+}
+
+/**
+ * Sets a new password with a reset token. The token is consumed, the user's
+ * other reset tokens die and the password changes in one statement, so of any
+ * number of concurrent replays exactly one succeeds. Then every session ends
+ * (unless configured otherwise), the account's failure count is cleared and
+ * the owner is told.
+ */
+export async function resetPassword(
+  deps: ResetDeps,
+  input: { token: string; password: string },
+): Promise<void> {
+  const tokenHash = await parseRecoveryToken(input.token);
+  // A cheap look first, so a bad token never costs a password hash.
+  if (!tokenHash || !(await deps.tokens.isResetUsable(tokenHash))) throw invalidRecoveryToken();
+  const passwordHash = await hashNewPassword(deps.account, input.password);
+  const consumed = await deps.tokens.consumeReset(tokenHash, passwordHash);
+  if (!consumed) throw invalidRecoveryToken();
+  deps.sessions.audit.record({
+    type: "password_reset",
+    userId: consumed.userId,
+    details: { sessions_revoked: deps.revokeSessions },
+  });
+  // endAllSessions records its own logout_all.
+  if (deps.revokeSessions) await endAllSessions(deps.sessions, consumed.userId);
+  // NIST backoff state belongs to the old password: the owner proved control of the mailbox.
+  await deps.guard.clearFailures(await accountKey(consumed.email));
+  await deps.jobs.enqueue({ kind: "password_changed", userId: consumed.userId });
+}
+
+export interface VerifyDeps {
+  tokens: RecoveryTokenStore;
+  jobs: MailJobs;
+  sessions: SessionDeps;
+}
+
+/**
+ * POST /v1/email/verify: consumes a verification token. A registration token
+ * verifies the address; an email-change token makes the new address the
+ * account's (verified) and tells the previous address.
+ */
+export async function verifyEmail(deps: VerifyDeps, token: string): Promise<{ userId: string }> {
+  const tokenHash = await parseRecoveryToken(token);
+  const consumed = tokenHash ? await deps.tokens.consumeVerification(tokenHash) : null;
+  if (consumed === "email_taken") {
+    throw new AuthError("email_taken", 409, "an account with this email already exists");
+  }
+  if (!consumed) throw invalidRecoveryToken();
+  await tellSessions(deps.sessions, consumed.userId);
+  // The addresses themselves stay out of the trail; the user id ties it together.
+  const type = consumed.purpose === "change" ? "email_changed" : "email_verified";
+  deps.sessions.audit.record({ type, userId: consumed.userId, details: {} });
+  if (consumed.purpose === "change") {
+    await deps.jobs.enqueue({
+      kind: "email_changed",
+      userId: consumed.userId,
+      previousEmail: consumed.previousEmail,
+    });
+  }
+  return consumed;
+}
+
+/** The verification stands even if a family cannot be told now; its claim then lags until re-login. */
+async function tellSessions(deps: SessionDeps, userId: string): Promise<void> {
+  try {
+    await markEmailVerified(deps, userId);
+  } catch (err) {
+    console.error(
+      JSON.stringify({
+        level: "warn",
+        msg: "sessions not told of verification",
+        error: (err as Error)?.name,
+      }),
+    );
+  }
+}

@@ -1,0 +1,137 @@
+import { z } from "zod";
+import { newRecoveryToken } from "../auth/recovery-token";
+import { accountKey } from "../auth/throttle";
+import type { Clock, Mailer, MailJob, RateLimiter, RecoveryTokenStore, UserStore } from "../ports";
+import {
+  confirmNewEmailMail,
+  emailChangedMail,
+  emailChangeRequestedMail,
+  passwordChangedMail,
+  resetPasswordMail,
+  verifyEmailMail,
+} from "./templates";
+
+export const RESET_TOKEN_TTL_MS = 60 * 60 * 1000;
+export const VERIFY_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** Queue bodies are checked like request bodies: a malformed one is dropped, never retried. */
+export const MailJobSchema: z.ZodType<MailJob> = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("verify_email"), userId: z.uuid() }),
+  z.object({ kind: z.literal("password_reset_request"), email: z.string().min(3).max(254) }),
+  z.object({ kind: z.literal("password_changed"), userId: z.uuid() }),
+  z.object({
+    kind: z.literal("email_change"),
+    userId: z.uuid(),
+    newEmail: z.string().min(3).max(254),
+  }),
+  z.object({
+    kind: z.literal("email_changed"),
+    userId: z.uuid(),
+    previousEmail: z.string().min(3).max(254),
+  }),
+]);
+
+export interface MailJobDeps {
+  users: UserStore;
+  tokens: RecoveryTokenStore;
+  mailer: Mailer;
+  limiter: RateLimiter;
+  clock: Clock;
+  appBaseUrl: string;
+}
+
+export type JobOutcome = "sent" | "skipped";
+
+/**
+ * Runs one mail job. Throws when the provider refused the mail (the caller
+ * retries). A retry creates a fresh token, since the raw value of the first
+ * exists nowhere; an earlier token that did reach the user stays valid.
+ */
+export async function runMailJob(
+  deps: MailJobDeps,
+  job: MailJob,
+  delivery: { idempotencyKey: string; attempt: number },
+): Promise<JobOutcome> {
+  const { idempotencyKey } = delivery;
+  switch (job.kind) {
+    case "password_reset_request": {
+      const user = await deps.users.findByEmail(job.email);
+      // No mail for an unknown address: a notice would let anyone mail any inbox.
+      if (!user) return "skipped";
+      // Per address, so nobody can flood one inbox; checked here, where the answer is
+      // invisible. Once per job: a retry of the same mail is not another request.
+      if (delivery.attempt === 1) {
+        const limit = await deps.limiter.consume("email_address", await accountKey(user.email));
+        if (!limit.allowed) return "skipped";
+      }
+      const { token, hash } = await newRecoveryToken();
+      await deps.tokens.insertReset({
+        tokenHash: hash,
+        userId: user.id,
+        expiresAt: new Date(deps.clock.now() + RESET_TOKEN_TTL_MS),
+      });
+      const link = `${deps.appBaseUrl}/reset-password?token=${token}`;
+      await deps.mailer.send(
+        { to: user.email, ...resetPasswordMail(link, RESET_TOKEN_TTL_MS / 60_000) },
+        idempotencyKey,
+      );
+      return "sent";
+    }
+    case "verify_email": {
+      const user = await deps.users.findById(job.userId);
+      if (!user || user.emailVerifiedAt) return "skipped";
+      const { token, hash } = await newRecoveryToken();
+      await deps.tokens.insertVerification({
+        tokenHash: hash,
+        userId: user.id,
+        email: user.email,
+        purpose: "verify",
+        expiresAt: new Date(deps.clock.now() + VERIFY_TOKEN_TTL_MS),
+      });
+      const link = `${deps.appBaseUrl}/verify-email?token=${token}`;
+      await deps.mailer.send(
+        { to: user.email, ...verifyEmailMail(link, VERIFY_TOKEN_TTL_MS / 3_600_000) },
+        idempotencyKey,
+      );
+      return "sent";
+    }
+    case "password_changed": {
+      const user = await deps.users.findById(job.userId);
+      if (!user) return "skipped";
+      await deps.mailer.send({ to: user.email, ...passwordChangedMail() }, idempotencyKey);
+      return "sent";
+    }
+    case "email_change": {
+      const user = await deps.users.findById(job.userId);
+      if (!user) return "skipped";
+      const { token, hash } = await newRecoveryToken();
+      await deps.tokens.insertVerification({
+        tokenHash: hash,
+        userId: user.id,
+        email: job.newEmail,
+        purpose: "change",
+        expiresAt: new Date(deps.clock.now() + VERIFY_TOKEN_TTL_MS),
+      });
+      const link = `${deps.appBaseUrl}/verify-email?token=${token}`;
+      // Two mails, two idempotency keys: a retry re-sends only what the provider lacks.
+      await deps.mailer.send(
+        { to: user.email, ...emailChangeRequestedMail(job.newEmail) },
+        `${idempotencyKey}-old`,
+      );
+      await deps.mailer.send(
+        { to: job.newEmail, ...confirmNewEmailMail(link, VERIFY_TOKEN_TTL_MS / 3_600_000) },
+        `${idempotencyKey}-new`,
+      );
+      return "sent";
+    }
+    case "email_changed": {
+      const user = await deps.users.findById(job.userId);
+      if (!user) return "skipped";
+      await deps.mailer.send(
+        { to: job.previousEmail, ...emailChangedMail(user.email) },
+        idempotencyKey,
+      );
+      return "sent";
+    }
+  }
+}

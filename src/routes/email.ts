@@ -1,0 +1,134 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app-env";
+import { type CredentialDeps, changePassword, requestEmailChange } from "../auth/credentials";
+import { requestPasswordReset, resetPassword, verifyEmail } from "../auth/recovery";
+import { checkIpLimit } from "../auth/throttle";
+import { AuthError } from "../errors";
+import { limitByIp } from "../middleware/rate-limit";
+import { requireAuth } from "../middleware/require-auth";
+import type { MailJobs } from "../ports";
+import { readJson } from "./read-json";
+
+const email = z.string().trim().max(254).pipe(z.email());
+// Tokens are 43 characters; the domain rejects anything else without a query.
+const token = z.string().max(256);
+const password = z.string().min(1).max(4096);
+
+/** Without EMAIL_API_KEY the email flows do not exist. */
+function mailJobs(c: Context<AppEnv>): MailJobs {
+  const jobs = c.get("services").mailJobs;
+  if (!jobs) throw new AuthError("not_found", 404, "email is not configured");
+  return jobs;
+}
+
+function credentialDeps(c: Context<AppEnv>): CredentialDeps {
+  const services = c.get("services");
+  return {
+    account: {
+      users: services.users,
+      passwords: services.passwords,
+      clock: services.clock,
+      minPasswordLength: c.get("config").password.minLength,
+      breached: services.breachedPasswords,
+    },
+    tokens: services.recoveryTokens,
+    sessions: services.sessionDeps(),
+    jobs: mailJobs(c),
+  };
+}
+
+// Every endpoint here fails closed when Redis does not answer: each one either
+// sends mail or tries a token, and neither may go unbounded.
+export const emailRoutes = new Hono<AppEnv>()
+  .post("/v1/password/forgot", limitByIp("email_ip", { failOpen: false }), async (c) => {
+    const jobs = mailJobs(c);
+    const input = await readJson(c, z.object({ email }));
+    // The same 202 for every address; the per-address limit applies in the consumer.
+    await requestPasswordReset(jobs, input.email);
+    return c.json({ status: "accepted" }, 202);
+  })
+  .post("/v1/password/reset", limitByIp("email_ip", { failOpen: false }), async (c) => {
+    const jobs = mailJobs(c);
+    const input = await readJson(c, z.object({ token, password }));
+    const services = c.get("services");
+    await resetPassword(
+      {
+        account: {
+          passwords: services.passwords,
+          minPasswordLength: c.get("config").password.minLength,
+          breached: services.breachedPasswords,
+        },
+        tokens: services.recoveryTokens,
+        sessions: services.sessionDeps(),
+        guard: services.accountGuard,
+        jobs,
+        revokeSessions: c.get("config").resetRevokesSessions,
+      },
+      input,
+    );
+    return c.json({ status: "password_reset" });
+  })
+  .post("/v1/email/verify", limitByIp("email_ip", { failOpen: false }), async (c) => {
+    const input = await readJson(c, z.object({ token }));
+    const services = c.get("services");
+    await verifyEmail(
+      { tokens: services.recoveryTokens, jobs: mailJobs(c), sessions: services.sessionDeps() },
+      input.token,
+    );
+    return c.json({ email_verified: true });
+  })
+  .post(
+    "/v1/email/verify/resend",
+    requireAuth,
+    limitByIp("email_ip", { failOpen: false }),
+    async (c) => {
+      const jobs = mailJobs(c);
+      const services = c.get("services");
+      const userId = c.get("claims").sub;
+      // Per account as well as per IP, so one session cannot flood its own inbox.
+      await checkIpLimit(services.limiter, "email_address", userId, services.clock.now(), false);
+      await jobs.enqueue({ kind: "verify_email", userId });
+      return c.json({ status: "accepted" }, 202);
+    },
+  )
+  // A current-password check is a login attempt: the login per-IP bucket bounds guessing.
+  .post(
+    "/v1/password/change",
+    requireAuth,
+    limitByIp("login_ip", { failOpen: false }),
+    async (c) => {
+      const input = await readJson(
+        c,
+        z.object({
+          current_password: password,
+          new_password: password,
+          revoke_other_sessions: z.boolean().default(true),
+        }),
+      );
+      const claims = c.get("claims");
+      await changePassword(
+        credentialDeps(c),
+        { userId: claims.sub, sessionId: claims.sid },
+        {
+          currentPassword: input.current_password,
+          newPassword: input.new_password,
+          revokeOtherSessions: input.revoke_other_sessions,
+        },
+      );
+      return c.body(null, 204);
+    },
+  )
+  .post("/v1/email/change", requireAuth, limitByIp("login_ip", { failOpen: false }), async (c) => {
+    const input = await readJson(c, z.object({ password, new_email: email }));
+    const services = c.get("services");
+    const userId = c.get("claims").sub;
+    await checkIpLimit(services.limiter, "email_address", userId, services.clock.now(), false);
+    await requestEmailChange(
+      credentialDeps(c),
+      { userId },
+      { password: input.password, newEmail: input.new_email },
+    );
+    return c.json({ status: "accepted" }, 202);
+  });
