@@ -218,9 +218,17 @@ process.once("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
 
-/** Starts `workerd serve` on a written config (optionally under `taskset -c cpuList`). */
-export function spawnWorkerd(configPath: string, cpuList?: string): ChildProcess {
+/**
+ * Starts `workerd serve` on a written config (optionally under `taskset -c cpuList`,
+ * and with the DevTools inspector on 127.0.0.1:`inspectorPort` for bench/profile.ts).
+ */
+export function spawnWorkerd(
+  configPath: string,
+  cpuList?: string,
+  inspectorPort?: number,
+): ChildProcess {
   const args = ["serve", configPath, "--experimental"];
+  if (inspectorPort) args.push(`--inspector-addr=127.0.0.1:${inspectorPort}`);
   const stdio: ["ignore", "ignore", "inherit"] = ["ignore", "ignore", "inherit"];
   // taskset execs workerd in place, so the child's pid is workerd's either way.
   const child = cpuList
@@ -243,13 +251,16 @@ export async function serveWorkers(
      * chain at seq 1 and collide with the rows an earlier process flushed.
      */
     doStorageDir?: string;
+    /** Enable workerd's inspector (Chrome DevTools Protocol) on this 127.0.0.1 port. */
+    inspectorPort?: number;
   } = {},
 ): Promise<Served> {
   const { configPath, ports } = await writeWorkerdConfig(workers, workDir, opts.doStorageDir);
-  const child = spawnWorkerd(configPath, opts.cpuList);
+  const child = spawnWorkerd(configPath, opts.cpuList, opts.inspectorPort);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   try {
     for (const port of Object.values(ports)) await waitForPort("127.0.0.1", port);
+    if (opts.inspectorPort) await waitForPort("127.0.0.1", opts.inspectorPort);
   } catch (err) {
     child.kill("SIGKILL");
     throw err;

@@ -126,29 +126,46 @@ export async function loadPhase(
  * worker owns one session and refreshes with whatever token it got last.
  */
 async function refreshLoad(plan: Plan, base: string): Promise<LoadResult> {
+  const tokens = await refreshSessions(base, plan.refreshSessions);
+  return withCpu(() => refreshRotation(base, tokens, plan.seconds, plan.warmupSeconds));
+}
+
+/** One user with `sessions` logins: the refresh tokens the rotation load starts from. */
+export async function refreshSessions(base: string, sessions: number): Promise<string[]> {
   const email = uniqueEmail("refresh");
   await register(base, email);
   const tokens: string[] = [];
-  for (let i = 0; i < plan.refreshSessions; i++) tokens.push((await login(base, email)).refresh);
-  const client = createClient(base, plan.refreshSessions, baseHeaders);
+  for (let i = 0; i < sessions; i++) tokens.push((await login(base, email)).refresh);
+  return tokens;
+}
+
+/**
+ * The closed-loop rotation over `tokens` (one worker per session), replacing each
+ * token with the one the server returned, so the sessions can be driven again.
+ */
+export async function refreshRotation(
+  base: string,
+  tokens: string[],
+  seconds: number,
+  warmupSeconds: number,
+): Promise<LoadResult> {
+  const client = createClient(base, tokens.length, baseHeaders);
   try {
-    return await withCpu(() =>
-      closedLoop({
-        tool: "node:http closed loop",
-        workers: plan.refreshSessions,
-        seconds: plan.seconds,
-        warmupSeconds: plan.warmupSeconds,
-        step: async (w) => {
-          const r = await client.post("/v1/token/refresh", { refresh_token: tokens[w] });
-          if (r.status !== 200 || typeof r.body.refresh_token !== "string") {
-            // The session is dead (or the server refused): nothing left to rotate.
-            return { ok: false, status: r.status, stop: true };
-          }
-          tokens[w] = r.body.refresh_token;
-          return { ok: true, status: r.status };
-        },
-      }),
-    );
+    return await closedLoop({
+      tool: "node:http closed loop",
+      workers: tokens.length,
+      seconds,
+      warmupSeconds,
+      step: async (w) => {
+        const r = await client.post("/v1/token/refresh", { refresh_token: tokens[w] });
+        if (r.status !== 200 || typeof r.body.refresh_token !== "string") {
+          // The session is dead (or the server refused): nothing left to rotate.
+          return { ok: false, status: r.status, stop: true };
+        }
+        tokens[w] = r.body.refresh_token;
+        return { ok: true, status: r.status };
+      },
+    });
   } finally {
     client.close();
   }

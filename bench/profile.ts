@@ -1,0 +1,423 @@
+// `npm run bench:profile -- [refresh|me|verify]`: where workerd's CPU goes on one
+// hot path. Builds and serves the production bundle as `npm run bench` phase 1 does
+// (same stack, same rate-limit deviations), with workerd's inspector on, and
+// records a V8 CPU profile of the production worker's isolate over BENCH_SECONDS of
+// the scenario's own load. Writes bench/.tmp/profile-<scenario>.cpuprofile (opens
+// in Chrome DevTools or speedscope) and prints self time by function and by source
+// module, mapped back to the original files through wrangler's source map.
+import { once } from "node:events";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import WebSocket from "ws";
+import { freePort } from "../dev/stack/ports.ts";
+import { spawnTestStack } from "../dev/stack/spawn-test-stack.ts";
+import { baseHeaders, expectGet, login, register, uniqueEmail } from "./api.ts";
+import { benchVars } from "./limits.ts";
+import { type CpuGroups, cpuPerRequest, cpuSnapshot, databasesOf } from "./load/cpu.ts";
+import { httpLoad, httpLoadTool } from "./load/http-load.ts";
+import type { LoadResult } from "./load/stats.ts";
+import { refreshRotation, refreshSessions } from "./phases/load.ts";
+import { plan } from "./plan.ts";
+import { buildBundle, readWranglerConfig, root, serveWorkers } from "./serve-bundle.ts";
+import { CONSUMER, consumerWorker, MAIN, mainWorker } from "./workers.ts";
+
+const log = (msg: string) => console.error(`[bench:profile] ${msg}`);
+const SCENARIOS = ["refresh", "me", "verify"] as const;
+type Scenario = (typeof SCENARIOS)[number];
+const scenario = (process.argv[2] ?? "refresh") as Scenario;
+if (!SCENARIOS.includes(scenario)) {
+  console.error(`usage: npm run bench:profile -- [${SCENARIOS.join("|")}]`);
+  process.exit(2);
+}
+// Asked of V8; on this 2-core machine the ticks come every ~190 µs (the median is used).
+const SAMPLING_INTERVAL_US = 100;
+const TOP_FUNCTIONS = 40;
+
+const tmp = path.join(root, "bench", ".tmp");
+const workDir = path.join(tmp, `profile-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+const outFile = path.join(tmp, `profile-${scenario}.cpuprofile`);
+mkdirSync(workDir, { recursive: true });
+
+/** Sets up the scenario's user and sessions; returns a load run of `seconds`. */
+async function prepare(
+  name: Scenario,
+  urls: { main: string; consumer: string },
+): Promise<(seconds: number) => Promise<LoadResult>> {
+  if (name === "refresh") {
+    log(`logging in ${plan.refreshSessions} sessions`);
+    // The same sessions carry on from the warm-up into the profiled run.
+    const tokens = await refreshSessions(urls.main, plan.refreshSessions);
+    return (seconds) => refreshRotation(urls.main, tokens, seconds, 0);
+  }
+  const email = uniqueEmail("profile");
+  await register(urls.main, email);
+  const { access } = await login(urls.main, email);
+  const headers = { ...baseHeaders, authorization: `Bearer ${access}` };
+  // verify(): the example consumer calls the main worker's AuthService over the
+  // service binding; the RPC, the revocation check and the token checks run in
+  // the main isolate, which is what is profiled.
+  const url = name === "me" ? `${urls.main}/v1/me` : `${urls.consumer}/protected`;
+  await expectGet(url, headers);
+  log(`${httpLoadTool}, ${plan.connections} connections (${CONSUMER} for verify)`);
+  return (seconds) => httpLoad({ url, headers, connections: plan.connections, seconds });
+}
+
+// ---- Chrome DevTools Protocol ------------------------------------------------
+
+/** A CDP session on one of workerd's inspector targets (one per worker/isolate). */
+async function inspect(port: number, target: string) {
+  const res = await fetch(`http://127.0.0.1:${port}/json/list`);
+  const targets = (await res.json()) as Array<{ id: string; webSocketDebuggerUrl: string }>;
+  const found = targets.find((t) => t.id === target);
+  if (!found) {
+    throw new Error(`no inspector target ${target} (got: ${targets.map((t) => t.id).join(", ")})`);
+  }
+  // A 10 s profile at 100 µs is tens of MB of JSON in one message.
+  const ws = new WebSocket(found.webSocketDebuggerUrl, { maxPayload: 1 << 30 });
+  await once(ws, "open");
+  let nextId = 1;
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  ws.on("message", (data) => {
+    const msg = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: unknown };
+    const p = msg.id === undefined ? undefined : pending.get(msg.id);
+    if (!p) return; // events
+    pending.delete(msg.id as number);
+    if (msg.error) p.reject(new Error(`inspector: ${JSON.stringify(msg.error)}`));
+    else p.resolve(msg.result);
+  });
+  ws.on("close", () => {
+    for (const p of pending.values()) p.reject(new Error("inspector connection closed"));
+  });
+  return {
+    send<T = unknown>(method: string, params: object = {}): Promise<T> {
+      const id = nextId++;
+      ws.send(JSON.stringify({ id, method, params }));
+      return new Promise<T>((resolve, reject) =>
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject }),
+      );
+    },
+    close: () => ws.close(),
+  };
+}
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  /** 0-based, as V8 reports them. */
+  lineNumber: number;
+  columnNumber: number;
+}
+
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: CallFrame; children?: number[] }>;
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  /** µs between consecutive samples (the first from startTime). */
+  timeDeltas: number[];
+}
+
+// ---- Source map (wrangler writes index.js.map next to the bundle) --------------
+
+const B64 = new Map(
+  [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"].map((c, i) => [c, i]),
+);
+
+/** Base64 VLQ fields of one mapping segment. */
+function vlq(segment: string): number[] {
+  const out: number[] = [];
+  let value = 0;
+  let shift = 0;
+  for (const c of segment) {
+    const digit = B64.get(c) ?? 0;
+    value += (digit & 31) << shift;
+    if (digit & 32) shift += 5;
+    else {
+      out.push(value & 1 ? -(value >>> 1) : value >>> 1);
+      value = 0;
+      shift = 0;
+    }
+  }
+  return out;
+}
+
+/** Generated position → original source file and line, or null without a map. */
+function sourceMapper(bundleDir: string): ((line: number, col: number) => Origin | null) | null {
+  const js = readdirSync(bundleDir).find((f) => f.endsWith(".js"));
+  const mapFile = js && path.join(bundleDir, `${js}.map`);
+  if (!mapFile || !existsSync(mapFile)) return null;
+  const map = JSON.parse(readFileSync(mapFile, "utf8")) as { sources: string[]; mappings: string };
+  // Per generated line: flat [column, source, originalLine] triples in column order.
+  const lines: number[][] = [];
+  let source = 0;
+  let origLine = 0;
+  for (const text of map.mappings.split(";")) {
+    const segs: number[] = [];
+    let col = 0;
+    for (const seg of text.split(",")) {
+      if (!seg) continue;
+      // Fields: column, source, line, column in the source (unused here), name.
+      const [dCol = 0, dSource, dLine = 0] = vlq(seg);
+      col += dCol;
+      if (dSource === undefined) continue; // a segment that maps to nothing
+      source += dSource;
+      origLine += dLine;
+      segs.push(col, source, origLine);
+    }
+    lines.push(segs);
+  }
+  return (line, col) => {
+    const segs = lines[line];
+    if (!segs?.length) return null;
+    // The last segment starting at or before the column (else the line's first).
+    let i = 0;
+    while (i + 3 < segs.length && (segs[i + 3] as number) <= col) i += 3;
+    const file = map.sources[segs[i + 1] as number] ?? "?";
+    return { file: file.replace(/^(\.\.\/)+/, ""), line: (segs[i + 2] as number) + 1 };
+  };
+}
+
+interface Origin {
+  /** Path relative to the repository root (node_modules/… or src/…). */
+  file: string;
+  /** 1-based. */
+  line: number;
+}
+
+/** The package a file comes from (node_modules), or our own file under src/. */
+function moduleOf(file: string): string {
+  const nm = file.lastIndexOf("node_modules/");
+  if (nm < 0) return file;
+  const [scope = "", name = ""] = file.slice(nm + "node_modules/".length).split("/");
+  // drizzle-orm's published maps name "../src/*.ts" from its package root, one
+  // level too high: node_modules/src/… is drizzle-orm's source (no package is named src).
+  if (scope === "src") return "drizzle-orm";
+  return scope.startsWith("@") ? `${scope}/${name}` : scope;
+}
+
+// ---- Report ------------------------------------------------------------------
+
+interface Frame {
+  /** One function: name and position (natives: also their JS caller). */
+  key: string;
+  name: string;
+  where: string;
+  group: string;
+  /** Natives only: the source group of the JS function that called it. */
+  caller?: string;
+}
+
+/** workerd's built-in JS modules (node:*, cloudflare:*), not part of the bundle. */
+const builtinGroup = (url: string) => `workerd built-in (${url.split(":")[0]})`;
+
+/** V8's own entries: not functions, and grouped under their own names. */
+const PSEUDO_FRAMES = new Set(["(root)", "(program)", "(idle)", "(garbage collector)"]);
+
+function report(
+  profile: CpuProfile,
+  result: LoadResult,
+  cpuUs: CpuGroups,
+  bundleDir: string,
+): void {
+  const map = sourceMapper(bundleDir);
+  const bundleJs = readdirSync(bundleDir).find((f) => f.endsWith(".js")) ?? "index.js";
+  // V8 drops a tick while the isolate is not locked by its thread (waiting on
+  // I/O, another isolate running) and ticks late on a busy machine, so the gap
+  // after a sample is not that frame's time (DevTools credits it anyway: gaps of
+  // 1-100 ms land on whatever ran last). Every sample counts as the median tick.
+  const deltas = [...profile.timeDeltas].sort((a, b) => a - b);
+  const tick = deltas[deltas.length >> 1] ?? SAMPLING_INTERVAL_US;
+  // Where a bundle frame's function is defined in the original sources.
+  const located = (f: CallFrame): { where: string; group: string } => {
+    const origin = map?.(f.lineNumber, f.columnNumber);
+    if (!origin) return { where: `${bundleJs}:${f.lineNumber + 1}`, group: "bundle (unmapped)" };
+    const group = moduleOf(origin.file);
+    const file = origin.file.replace(/^.*node_modules\//, "");
+    const where = `${file.startsWith(group) ? "" : `${group}/`}${file}:${origin.line}`;
+    return {
+      where: origin.file.includes("node_modules/") ? where : `${file}:${origin.line}`,
+      group,
+    };
+  };
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const frames = new Map<number, Frame>();
+  for (const node of profile.nodes) {
+    const f = node.callFrame;
+    const name = f.functionName || "(anonymous)";
+    const key = `${name}|${f.url}|${f.lineNumber}|${f.columnNumber}`;
+    let frame: Frame;
+    if (PSEUDO_FRAMES.has(name) && !f.url) frame = { key, name, where: "", group: name };
+    else if (!f.url) {
+      // V8 builtins and workerd's C++ APIs (fetch, SQLite, crypto) have no
+      // source: name the JS function that called them instead.
+      let up = parent.get(node.id);
+      while (up !== undefined && !nodes.get(up)?.callFrame.url) up = parent.get(up);
+      const c = up === undefined ? undefined : nodes.get(up)?.callFrame;
+      const caller = !c
+        ? undefined
+        : c.url.endsWith(bundleJs)
+          ? located(c)
+          : { where: c.url, group: builtinGroup(c.url) };
+      const where = caller ? `← ${caller.where}` : "";
+      frame = { key: `${key}|${where}`, name, where, group: "native", caller: caller?.group };
+    } else if (f.url.endsWith(bundleJs)) frame = { key, name, ...located(f) };
+    else frame = { key, name, where: f.url, group: builtinGroup(f.url) };
+    frames.set(node.id, frame);
+  }
+  const byFunction = new Map<string, { self: number; total: number; frame: Frame }>();
+  const byGroup = new Map<string, { self: number; native: number }>();
+  const fn = (f: Frame) => {
+    const e = byFunction.get(f.key) ?? { self: 0, total: 0, frame: f };
+    byFunction.set(f.key, e);
+    return e;
+  };
+  const grp = (g: string) => {
+    const e = byGroup.get(g) ?? { self: 0, native: 0 };
+    byGroup.set(g, e);
+    return e;
+  };
+  let total = 0;
+  let idle = 0;
+  for (const id of profile.samples) {
+    const f = frames.get(id) as Frame;
+    fn(f).self += tick;
+    grp(f.group).self += tick;
+    if (f.caller) grp(f.caller).native += tick;
+    total += tick;
+    if (f.group === "(idle)") idle += tick;
+    // Inclusive time: each function once per sample, however often it recurses.
+    const onStack = new Set<string>();
+    for (let up: number | undefined = id; up !== undefined; up = parent.get(up)) {
+      const g = frames.get(up) as Frame;
+      if (!onStack.has(g.key)) fn(g).total += tick;
+      onStack.add(g.key);
+    }
+  }
+  const busy = total - idle;
+  const n = Math.max(1, result.requests);
+  const ms = (us: number) => (us / 1000).toFixed(1);
+  const pct = (us: number) => `${((100 * us) / Math.max(1, busy)).toFixed(1)}%`;
+  const perReq = (us: number) => (us / n).toFixed(1);
+
+  console.log(
+    `\n## ${scenario}: ${result.requests} requests in ${result.seconds} s (${result.rps}/s), ` +
+      `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.errors} errors (${result.tool})`,
+  );
+  console.log(
+    `workerd CPU per request (/proc, profiler on): ${cpuUs.workerd} µs; ` +
+      `isolate sampled busy (not idle): ${perReq(busy)} µs ` +
+      `(${profile.samples.length} samples over ${ms(profile.endTime - profile.startTime)} ms, ` +
+      `each counted as the median tick, ${tick} µs)`,
+  );
+  console.log(
+    `other processes per request: bridges ${cpuUs.bridges} µs, redis ${cpuUs.redis} µs, ` +
+      `postgres ${cpuUs.postgres} µs, load generator ${cpuUs.loadGenerator} µs`,
+  );
+  if (!map) console.log("no source map next to the bundle: frames are attributed by name only");
+  console.log(`\n### Top ${TOP_FUNCTIONS} functions by self time (% of non-idle samples)\n`);
+  printTable(
+    ["self ms", "%", "self µs/req", "total µs/req", "function", "defined at", "module"],
+    [...byFunction.values()]
+      .filter((e) => e.self > 0)
+      .sort((a, b) => b.self - a.self)
+      .slice(0, TOP_FUNCTIONS)
+      .map(({ self, total, frame: f }) => [
+        ms(self),
+        pct(self),
+        perReq(self),
+        perReq(total),
+        f.name,
+        f.where,
+        f.group,
+      ]),
+  );
+  console.log("\n### Self time by source (% of non-idle samples)\n");
+  printTable(
+    ["self ms", "%", "self µs/req", "+ native it calls µs/req", "source"],
+    [...byGroup.entries()]
+      .sort((a, b) => b[1].self - a[1].self)
+      .map(([group, { self, native }]) => [
+        ms(self),
+        group === "(idle)" ? "–" : pct(self),
+        perReq(self),
+        native ? perReq(native) : "",
+        group,
+      ]),
+  );
+}
+
+/** A Markdown table with padded columns (numbers right-aligned). */
+function printTable(head: string[], rows: string[][]): void {
+  const numeric = head.map((_, i) => rows.every((r) => /^[\d.%–-]*$/.test(r[i] ?? "")));
+  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    `| ${cells
+      .map((c, i) => (numeric[i] ? c.padStart(width[i] as number) : c.padEnd(width[i] as number)))
+      .join(" | ")} |`;
+  console.log(line(head));
+  console.log(
+    `|${width.map((w, i) => (numeric[i] ? `${"-".repeat(w + 1)}:` : "-".repeat(w + 2))).join("|")}|`,
+  );
+  for (const r of rows) console.log(line(r));
+}
+
+// Last, so the module-level constants above (B64, PSEUDO_FRAMES) are initialized first.
+await main();
+
+async function main(): Promise<void> {
+  log("building the production bundle");
+  const cfg = readWranglerConfig();
+  const prod = buildBundle(path.join(workDir, "dist", "prod"));
+  log("starting PostgreSQL, Redis and the bridges");
+  const stack = await spawnTestStack();
+  try {
+    const text = { ...benchVars(cfg.vars ?? {}, plan).vars, ...stack.bindings };
+    const inspectorPort = await freePort();
+    // Phase 1's workers minus the bench worker: it is a separate isolate (its own
+    // inspector target) and serves none of these scenarios.
+    const served = await serveWorkers(
+      [mainWorker(prod.dir, cfg, text), consumerWorker(cfg)],
+      path.join(workDir, "p1"),
+      { doStorageDir: path.join(workDir, "do-storage"), inspectorPort },
+    );
+    try {
+      const urls = served.urls as { main: string; consumer: string };
+      const drive = await prepare(scenario, urls);
+      // Durable Objects have no target of their own: workerd runs a namespace's
+      // objects in the isolate of the worker that defines it, so the main target's
+      // profile includes RefreshFamily and AuditHead.
+      const cdp = await inspect(inspectorPort, MAIN);
+      try {
+        log(`warm-up ${plan.warmupSeconds} s`);
+        await drive(plan.warmupSeconds);
+        await cdp.send("Profiler.enable");
+        await cdp.send("Profiler.setSamplingInterval", { interval: SAMPLING_INTERVAL_US });
+        log(
+          `profiling ${scenario} for ${plan.seconds} s (sampling every ${SAMPLING_INTERVAL_US} µs)`,
+        );
+        const databases = databasesOf(stack.bindings);
+        const before = cpuSnapshot(served.workerdPid, databases);
+        await cdp.send("Profiler.start");
+        const result = await drive(plan.seconds);
+        const { profile } = await cdp.send<{ profile: CpuProfile }>("Profiler.stop");
+        const cpu = cpuPerRequest(
+          before,
+          cpuSnapshot(served.workerdPid, databases),
+          result.requests,
+        );
+        writeFileSync(outFile, JSON.stringify(profile));
+        report(profile, result, cpu.microsecondsPerRequest, prod.dir);
+        log(`profile: ${path.relative(root, outFile)}`);
+      } finally {
+        cdp.close();
+      }
+    } finally {
+      await served.dispose();
+    }
+  } finally {
+    await stack.stop();
+    if (!process.env.BENCH_KEEP_TMP) rmSync(workDir, { recursive: true, force: true });
+  }
+}
