@@ -61,6 +61,18 @@ export async function startSession(
   return tokens;
 }
 
+/**
+ * A session's listed `last_used_at` (Postgres, GET /v1/sessions) has this
+ * granularity: it is written by the first rotation in each hour, not by every
+ * one. A client refreshing every 15 minutes then costs one Postgres write per
+ * hour instead of four (docs/capacity.md). The Durable Object still records
+ * every use, and the idle timeout is enforced there, to the millisecond.
+ */
+export const LISTED_USE_GRANULARITY_MS = 60 * 60 * 1000;
+
+const sameListedInterval = (a: number, b: number): boolean =>
+  Math.floor(a / LISTED_USE_GRANULARITY_MS) === Math.floor(b / LISTED_USE_GRANULARITY_MS);
+
 /** RFC 6749 §6 refresh with rotation; reuse revokes the whole family. */
 export async function refreshSession(
   deps: SessionDeps,
@@ -71,10 +83,14 @@ export async function refreshSession(
   const result = await deps.families.rotate(parts.familyId, parts.secret);
   const family = parts.familyId;
   switch (result.outcome) {
-    case "rotated":
-      deps.background(deps.sessions.touch(family, new Date(deps.clock.now())));
+    case "rotated": {
+      const now = deps.clock.now();
+      if (!sameListedInterval(now, result.previousUseAt)) {
+        deps.background(deps.sessions.touch(family, new Date(now)));
+      }
       deps.audit.record({ type: "token_refreshed", userId: result.userId, details: { family } });
       return result;
+    }
     case "retried":
       deps.audit.record({
         type: "refresh_grace_retry",

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { neon } from "@neondatabase/serverless";
 import { describe, expect, it } from "vitest";
 import { registerLocalBridge } from "../../src/adapters/postgres/client";
+import { LISTED_USE_GRANULARITY_MS } from "../../src/auth/sessions";
 import { postJson } from "./helpers";
 import {
   familyOf,
@@ -215,5 +216,47 @@ describe("storage of refresh tokens", () => {
         .toArray(),
     );
     expect(tables).toEqual([]);
+  });
+});
+
+describe("a session's listed last use (Postgres)", () => {
+  const HOUR = LISTED_USE_GRANULARITY_MS;
+
+  async function listedLastUse(refreshToken: string): Promise<number> {
+    registerLocalBridge(env.DATABASE_URL, env.NEON_FETCH_ENDPOINT);
+    const [row] = await neon(env.DATABASE_URL)`
+      select last_used_at from refresh_families where id = ${familyOf(refreshToken)}`;
+    return new Date(row?.last_used_at as string).getTime();
+  }
+
+  it("is not rewritten by a rotation in the same hour as the family's last use", async () => {
+    // Keep clear of an hour boundary, so "the same hour" holds for the whole test.
+    const toBoundary = HOUR - (Date.now() % HOUR);
+    if (toBoundary < 10_000) await new Promise((r) => setTimeout(r, toBoundary + 100));
+    const user = await newUser();
+    const first = await login(user.email);
+    const atLogin = await listedLastUse(first.refresh_token);
+    const second = await rotate(first.refresh_token);
+    await rotate(second.refresh_token);
+    expect(await listedLastUse(first.refresh_token)).toBe(atLogin);
+  }, 20_000);
+
+  it("is written by the first rotation after the family's last use in an earlier hour", async () => {
+    const user = await newUser();
+    const first = await login(user.email);
+    const atLogin = await listedLastUse(first.refresh_token);
+    await familySql(
+      first.refresh_token,
+      "UPDATE family SET last_used_at = ?",
+      Date.now() - 2 * HOUR,
+    );
+    const before = Date.now();
+    const second = await rotate(first.refresh_token);
+    const touched = await listedLastUse(first.refresh_token);
+    expect(touched).toBeGreaterThan(atLogin);
+    expect(touched).toBeGreaterThanOrEqual(before);
+    // The object recorded that use, so the next rotation in this hour writes nothing.
+    await rotate(second.refresh_token);
+    expect(await listedLastUse(first.refresh_token)).toBe(touched);
   });
 });

@@ -257,6 +257,7 @@ export class RefreshFamily extends DurableObject<Env> {
         await this.scheduleAlarm(now + policy.graceMs, family.expires_at);
         return {
           outcome: "rotated",
+          previousUseAt: family.last_used_at,
           ...this.tokens(next.pair, family.user_id, family.expires_at, now),
         };
       case "retry": {

@@ -10,7 +10,9 @@ export interface IssuedTokens {
 }
 
 export type RotateResult =
-  | ({ outcome: "rotated" | "retried" } & IssuedTokens)
+  /** `previousUseAt`: when the family was last used (ms) before this rotation. */
+  | ({ outcome: "rotated"; previousUseAt: number } & IssuedTokens)
+  | ({ outcome: "retried" } & IssuedTokens)
   | { outcome: "reuse"; userId: string }
   | { outcome: "invalid"; reason: InvalidReason };
 
