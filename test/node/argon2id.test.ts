@@ -260,8 +260,10 @@ describe("argon2id driver: instance reuse and memory", () => {
   it("creates one instance per module and never shrinks or regrows for smaller requests", async () => {
     const { instantiations, argon2Memories } = watchInstantiation();
     const argon2 = createArgon2id(modules);
+    expect(argon2.memoryBytes()).toBe(0);
     const sizes = [2048, 1024, 64, 2048, 4096, 100, 777, 4096, 8];
     const byteLengths: number[] = [];
+    const otherBytes = new Set<number>();
     for (const [i, memoryKiB] of sizes.entries()) {
       const input = smallInput(100 + i, { memoryKiB, parallelism: 1 + (i % 2), iterations: 2 });
       expect(hex(await argon2.hash(input)), `memoryKiB=${memoryKiB}`).toBe(
@@ -269,7 +271,11 @@ describe("argon2id driver: instance reuse and memory", () => {
       );
       const [memory] = await argon2Memories();
       byteLengths.push(memory?.buffer.byteLength ?? -1);
+      // What the driver reports is the argon2 memory plus blake2b's, which never grows.
+      otherBytes.add(argon2.memoryBytes() - (memory?.buffer.byteLength ?? 0));
     }
+    expect(otherBytes.size).toBe(1);
+    expect([...otherBytes][0]).toBeGreaterThan(0);
     // Exactly one argon2 + one blake2b instance over all calls.
     expect(instantiations()).toBe(2);
     expect(await argon2Memories()).toHaveLength(1);

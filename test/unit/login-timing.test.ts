@@ -11,6 +11,7 @@ function recordingArgon2(): Argon2id & { calls: Argon2idInput[] } {
   const calls: Argon2idInput[] = [];
   return {
     calls,
+    memoryBytes: () => 0,
     async hash(input) {
       calls.push(input);
       // A deterministic stand-in for the tag: enough for equality checks.

@@ -84,6 +84,11 @@ export interface Argon2idInput {
 export interface Argon2id {
   /** Computes the raw Argon2id tag. Rejects with HashingBusyError when the queue is full. */
   hash(input: Argon2idInput): Promise<Uint8Array>;
+  /**
+   * Bytes of WebAssembly linear memory the instances hold (0 before the first
+   * hash). It never shrinks, and V8's heap statistics do not count it.
+   */
+  memoryBytes(): number;
 }
 
 /** Invalid Argon2id parameters (thrown as a rejection by `hash`). */
@@ -418,15 +423,16 @@ export function createArgon2id(modules: Argon2idModules, opts: Argon2idOptions =
   const queue = createSerialQueue(opts.maxQueue ?? DEFAULT_MAX_QUEUE);
 
   let instances: Promise<Instances> | undefined;
+  let memories: WebAssembly.Memory[] = [];
   const getInstances = (): Promise<Instances> => {
     if (instances === undefined) {
       const created = Promise.all([
         WebAssembly.instantiate(modules.argon2, {}),
         WebAssembly.instantiate(modules.blake2b, {}),
-      ]).then(([argon2, blake2b]) => ({
-        core: createArgon2Core(argon2),
-        blake: createBlake2b(blake2b),
-      }));
+      ]).then(([argon2, blake2b]) => {
+        memories = [exportedMemory(argon2), exportedMemory(blake2b)];
+        return { core: createArgon2Core(argon2), blake: createBlake2b(blake2b) };
+      });
       instances = created;
       // Let a later call retry if instantiation failed.
       created.catch(() => {
@@ -437,6 +443,9 @@ export function createArgon2id(modules: Argon2idModules, opts: Argon2idOptions =
   };
 
   return {
+    memoryBytes() {
+      return memories.reduce((sum, m) => sum + m.buffer.byteLength, 0);
+    },
     hash(input) {
       let job: Job;
       try {
