@@ -3,6 +3,7 @@
 // its own stack and one workerd process serving the production bundle.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { freePort } from "../dev/stack/ports.ts";
 import { spawnTestStack } from "../dev/stack/spawn-test-stack.ts";
 import { benchVars } from "./limits.ts";
 import { loginMemoryPhase } from "./phases/login-memory.ts";
@@ -18,9 +19,11 @@ const bundle = buildBundle(path.join(workDir, "dist"));
 const stack = await spawnTestStack();
 try {
   const { vars, deviations } = benchVars(cfg.vars ?? {}, plan);
+  const inspectorPort = await freePort();
   const server = await serveWorkers(
     [mainWorker(bundle.dir, cfg, { ...vars, ...stack.bindings })],
     workDir,
+    { inspectorPort },
   );
   try {
     const result = {
@@ -33,7 +36,7 @@ try {
       },
       deviations,
       ...(await loginMemoryPhase(
-        { url: server.urls.main as string, workerdPid: server.workerdPid },
+        { url: server.urls.main as string, workerdPid: server.workerdPid, inspectorPort },
         plan,
       )),
     };

@@ -5,13 +5,12 @@
 // the scenario's own load. Writes bench/.tmp/profile-<scenario>.cpuprofile (opens
 // in Chrome DevTools or speedscope) and prints self time by function and by source
 // module, mapped back to the original files through wrangler's source map.
-import { once } from "node:events";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import WebSocket from "ws";
 import { freePort } from "../dev/stack/ports.ts";
 import { spawnTestStack } from "../dev/stack/spawn-test-stack.ts";
 import { baseHeaders, expectGet, login, register, uniqueEmail } from "./api.ts";
+import { inspect } from "./inspector.ts";
 import { benchVars } from "./limits.ts";
 import { type CpuGroups, cpuPerRequest, cpuSnapshot, databasesOf } from "./load/cpu.ts";
 import { httpLoad, httpLoadTool } from "./load/http-load.ts";
@@ -60,44 +59,6 @@ async function prepare(
   await expectGet(url, headers);
   log(`${httpLoadTool}, ${plan.connections} connections (${CONSUMER} for verify)`);
   return (seconds) => httpLoad({ url, headers, connections: plan.connections, seconds });
-}
-
-// ---- Chrome DevTools Protocol ------------------------------------------------
-
-/** A CDP session on one of workerd's inspector targets (one per worker/isolate). */
-async function inspect(port: number, target: string) {
-  const res = await fetch(`http://127.0.0.1:${port}/json/list`);
-  const targets = (await res.json()) as Array<{ id: string; webSocketDebuggerUrl: string }>;
-  const found = targets.find((t) => t.id === target);
-  if (!found) {
-    throw new Error(`no inspector target ${target} (got: ${targets.map((t) => t.id).join(", ")})`);
-  }
-  // A 10 s profile at 100 µs is tens of MB of JSON in one message.
-  const ws = new WebSocket(found.webSocketDebuggerUrl, { maxPayload: 1 << 30 });
-  await once(ws, "open");
-  let nextId = 1;
-  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  ws.on("message", (data) => {
-    const msg = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: unknown };
-    const p = msg.id === undefined ? undefined : pending.get(msg.id);
-    if (!p) return; // events
-    pending.delete(msg.id as number);
-    if (msg.error) p.reject(new Error(`inspector: ${JSON.stringify(msg.error)}`));
-    else p.resolve(msg.result);
-  });
-  ws.on("close", () => {
-    for (const p of pending.values()) p.reject(new Error("inspector connection closed"));
-  });
-  return {
-    send<T = unknown>(method: string, params: object = {}): Promise<T> {
-      const id = nextId++;
-      ws.send(JSON.stringify({ id, method, params }));
-      return new Promise<T>((resolve, reject) =>
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject }),
-      );
-    },
-    close: () => ws.close(),
-  };
 }
 
 interface CallFrame {

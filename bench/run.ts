@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "../dev/stack/ports.ts";
 import { spawnTestStack } from "../dev/stack/spawn-test-stack.ts";
 import {
   type CountingProxy,
@@ -106,15 +107,16 @@ try {
   log(
     "phase 3: peak RSS in bursts of 16 concurrent logins; login timing (production bundle alone)",
   );
-  const p3 = await serveWorkers(
-    [mainWorker(prod.dir, cfg, text)],
-    path.join(workDir, "p3"),
-    objects,
-  );
+  // The inspector reads the isolate's own heap beside the process RSS.
+  const inspectorPort = await freePort();
+  const p3 = await serveWorkers([mainWorker(prod.dir, cfg, text)], path.join(workDir, "p3"), {
+    ...objects,
+    inspectorPort,
+  });
   let loginMemory: Awaited<ReturnType<typeof loginMemoryPhase>>;
   try {
     loginMemory = await loginMemoryPhase(
-      { url: p3.urls.main as string, workerdPid: p3.workerdPid },
+      { url: p3.urls.main as string, workerdPid: p3.workerdPid, inspectorPort },
       plan,
     );
   } finally {

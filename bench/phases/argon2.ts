@@ -16,11 +16,23 @@ interface Params {
   parallelism: number;
 }
 
-async function workerdHash(bench: string): Promise<{ ms: number; tag: string; params: Params }> {
+async function workerdHash(
+  bench: string,
+): Promise<{ ms: number; tag: string; params: Params; linearMemoryMiB: number }> {
   const res = await fetch(`${bench}/__bench/micro/argon2?n=1`);
-  const body = (await res.json()) as { ms: number[]; tagHex: string; params: Params };
+  const body = (await res.json()) as {
+    ms: number[];
+    tagHex: string;
+    params: Params;
+    linearMemoryMiB: number;
+  };
   if (res.status !== 200) throw new Error(`argon2 micro: ${res.status} ${JSON.stringify(body)}`);
-  return { ms: body.ms[0] as number, tag: body.tagHex, params: body.params };
+  return {
+    ms: body.ms[0] as number,
+    tag: body.tagHex,
+    params: body.params,
+    linearMemoryMiB: body.linearMemoryMiB,
+  };
 }
 
 /** The CLI's own timing covers the hash (with its memory allocation), not process start. */
@@ -103,6 +115,7 @@ export async function argon2Phase(bench: string, workerdPid: number, rounds: num
     params: p,
     rounds,
     tagsMatch: nativeTag === warm.tag,
+    linearMemoryMiB: warm.linearMemoryMiB,
     unpinned: { workerdMs: med(samples.workerd), nativeMs: med(samples.native) },
     pinnedToCpu0: {
       workerdMs: med(samples.workerdPinned),

@@ -40,5 +40,7 @@ export async function argon2Micro(config: Config, n: number) {
     params: { memoryKiB, iterations, parallelism, hashLength: 32 },
     ms,
     tagHex: [...tag].map((b) => b.toString(16).padStart(2, "0")).join(""),
+    // The WASM linear memory the isolate now holds for good (V8's heap figures omit it).
+    linearMemoryMiB: round3(argon2.memoryBytes() / (1024 * 1024)),
   };
 }
