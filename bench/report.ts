@@ -37,6 +37,7 @@ interface ResultsView {
         pinnedChecksWithoutJose?: number;
       };
       ratioOursToBare?: number;
+      roundRatioRange?: [number, number];
       ratioPinnedWithoutJoseToBare?: number;
     };
     costsMicrosecondsPerCall: Record<string, unknown>;
@@ -121,7 +122,7 @@ export function evaluateTargets(r: ResultsView): Target[] {
   if (v.ratioOursToBare !== undefined && v.microsecondsPerOp) {
     t.push({
       target: "local verify ≤ 1.25× bare Ed25519 verify",
-      measured: `${v.ratioOursToBare}× (${v.microsecondsPerOp.ours} µs vs ${v.microsecondsPerOp.bareEd25519} µs)`,
+      measured: `${v.ratioOursToBare}× (median of per-round ratios${v.roundRatioRange ? `, range ${v.roundRatioRange[0]}–${v.roundRatioRange[1]}` : ""}; ${v.microsecondsPerOp.ours} µs vs ${v.microsecondsPerOp.bareEd25519} µs over all rounds)`,
       met: v.ratioOursToBare <= 1.25,
     });
   }
@@ -300,7 +301,7 @@ export function markdown(r: ResultsView & { targets: Target[] }): string {
       ? row([
           "local verify (ours: Ed25519 + pinned header + claims) / bare `crypto.subtle.verify` Ed25519",
           `${v.microsecondsPerOp.ours} / ${v.microsecondsPerOp.bareEd25519} µs`,
-          `${v.ratioOursToBare}× (target ≤ 1.25)`,
+          `${v.ratioOursToBare}× median per round (target ≤ 1.25)`,
         ])
       : row(["local verify", "not measured", ""]),
     v.microsecondsPerOp

@@ -34,7 +34,16 @@ const stamp = new Date().toISOString();
 const workDir = path.join(root, "bench", ".tmp", `run-${stamp.replace(/[:.]/g, "-")}`);
 mkdirSync(workDir, { recursive: true });
 // One Durable Object storage for every phase (they run one after the other on one database).
-const objects = { doStorageDir: path.join(workDir, "do-storage") };
+// BENCH_DO_STORAGE_DIR (e.g. under /dev/shm) moves the SQLite files off this
+// machine's disk, whose syncs cost workerd CPU and latency on every commit: a
+// deviation, labelled in the results, which then go to <date>-do-tmpfs.json and
+// leave the README's tables alone.
+const doStorageOverride = process.env.BENCH_DO_STORAGE_DIR;
+const objects = {
+  doStorageDir: doStorageOverride
+    ? path.join(doStorageOverride, `bench-${stamp.replace(/[:.]/g, "-")}`)
+    : path.join(workDir, "do-storage"),
+};
 
 log("building the production bundle, a minified variant and the bench worker");
 const cfg = readWranglerConfig();
@@ -177,7 +186,9 @@ try {
       limitsUnchanged: unchanged,
       otherDeviations: [
         "Neon and Upstash are replaced by the project's local bridges (dev/bridges) in front of PostgreSQL 15 and Redis 7 on this machine: no network latency, but their CPU shares the same 2 cores",
-        "Durable Objects run in the same workerd process, stored by workerd's localDisk SQLite (no replication)",
+        doStorageOverride
+          ? `Durable Objects run in the same workerd process, stored by workerd's localDisk SQLite in ${doStorageOverride} (BENCH_DO_STORAGE_DIR; no disk syncs, no replication)`
+          : "Durable Objects run in the same workerd process, stored by workerd's localDisk SQLite on this machine's disk (no replication)",
         "queue producers (wrangler.jsonc `queues.producers`) are bound to a local sink that accepts and drops messages; queue consumers and cron triggers are not exercised",
         "the breached-password range API and the mail API are unreachable offline (registration fails open after its timeout; only setup registers)",
         "every request carries CF-Connecting-IP: 203.0.113.7 (one client IP), as Cloudflare's edge would add it",
@@ -200,17 +211,27 @@ try {
   const out = { ...results, targets };
   const resultsDir = path.join(root, "bench", "results");
   mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `${stamp.slice(0, 10)}.json`);
-  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
-  const table = writeReadmeTables(out, path.join(root, "bench", "README.md"));
-  console.log(table);
-  log(
-    `results: ${path.relative(root, file)}; tables updated in bench/README.md (${out.durationSeconds} s)`,
+  const file = path.join(
+    resultsDir,
+    `${stamp.slice(0, 10)}${doStorageOverride ? "-do-tmpfs" : ""}.json`,
   );
+  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+  if (doStorageOverride) {
+    log(`results: ${path.relative(root, file)} (README tables left as they are)`);
+  } else {
+    const table = writeReadmeTables(out, path.join(root, "bench", "README.md"));
+    console.log(table);
+    log(
+      `results: ${path.relative(root, file)}; tables updated in bench/README.md (${out.durationSeconds} s)`,
+    );
+  }
 } finally {
   for (const p of proxies) await p.close();
   await stack.stop();
-  if (!process.env.BENCH_KEEP_TMP) rmSync(workDir, { recursive: true, force: true });
+  if (!process.env.BENCH_KEEP_TMP) {
+    rmSync(workDir, { recursive: true, force: true });
+    rmSync(objects.doStorageDir, { recursive: true, force: true });
+  }
 }
 
 function gitState() {

@@ -9,7 +9,7 @@ async function getJson(url: string): Promise<Record<string, unknown>> {
 }
 
 export async function microPhase(bench: string) {
-  const verify = await getJson(`${bench}/__bench/micro/verify?n=500&rounds=10`);
+  const verify = await getJson(`${bench}/__bench/micro/verify?n=300&rounds=31`);
   const costs = await getJson(`${bench}/__bench/micro/costs?n=200`);
   const auditHead = await getJson(`${bench}/__bench/micro/audit-head?n=2000&concurrency=16`);
   const refreshFamilyWipe = await getJson(`${bench}/__bench/probe/wipe`);
