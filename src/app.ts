@@ -5,6 +5,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env";
 import { AuthError, errorBody } from "./errors";
 import { classifyFailure } from "./failures";
+import { errorName, log } from "./log";
 import { withConfig } from "./middleware/config";
 import { requestId } from "./middleware/request-id";
 import { accounts } from "./routes/accounts";
@@ -80,14 +81,6 @@ function fromUnexpected(err: Error, requestId: string | undefined): AuthError {
   const failure = classifyFailure(err);
   // Log the error's class and the dependency, never its message: driver
   // messages can quote SQL parameters (emails, hashes).
-  console.error(
-    JSON.stringify({
-      level: "error",
-      msg: "request failed",
-      requestId,
-      kind: failure.kind,
-      error: err.name,
-    }),
-  );
+  log("error", "request failed", { requestId, kind: failure.kind, error: errorName(err) });
   return failure.error;
 }

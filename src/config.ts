@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { AuditKey } from "./audit/chain";
 import { parseAuditKeys } from "./audit/keys";
 import { parseSigningKeys, type SigningJwk, SigningKeysError } from "./auth/tokens/signing-jwk";
+import { log } from "./log";
 import type { LimitBucket } from "./ports";
 
 /**
@@ -340,9 +341,7 @@ export function configFromEnv(env: object): Config | ConfigError {
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       result = err;
-      console.error(
-        JSON.stringify({ level: "error", msg: "invalid configuration", variables: err.variables }),
-      );
+      log("error", "invalid configuration", { variables: err.variables });
     }
     parsed.set(env, result);
   }

@@ -23,6 +23,7 @@ import type { SessionDeps } from "./auth/sessions";
 import { type CheckResult, checkAccessToken } from "./auth/tokens/check";
 import { loadSigningKeys, type SigningKeySet } from "./auth/tokens/signing-keys";
 import type { Config } from "./config";
+import { errorName, log } from "./log";
 import {
   type AccountGuard,
   type AuditLog,
@@ -204,7 +205,5 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
 }
 
 function logBackgroundFailure(err: unknown): void {
-  console.error(
-    JSON.stringify({ level: "warn", msg: "background write failed", error: (err as Error)?.name }),
-  );
+  log("warn", "background write failed", { error: errorName(err) });
 }

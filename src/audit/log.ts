@@ -1,4 +1,5 @@
 import type { AuditHead } from "../adapters/durable-objects/audit-head";
+import { errorName, log } from "../log";
 import { type AuditEvent, type AuditLog, type Clock, systemClock } from "../ports";
 import type { AuditEventInput } from "./event";
 import { chainIdOf, DEFAULT_CHAIN_PREFIX, shardOf } from "./shard";
@@ -36,17 +37,13 @@ async function handOff(ns: Namespace, chain: string, event: AuditEventInput): Pr
       const retryable = (err as { retryable?: unknown })?.retryable === true;
       if (!retryable || attempt >= ATTEMPTS) {
         // The reason and ids only: details may name things that belong in the trail, not in logs.
-        console.error(
-          JSON.stringify({
-            level: "error",
-            msg: "audit event not recorded",
-            type: event.type,
-            chain,
-            requestId: event.requestId,
-            eventId: event.id,
-            error: (err as Error)?.name,
-          }),
-        );
+        log("error", "audit event not recorded", {
+          type: event.type,
+          chain,
+          requestId: event.requestId,
+          eventId: event.id,
+          error: errorName(err),
+        });
         return;
       }
       await new Promise((r) => setTimeout(r, 25 * 4 ** attempt));

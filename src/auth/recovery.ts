@@ -1,4 +1,5 @@
 import { AuthError } from "../errors";
+import { errorName, log } from "../log";
 import type { AccountGuard, MailJobs, RecoveryTokenStore } from "../ports";
 import { type AccountDeps, hashNewPassword } from "./accounts";
 import { parseRecoveryToken } from "./recovery-token";
@@ -94,12 +95,6 @@ async function tellSessions(deps: SessionDeps, userId: string): Promise<void> {
   try {
     await markEmailVerified(deps, userId);
   } catch (err) {
-    console.error(
-      JSON.stringify({
-        level: "warn",
-        msg: "sessions not told of verification",
-        error: (err as Error)?.name,
-      }),
-    );
+    log("warn", "sessions not told of verification", { error: errorName(err) });
   }
 }

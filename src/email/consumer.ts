@@ -1,6 +1,7 @@
 import { createResendMailer } from "../adapters/email/resend";
 import { createPostgresRecoveryStore } from "../adapters/postgres/recovery-store";
 import { ConfigError, configFromEnv } from "../config";
+import { errorName, log } from "../log";
 import type { MailJob } from "../ports";
 import { createServices } from "../services";
 import { MailJobSchema, runMailJob } from "./jobs";
@@ -46,7 +47,7 @@ export async function consumeMailBatch(
   for (const message of batch.messages) {
     const parsed = MailJobSchema.safeParse(message.body);
     if (!parsed.success) {
-      log("warn", "malformed mail job dropped", message.id);
+      log("warn", "malformed mail job dropped", { messageId: message.id });
       message.ack();
       continue;
     }
@@ -56,10 +57,14 @@ export async function consumeMailBatch(
         idempotencyKey: message.id,
         attempt: message.attempts,
       });
-      log("info", `mail job ${outcome}`, message.id, job.kind);
+      log("info", `mail job ${outcome}`, { messageId: message.id, kind: job.kind });
       message.ack();
     } catch (err) {
-      log("warn", "mail job failed", message.id, job.kind, (err as Error)?.name);
+      log("warn", "mail job failed", {
+        messageId: message.id,
+        kind: job.kind,
+        error: errorName(err),
+      });
       message.retry({
         delaySeconds: retryDelaySeconds(email.retryBaseSeconds, message.attempts),
       });
@@ -78,19 +83,10 @@ export const DEAD_LETTER_QUEUE = "edge-auth-mail-dlq";
 function logDeadLetters(batch: MessageBatch<unknown>): void {
   for (const message of batch.messages) {
     const parsed = MailJobSchema.safeParse(message.body);
-    console.error(
-      JSON.stringify({
-        level: "error",
-        msg: "mail dead-lettered",
-        messageId: message.id,
-        kind: parsed.success ? parsed.data.kind : "malformed",
-      }),
-    );
+    log("error", "mail dead-lettered", {
+      messageId: message.id,
+      kind: parsed.success ? parsed.data.kind : "malformed",
+    });
     message.ack();
   }
-}
-
-function log(level: string, msg: string, id: string, kind?: string, error?: string): void {
-  // Never the address or a token: ids and kinds only.
-  console.log(JSON.stringify({ level, msg, messageId: id, kind, error }));
 }

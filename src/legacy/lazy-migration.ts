@@ -1,5 +1,6 @@
 import type { PasswordHasher } from "../auth/password/hasher";
 import { DEFAULT_PHC_LIMITS } from "../auth/password/phc";
+import { errorName, log } from "../log";
 import type { AuditLog, UserRecord, UserStore } from "../ports";
 import { isLegacyStoredHash, type LegacyScheme, parseLegacyHash } from "./hash-format";
 import { type HashLimits, LEGACY_LIMITS } from "./limits";
@@ -82,13 +83,9 @@ async function upgrade(
       });
     }
   } catch (err) {
-    console.warn(
-      JSON.stringify({
-        level: "warn",
-        msg: "password hash upgrade failed; retried at the next login",
-        from,
-        error: (err as Error)?.name,
-      }),
-    );
+    log("warn", "password hash upgrade failed; retried at the next login", {
+      from,
+      error: errorName(err),
+    });
   }
 }

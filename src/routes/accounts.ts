@@ -6,6 +6,7 @@ import { type AccountDeps, register } from "../auth/accounts";
 import { login } from "../auth/login";
 import { startSession } from "../auth/sessions";
 import { AuthError } from "../errors";
+import { errorName, log } from "../log";
 import { clientIp, limitByIp } from "../middleware/rate-limit";
 import { invalidToken, requireAuth } from "../middleware/require-auth";
 import type { MailJobs } from "../ports";
@@ -114,12 +115,6 @@ async function enqueueQuietly(jobs: MailJobs, userId: string): Promise<void> {
   try {
     await jobs.enqueue({ kind: "verify_email", userId });
   } catch (err) {
-    console.error(
-      JSON.stringify({
-        level: "warn",
-        msg: "verification mail not queued",
-        error: (err as Error)?.name,
-      }),
-    );
+    log("warn", "verification mail not queued", { error: errorName(err) });
   }
 }

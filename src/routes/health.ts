@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
+import { errorName, log } from "../log";
 
 export const health = new Hono<AppEnv>()
   // Liveness: no I/O at all.
@@ -13,14 +14,7 @@ export const health = new Hono<AppEnv>()
           await p.check();
           return [p.name, "ok"] as const;
         } catch (err) {
-          console.error(
-            JSON.stringify({
-              level: "warn",
-              msg: "readiness probe failed",
-              probe: p.name,
-              error: String((err as Error)?.name),
-            }),
-          );
+          log("warn", "readiness probe failed", { probe: p.name, error: errorName(err) });
           return [p.name, "unavailable"] as const;
         }
       }),

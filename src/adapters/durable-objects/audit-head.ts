@@ -4,6 +4,7 @@ import { type AuditEventInput, toEventFields } from "../../audit/event";
 import { writeAuditBatch } from "../../audit/postgres-store";
 import { CHAIN_ID } from "../../audit/shard";
 import { type Config, ConfigError, configFromEnv } from "../../config";
+import { errorName, log } from "../../log";
 import { createDb } from "../postgres/client";
 
 /** Coalesces appends into fewer INSERTs and checkpoints; events reach Postgres this much later. */
@@ -186,14 +187,10 @@ export class AuditHead extends DurableObject<Env> {
         if (!last) return;
         const inserted = await writeAuditBatch(db, rows);
         if (inserted < rows.length) {
-          console.error(
-            JSON.stringify({
-              level: "warn",
-              msg: "audit rows already present in Postgres",
-              chain: last.chain,
-              rows: rows.length - inserted,
-            }),
-          );
+          log("warn", "audit rows already present in Postgres", {
+            chain: last.chain,
+            rows: rows.length - inserted,
+          });
         }
         // Only now, with the INSERT committed, may the rows leave the buffer.
         this.ctx.storage.transactionSync(() => {
@@ -212,15 +209,11 @@ export class AuditHead extends DurableObject<Env> {
       const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(failures - 1, 16));
       // Jitter, so heads that failed together do not retry together.
       await this.ctx.storage.setAlarm(Date.now() + delay * (1 + Math.random() * 0.2));
-      console.error(
-        JSON.stringify({
-          level: "warn",
-          msg: "audit flush failed; will retry",
-          failures,
-          retryInMs: delay,
-          error: (err as Error)?.name,
-        }),
-      );
+      log("warn", "audit flush failed; will retry", {
+        failures,
+        retryInMs: delay,
+        error: errorName(err),
+      });
     }
   }
 

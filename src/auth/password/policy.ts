@@ -1,3 +1,4 @@
+import { errorName, log } from "../../log";
 import type { BreachedPasswordCheck } from "../../ports";
 import { isCommonPassword } from "./common-passwords";
 
@@ -53,13 +54,7 @@ export async function screenNewPassword(
   try {
     return (await breached.isBreached(normalized)) ? "breached" : null;
   } catch (err) {
-    console.warn(
-      JSON.stringify({
-        level: "warn",
-        msg: "breached-password check unavailable; allowed",
-        error: (err as Error)?.name,
-      }),
-    );
+    log("warn", "breached-password check unavailable; allowed", { error: errorName(err) });
     return null;
   }
 }
