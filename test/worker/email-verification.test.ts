@@ -94,6 +94,22 @@ describe("email verification (through the real queue consumer and the mail sink)
     expect((await verify(second as string)).status).toBe(200);
   });
 
+  it("resend is limited per account (5 an hour), whatever the client's address", async () => {
+    const { email } = await registered();
+    const pair = await login(email);
+    // Each request comes from a fresh address (helpers), so only the per-account bucket binds.
+    const resend = () =>
+      postJson("/v1/email/verify/resend", {}, { authorization: `Bearer ${pair.access_token}` });
+    for (let i = 0; i < 5; i++) expect((await resend()).status).toBe(202);
+    const refused = await resend();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    // The registration mail and the five accepted resends, and nothing for the refused one.
+    await waitForMail(email, CONFIRM, { count: 6 });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await mailsTo(email)).toHaveLength(6);
+  });
+
   it("resend needs a bearer token", async () => {
     expect((await postJson("/v1/email/verify/resend", {})).status).toBe(401);
   });

@@ -143,6 +143,21 @@ describe("password reset (through the real queue consumer and the mail sink)", (
     expect(await mailsTo(unknown)).toEqual([]);
   });
 
+  it("sends at most 5 reset mails an hour to one account, and every request still gets the same 202", async () => {
+    const user = await newUser("flood");
+    const answers = [];
+    for (let i = 0; i < 7; i++) {
+      const res = await forgot(user.email);
+      answers.push([res.status, await res.text()]);
+    }
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(answers[0]?.[0]).toBe(202);
+    await waitForMail(user.email, RESET, { count: 5 });
+    // All seven jobs were queued together; give the last two the time the first five took.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await mailsTo(user.email)).filter((m) => RESET.test(m.subject))).toHaveLength(5);
+  });
+
   it("a provider failure is retried by the queue, as the same message, until the mail goes out", async () => {
     const user = await newUser("retry");
     await waitForMail(user.email, /^Confirm your email address$/);
