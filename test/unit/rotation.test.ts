@@ -37,6 +37,13 @@ describe("decideRotation", () => {
     ).toEqual({ kind: "reuse" });
   });
 
+  it("with a zero window calls every retry reuse, even within the same millisecond", () => {
+    const noGrace = { graceMs: 0, idleTimeoutMs: 0 };
+    expect(decideRotation(family(), { generation: 2, rotatedAt: NOW }, NOW, noGrace, null)).toEqual(
+      { kind: "reuse" },
+    );
+  });
+
   it("calls an older token reuse even inside the window (its successor was used)", () => {
     expect(
       decideRotation(family(), { generation: 1, rotatedAt: NOW - 1 }, NOW, policy, null),

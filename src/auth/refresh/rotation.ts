@@ -62,8 +62,9 @@ export function decideRotation(
   if (token.generation === family.currentGeneration && token.rotatedAt === null)
     return { kind: "rotate" };
   const immediatelyPrevious = token.generation === family.currentGeneration - 1;
-  if (immediatelyPrevious && token.rotatedAt !== null && now - token.rotatedAt <= policy.graceMs) {
-    return { kind: "retry" };
-  }
+  // A zero window means no retries at all, not "retries within the same millisecond".
+  const inWindow =
+    policy.graceMs > 0 && token.rotatedAt !== null && now - token.rotatedAt <= policy.graceMs;
+  if (immediatelyPrevious && inWindow) return { kind: "retry" };
   return { kind: "reuse" };
 }
