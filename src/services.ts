@@ -1,4 +1,3 @@
-import type { Redis } from "@upstash/redis/cloudflare";
 import { createDurableRefreshFamilies } from "./adapters/durable-objects/refresh-families";
 import { createPwnedRangeCheck } from "./adapters/hibp/pwned-range";
 import { createDb, type Db } from "./adapters/postgres/client";
@@ -47,7 +46,6 @@ import {
 export interface Services {
   readonly clock: Clock;
   readonly db: Db;
-  readonly redis: Redis;
   readonly users: UserStore;
   readonly sessions: SessionStore;
   readonly families: RefreshFamilies;
@@ -123,9 +121,6 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
     get db() {
       return db();
     },
-    get redis() {
-      return redis();
-    },
     get users() {
       return users();
     },
@@ -191,14 +186,24 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
         },
         token,
       ),
+    // Getters: a refresh needs the session store (a drizzle client) once per
+    // session-hour, so it is not built for the other refreshes.
     sessionDeps: () => ({
-      families: families(),
-      sessions: sessions(),
-      revocation: revocation(),
+      get families() {
+        return families();
+      },
+      get sessions() {
+        return sessions();
+      },
+      get revocation() {
+        return revocation();
+      },
       clock: systemClock,
       accessTtlSeconds: config.accessTokenTtlSeconds,
       refreshTtlSeconds: config.refresh.ttlSeconds,
-      audit: audit(),
+      get audit() {
+        return audit();
+      },
       background: (p) => scope.waitUntil(p.catch((err: unknown) => logBackgroundFailure(err))),
     }),
   };
