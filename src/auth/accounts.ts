@@ -1,6 +1,6 @@
 import { AuthError, invalidRequest } from "../errors";
 import { checkStoredPassword } from "../legacy/lazy-migration";
-import type { AuditLog, BreachedPasswordCheck, Clock, UserRecord, UserStore } from "../ports";
+import type { AuditLog, BreachedPasswordCheck, UserRecord, UserStore } from "../ports";
 import type { PasswordHasher } from "./password/hasher";
 import {
   MAX_PASSWORD_BYTES,
@@ -12,7 +12,6 @@ import {
 export interface AccountDeps {
   users: UserStore;
   passwords: PasswordHasher;
-  clock: Clock;
   minPasswordLength: number;
   /** Optional breached-password corpus; unset disables the check. */
   breached?: BreachedPasswordCheck;
@@ -70,15 +69,27 @@ export async function authenticate(
 ): Promise<UserRecord> {
   if (utf8Length(input.password) > MAX_PASSWORD_BYTES)
     throw invalidRequest(PASSWORD_PROBLEMS.too_long());
-  const password = normalizePassword(input.password);
   const user = await deps.users.findByEmail(input.email);
   if (!user) {
-    await deps.passwords.dummyVerify(password);
+    await deps.passwords.dummyVerify(normalizePassword(input.password));
     throw invalidCredentials();
   }
-  // Legacy hashes check the password as typed, ours its NFKC form; a match on
-  // a legacy or outdated hash re-hashes it by compare-and-swap (docs/migration.md).
-  const ok = await checkStoredPassword(deps, user, input.password, password);
+  return verifyPassword(deps, user, input.password);
+}
+
+/**
+ * Checks a known user's password (login, and re-authentication before a
+ * credential change). Legacy hashes check the password as typed, ours its NFKC
+ * form; a match on a legacy or outdated hash re-hashes it by compare-and-swap
+ * and records `hash_upgraded` (docs/migration.md).
+ */
+export async function verifyPassword(
+  deps: AccountDeps,
+  user: UserRecord,
+  raw: string,
+): Promise<UserRecord> {
+  if (utf8Length(raw) > MAX_PASSWORD_BYTES) throw invalidRequest(PASSWORD_PROBLEMS.too_long());
+  const ok = await checkStoredPassword(deps, user, raw, normalizePassword(raw));
   if (!ok) throw invalidCredentials();
   return user;
 }

@@ -1,6 +1,6 @@
 import { AuthError } from "../errors";
 import type { MailJobs, RecoveryTokenStore } from "../ports";
-import { type AccountDeps, authenticate, hashNewPassword } from "./accounts";
+import { type AccountDeps, hashNewPassword, verifyPassword } from "./accounts";
 import { endOtherSessions, type SessionDeps } from "./sessions";
 
 export interface CredentialDeps {
@@ -10,11 +10,11 @@ export interface CredentialDeps {
   jobs: MailJobs;
 }
 
-/** The signed-in user, re-authenticated with their current password. */
+/** The signed-in user, re-authenticated with their current password (one lookup, by id). */
 async function reauthenticate(deps: CredentialDeps, userId: string, password: string) {
   const user = await deps.account.users.findById(userId);
   if (!user) throw new AuthError("invalid_token", 401, "the account no longer exists");
-  return authenticate(deps.account, { email: user.email, password });
+  return verifyPassword(deps.account, user, password);
 }
 
 /**

@@ -1,8 +1,7 @@
-import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
-import { type AccountDeps, register } from "../auth/accounts";
+import { register } from "../auth/accounts";
 import { login } from "../auth/login";
 import { startSession } from "../auth/sessions";
 import { AuthError } from "../errors";
@@ -10,6 +9,7 @@ import { errorName, log } from "../log";
 import { clientIp, limitByIp } from "../middleware/rate-limit";
 import { invalidToken, requireAuth } from "../middleware/require-auth";
 import type { MailJobs } from "../ports";
+import { accountDeps } from "./account-deps";
 import { readJson } from "./read-json";
 import { tokenResponse } from "./token-response";
 
@@ -23,18 +23,6 @@ const LoginBody = Credentials.extend({
   // A Turnstile response token, when the client was asked for one (X-Auth-Challenge).
   challenge_token: z.string().max(2048).optional(),
 });
-
-function accountDeps(c: Context<AppEnv>): AccountDeps {
-  const services = c.get("services");
-  return {
-    users: services.users,
-    passwords: services.passwords,
-    clock: services.clock,
-    minPasswordLength: c.get("config").password.minLength,
-    breached: services.breachedPasswords,
-    audit: services.audit,
-  };
-}
 
 const publicUser = (u: {
   id: string;
@@ -66,6 +54,7 @@ export const accounts = new Hono<AppEnv>()
     const user = await login(
       {
         ...accountDeps(c),
+        clock: services.clock,
         limiter: services.limiter,
         guard: services.accountGuard,
         maxFailures: c.get("config").accountMaxFailures,

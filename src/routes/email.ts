@@ -9,6 +9,7 @@ import { AuthError } from "../errors";
 import { limitByIp } from "../middleware/rate-limit";
 import { requireAuth } from "../middleware/require-auth";
 import type { MailJobs } from "../ports";
+import { accountDeps } from "./account-deps";
 import { readJson } from "./read-json";
 
 const email = z.string().trim().max(254).pipe(z.email());
@@ -26,13 +27,7 @@ function mailJobs(c: Context<AppEnv>): MailJobs {
 function credentialDeps(c: Context<AppEnv>): CredentialDeps {
   const services = c.get("services");
   return {
-    account: {
-      users: services.users,
-      passwords: services.passwords,
-      clock: services.clock,
-      minPasswordLength: c.get("config").password.minLength,
-      breached: services.breachedPasswords,
-    },
+    account: accountDeps(c),
     tokens: services.recoveryTokens,
     sessions: services.sessionDeps(),
     jobs: mailJobs(c),
@@ -55,11 +50,7 @@ export const emailRoutes = new Hono<AppEnv>()
     const services = c.get("services");
     await resetPassword(
       {
-        account: {
-          passwords: services.passwords,
-          minPasswordLength: c.get("config").password.minLength,
-          breached: services.breachedPasswords,
-        },
+        account: accountDeps(c),
         tokens: services.recoveryTokens,
         sessions: services.sessionDeps(),
         guard: services.accountGuard,

@@ -51,7 +51,6 @@ function setup() {
   const deps: AccountDeps = {
     users: memoryStore(),
     passwords: createPasswordHasher({ argon2, params, peppers }),
-    clock: { now: () => 0 },
     minPasswordLength: 15,
   };
   return { argon2, deps };

@@ -8,7 +8,7 @@ import type { AuditRow } from "../../src/audit/chain";
 import { shardChains } from "../../src/audit/shard";
 import { ADMIN, head } from "./audit-helpers";
 import { call, GOOD_PASSWORD, postJson, randomClientIp } from "./helpers";
-import { importRecords, loginAs, stored } from "./legacy-helpers";
+import { importRecords, loginAs, sql, stored } from "./legacy-helpers";
 import { login, newUser, refresh, type TokenPair } from "./session-helpers";
 
 const chains = shardChains(Number(env.AUDIT_SHARDS));
@@ -190,5 +190,25 @@ describe("carve-out events reach the audit trail", () => {
       .map((r) => (r.details as { grant: string }).grant);
     expect(issued.sort()).toEqual(["legacy_session", "password"]);
     expect(JSON.stringify(rows)).not.toContain(legacyHash.slice(7));
+  });
+
+  it("records the hash upgrade when re-authentication (email change) is what upgrades it", async () => {
+    const email = `legacy-reauth-${crypto.randomUUID()}@example.test`;
+    const legacyHash = "$2b$10$PPdmbd1WpXKR/bemTt79X.H9I7scXJE21aiZnANZNBxF/xpbXPwry";
+    await importRecords("/v1/admin/users/import", [{ email, password_hash: legacyHash }]);
+    const res = await loginAs(email, "Tr0ub4dor&3 horse");
+    const { access_token } = (await res.json()) as TokenPair;
+    // Back to the legacy hash, as if this session predated the migration.
+    const { id } = await stored(email);
+    await sql`update users set password_hash = ${legacyHash} where id = ${id}`;
+    const change = await postJson(
+      "/v1/email/change",
+      { password: "Tr0ub4dor&3 horse", new_email: `new-${email}` },
+      { authorization: `Bearer ${access_token}` },
+    );
+    expect(change.status).toBe(202);
+    expect((await stored(email)).password_hash.startsWith("$argon2id$")).toBe(true);
+    const upgrades = await eventsOf((r) => r.user_id === id && r.type === "hash_upgraded", 2);
+    expect(upgrades).toHaveLength(2);
   });
 });
