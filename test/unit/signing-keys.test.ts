@@ -23,6 +23,13 @@ const clock = { now: () => Date.now() };
 const subject = { userId: "u1", sessionId: "AAAAAAAAAAAAAAAAAAAAAA", emailVerified: false };
 
 describe("signing key rotation", () => {
+  it("imports private keys as non-extractable (and public ones for verifying only)", async () => {
+    const set = await loadSigningKeys(parseSigningKeys(JSON.stringify({ keys: [await key("k")] })));
+    expect(set.current.privateKey.extractable).toBe(false);
+    await expect(crypto.subtle.exportKey("jwk", set.current.privateKey)).rejects.toThrow();
+    expect(set.current.publicKey.usages).toEqual(["verify"]);
+  });
+
   it("signs with the current key whatever its position, and publishes all", async () => {
     const raw = JSON.stringify({
       keys: [

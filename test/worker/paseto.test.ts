@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { base64url, exportJWK, generateKeyPair, SignJWT } from "jose";
+import { base64url, exportJWK, generateKeyPair, importJWK, SignJWT } from "jose";
 import { PublicProtocol } from "paseto";
 import {
   PublicKeyFromCryptoKey,
@@ -243,8 +243,13 @@ describe("signPaseto / verifyPaseto", () => {
     });
     expect(theirs.claims).toEqual({ ...claims, iat: iso(claims.iat), exp: iso(claims.exp) });
 
+    // The service's own key is not extractable; the reference library needs the bytes.
+    const currentJwk = parseSigningKeys(env.SIGNING_KEYS).find((k) => k.kid === keys.current.kid);
+    const exportable = await importJWK({ ...currentJwk, alg: "EdDSA" }, "EdDSA", {
+      extractable: true,
+    });
     const token = await v4.Sign(
-      await SecretKeyFromCryptoKey(keys.current.privateKey),
+      await SecretKeyFromCryptoKey(exportable as CryptoKey),
       { ...claims, iat: iso(claims.iat), exp: iso(claims.exp) },
       { footer: utf8(footer), addIssuedAt: false },
     );

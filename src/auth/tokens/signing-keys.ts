@@ -22,10 +22,9 @@ async function importKey(jwk: SigningJwk): Promise<SigningKey> {
   const { d: _private, status: _status, ...pub } = jwk;
   return {
     kid: jwk.kid,
-    // extractable: a PASETO v4 signer needs the raw key bytes.
-    privateKey: (await importJWK({ ...jwk, alg: "EdDSA" }, "EdDSA", {
-      extractable: true,
-    })) as CryptoKey,
+    // Not extractable: both formats sign through WebCrypto, so nothing in the
+    // isolate can read the private key back out of the CryptoKey.
+    privateKey: (await importJWK({ ...jwk, alg: "EdDSA" }, "EdDSA")) as CryptoKey,
     publicKey: (await importJWK({ ...pub, alg: "EdDSA" }, "EdDSA")) as CryptoKey,
     publicJwk: { kty: "OKP", crv: "Ed25519", x: jwk.x, kid: jwk.kid, alg: "EdDSA", use: "sig" },
   };
