@@ -1,3 +1,5 @@
+import { constantTimeEqual } from "./constant-time";
+
 /**
  * Authenticates a caller that presents a pre-shared service key. Keys are
  * compared as SHA-256 digests with a constant-time comparison, and every
@@ -12,11 +14,7 @@ export async function matchServiceKey(
   const candidate = await digest(presented);
   let matched: string | null = null;
   for (const key of keys) {
-    const expected = await digest(key.secret);
-    let diff = 0;
-    for (let i = 0; i < expected.length; i++)
-      diff |= (expected[i] as number) ^ (candidate[i] as number);
-    if (diff === 0) matched = key.id;
+    if (constantTimeEqual(await digest(key.secret), candidate)) matched = key.id;
   }
   return matched;
 }

@@ -1,5 +1,6 @@
 import { compare as bcryptCompare } from "bcryptjs";
-import { constantTimeEqual, type PasswordHasher } from "../auth/password/hasher";
+import { constantTimeEqual } from "../auth/constant-time";
+import type { PasswordHasher } from "../auth/password/hasher";
 import type { LegacyHash } from "./hash-format";
 import { pbkdf2Sha256 } from "./pbkdf2-sha256";
 import { sha256Hex } from "./sha256-hex";

@@ -1,3 +1,4 @@
+import { constantTimeEqual } from "../constant-time";
 import type { Argon2id } from "./argon2id";
 import { DEFAULT_PHC_LIMITS, encodeArgon2idPhc, parseArgon2idPhc } from "./phc";
 
@@ -90,12 +91,4 @@ export function createPasswordHasher(opts: PasswordHasherOptions): PasswordHashe
  */
 export function maxStoredHashMemoryKiB(configuredKiB: number): number {
   return Math.max(configuredKiB, DEFAULT_PHC_LIMITS.maxMemoryKiB);
-}
-
-/** Compares two byte strings without an early exit; lengths are not secret. */
-export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
-  return diff === 0;
 }

@@ -42,6 +42,9 @@ export type VerifyResult =
   | { ok: true; claims: AccessTokenClaims }
   | { ok: false; reason: VerifyFailure };
 
+/** Claims every access token must carry, in either format (RFC 9068 §2.2). */
+export const REQUIRED_CLAIMS = ["iss", "aud", "sub", "client_id", "sid", "iat", "exp", "jti"];
+
 /** Tolerated clock difference between this service and its verifiers. */
 export const CLOCK_SKEW_SECONDS = 30;
 

@@ -4,6 +4,7 @@ import {
   type AccessTokenClaims,
   CLOCK_SKEW_SECONDS,
   isAccessTokenClaims,
+  REQUIRED_CLAIMS,
   type VerifyFailure,
   type VerifyResult,
   type VerifySettings,
@@ -13,7 +14,6 @@ import type { SigningKeySet } from "./signing-keys";
 // RFC 9068 §2.1: access tokens are typed "at+jwt" so they cannot be confused
 // with ID tokens or other JWTs signed by the same keys.
 const TYP = "at+jwt";
-const REQUIRED = ["iss", "aud", "sub", "client_id", "sid", "iat", "exp", "jti"];
 
 export function signJwt(keys: SigningKeySet, claims: AccessTokenClaims): Promise<string> {
   return new SignJWT({ ...claims })
@@ -51,7 +51,7 @@ export async function verifyJwt(
         // jose adds clockTolerance on top: the oldest accepted iat is ttl + skew ago.
         maxTokenAge: settings.ttlSeconds,
         clockTolerance: CLOCK_SKEW_SECONDS,
-        requiredClaims: REQUIRED,
+        requiredClaims: REQUIRED_CLAIMS,
         currentDate: new Date(clock.now()),
       },
     );

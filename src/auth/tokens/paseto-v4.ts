@@ -13,6 +13,7 @@
  * the official test vectors. (It also has no k4.pid; see ./paserk.)
  */
 import { base64url } from "jose";
+import { constantTimeEqual } from "../constant-time";
 
 const HEADER = "v4.public.";
 const SIGNATURE_BYTES = 64;
@@ -126,14 +127,7 @@ export async function verifyV4Public(
 ): Promise<Uint8Array | null> {
   const parts = parseV4Public(token);
   if (!parts) return null;
-  if (opts.footer !== undefined && !sameBytes(parts.footer, bytes(opts.footer))) return null;
+  if (opts.footer !== undefined && !constantTimeEqual(parts.footer, bytes(opts.footer)))
+    return null;
   return (await verifyV4PublicParts(publicKey, parts, opts.implicit)) ? parts.message : null;
-}
-
-// The footer is public, but the spec asks for a constant-time compare anyway.
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  let diff = 0;
-  for (let i = 0; i < a.byteLength; i++) diff |= (a[i] as number) ^ (b[i] as number);
-  return diff === 0;
 }

@@ -16,6 +16,7 @@ import {
   type AccessTokenClaims,
   CLOCK_SKEW_SECONDS,
   isAccessTokenClaims,
+  REQUIRED_CLAIMS,
   type VerifyFailure,
   type VerifyResult,
   type VerifySettings,
@@ -28,7 +29,6 @@ export { type PaserkPublic, paserkPublic } from "./paserk";
 export { signV4Public, verifyV4Public } from "./paseto-v4";
 
 const MAX_TOKEN_LENGTH = 4096;
-const REQUIRED = ["iss", "aud", "sub", "client_id", "sid", "iat", "exp", "jti"] as const;
 // The whole footer, byte for byte: no other fields, no whitespace, no escapes.
 // 33 BLAKE2b bytes are exactly 44 base64url characters (PASERK operations/ID.md).
 const FOOTER = /^\{"kid":"(k4\.pid\.[A-Za-z0-9_-]{44})"\}$/;
@@ -112,7 +112,7 @@ function checkClaims(
   settings: VerifySettings,
   now: number,
 ): VerifyResult {
-  if (REQUIRED.some((name) => !Object.hasOwn(payload, name))) return fail("invalid_claims");
+  if (REQUIRED_CLAIMS.some((name) => !Object.hasOwn(payload, name))) return fail("invalid_claims");
   const iat = fromDateTime(payload.iat);
   const exp = fromDateTime(payload.exp);
   const nbf = payload.nbf === undefined ? undefined : fromDateTime(payload.nbf);
