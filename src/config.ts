@@ -179,21 +179,8 @@ const EnvSchema = z.object({
  * new hashes, the others still verify old ones so the pepper can rotate.
  */
 function parsePeppers(raw: string | undefined): Config["password"]["peppers"] | null {
-  if (raw === undefined || raw.trim() === "") return [];
-  const out: Array<{ id: string; key: Uint8Array }> = [];
-  for (const part of raw.split(",")) {
-    const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/]+={0,2})$/.exec(part.trim());
-    if (!match?.[1] || !match[2]) return null;
-    let key: Uint8Array;
-    try {
-      key = Uint8Array.from(atob(match[2]), (c) => c.charCodeAt(0));
-    } catch {
-      return null;
-    }
-    if (key.length < 32 || out.some((p) => p.id === match[1])) return null;
-    out.push({ id: match[1], key });
-  }
-  return out;
+  // The same key-list format and rules as AUDIT_HMAC_KEYS; unset means no pepper.
+  return raw === undefined || raw.trim() === "" ? [] : parseAuditKeys(raw);
 }
 
 /** `id:secret[,id:secret…]`; secrets of at least 32 characters so they cannot be guessed. */

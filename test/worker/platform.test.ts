@@ -70,6 +70,16 @@ describe("configuration", () => {
     expect(((await res.json()) as { error: string }).error).toBe("server_misconfigured");
   });
 
+  it.each([
+    ["a key shorter than 32 bytes", `p1:${btoa("x".repeat(31))}`],
+    ["a duplicated id", `p1:${btoa("x".repeat(32))},p1:${btoa("y".repeat(32))}`],
+    ["no id", btoa("x".repeat(32))],
+  ])("fails closed when PASSWORD_PEPPER has %s", async (_name, value) => {
+    const res = await callWithEnv({ PASSWORD_PEPPER: value }, "/health");
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: string }).error).toBe("server_misconfigured");
+  });
+
   it("fails closed on a malformed number rather than guessing", async () => {
     const res = await callWithEnv({ ACCESS_TOKEN_TTL_SECONDS: "fifteen" }, "/health");
     expect(res.status).toBe(503);
