@@ -3,8 +3,11 @@
 // Each outage has a documented behaviour (docs/security.md): a 503 with
 // Retry-After or a justified fail-open, nothing half-written, and recovery
 // without any manual step.
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, inject, it } from "vitest";
+import { AuthService } from "../../src/rpc";
+import { ADMIN } from "./audit-helpers";
 import { callWithEnv, GOOD_PASSWORD, uniqueEmail } from "./helpers";
 import { login, newUser } from "./session-helpers";
 
@@ -64,6 +67,24 @@ describe("Redis unreachable", () => {
         headers: { authorization: `Bearer ${pair.access_token}` },
       }),
     );
+    // The other online checks and the admin API fail closed too (docs/security.md).
+    const rpc = new AuthService(createExecutionContext(), { ...env, ...viaOutageRedis } as Env);
+    expect(await rpc.verify(pair.access_token)).toEqual({
+      ok: false,
+      error: "temporarily_unavailable",
+    });
+    expect(await rpc.introspect(pair.access_token)).toEqual({ active: false });
+    await expect503(
+      await callWithEnv(viaOutageRedis, "/v1/introspect", {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${"s".repeat(40)}`,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams({ token: pair.access_token }).toString(),
+      }),
+    );
+    await expect503(await callWithEnv(viaOutageRedis, "/v1/admin/stats", { headers: ADMIN }));
     const ready = await callWithEnv(viaOutageRedis, "/ready");
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ checks: { postgres: "ok", redis: "unavailable" } });

@@ -1,7 +1,7 @@
 // Online-guessing and abuse limits at their production defaults (wrangler.jsonc),
 // against real Redis through @upstash/ratelimit's scripts.
 import { describe, expect, it } from "vitest";
-import { GOOD_PASSWORD, postJson, randomClientIp, uniqueEmail } from "./helpers";
+import { callWithEnv, GOOD_PASSWORD, postJson, randomClientIp, uniqueEmail } from "./helpers";
 import { newUser } from "./session-helpers";
 
 const loginFrom = (ip: string, email: string, password: string) =>
@@ -54,6 +54,47 @@ describe("login throttling per IP and account (10 failures / 15 min)", () => {
     const ip = randomClientIp();
     for (let i = 0; i < 12; i++)
       expect((await loginFrom(ip, user.email, GOOD_PASSWORD)).status).toBe(200);
+  });
+});
+
+describe("the client address", () => {
+  it("is CF-Connecting-IP only: changing X-Forwarded-For or X-Real-IP does not reset a bucket", async () => {
+    const user = await newUser("spoof");
+    const ip = randomClientIp();
+    const attempt = (password: string) =>
+      postJson(
+        "/v1/login",
+        { email: user.email, password },
+        {
+          "cf-connecting-ip": ip,
+          "x-forwarded-for": randomClientIp(),
+          "x-real-ip": randomClientIp(),
+        },
+      );
+    for (let i = 0; i < 10; i++)
+      expect((await attempt("wrong password, number x")).status).toBe(401);
+    await expect429(await attempt(GOOD_PASSWORD));
+  });
+});
+
+describe("per-IP limits of the token and admin endpoints", () => {
+  it.each([
+    ["POST /v1/token/refresh", { RATE_LIMIT_TOKEN_PER_IP: "2/60" }, "/v1/token/refresh", "POST"],
+    ["GET /v1/admin/stats", { RATE_LIMIT_ADMIN_PER_IP: "2/60" }, "/v1/admin/stats", "GET"],
+  ] as const)("%s answers 429 past its limit", async (_name, limit, path, method) => {
+    const ip = randomClientIp();
+    const send = () =>
+      callWithEnv(limit, path, {
+        method,
+        headers: {
+          "cf-connecting-ip": ip,
+          "content-type": "application/json",
+          authorization: `Bearer ${"a".repeat(48)}`,
+        },
+        ...(method === "POST" ? { body: JSON.stringify({ refresh_token: "not-a-token" }) } : {}),
+      });
+    for (let i = 0; i < 2; i++) expect((await send()).status).not.toBe(429);
+    await expect429(await send());
   });
 });
 
