@@ -1,8 +1,9 @@
 import { env } from "cloudflare:workers";
-import { neon } from "@neondatabase/serverless";
+import { Redis } from "@upstash/redis/cloudflare";
 import { describe, expect, it } from "vitest";
-import { registerLocalBridge } from "../../src/adapters/postgres/client";
+import { createRedisRevocationList } from "../../src/adapters/redis/revocation";
 import { call, postJson } from "./helpers";
+import { sql } from "./mail-helpers";
 import { familyOf, login, me, newUser, refresh, type TokenPair } from "./session-helpers";
 
 const logout = (refreshToken: unknown) => postJson("/v1/logout", { refresh_token: refreshToken });
@@ -15,11 +16,6 @@ const deleteSession = (accessToken: string, id: string) =>
     method: "DELETE",
     headers: { authorization: `Bearer ${accessToken}` },
   });
-
-function sql() {
-  registerLocalBridge(env.DATABASE_URL, env.NEON_FETCH_ENDPOINT);
-  return neon(env.DATABASE_URL);
-}
 
 describe("POST /v1/logout", () => {
   it("ends the session: its access token is rejected at once and its refresh token is dead", async () => {
@@ -58,6 +54,21 @@ describe("POST /v1/logout", () => {
     expect((await logout(`${familyOf(pair.refresh_token)}.${"F".repeat(43)}`)).status).toBe(204);
     expect((await me(pair.access_token)).status).toBe(200);
     expect((await refresh(pair.refresh_token)).status).toBe(200);
+  });
+});
+
+describe("the user's logout-all time (Redis)", () => {
+  it("is only ever raised: an older time arriving later does not lower it", async () => {
+    const list = createRedisRevocationList(
+      new Redis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN }),
+    );
+    const userId = crypto.randomUUID();
+    const later = Date.now();
+    await list.setUserNotBefore(userId, later, 60);
+    await list.setUserNotBefore(userId, later - 5_000, 60);
+    expect(await list.userNotBefore(userId)).toBe(later);
+    await list.setUserNotBefore(userId, later + 1, 60);
+    expect(await list.userNotBefore(userId)).toBe(later + 1);
   });
 });
 
@@ -179,12 +190,14 @@ describe("browser mode (refresh token in a __Host- cookie)", () => {
   });
 
   it.each([
-    ["no Origin", {}],
-    ["a foreign Origin", { origin: "https://evil.example" }],
-    ["the null Origin", { origin: "null" }],
-  ])("refuses a cookie refresh with %s (CSRF) and spends nothing", async (_name, headers) => {
+    ["refresh", "/v1/token/refresh", "no Origin", {}],
+    ["refresh", "/v1/token/refresh", "a foreign Origin", { origin: "https://evil.example" }],
+    ["refresh", "/v1/token/refresh", "the null Origin", { origin: "null" }],
+    ["logout", "/v1/logout", "no Origin", {}],
+    ["logout", "/v1/logout", "a foreign Origin", { origin: "https://evil.example" }],
+  ])("refuses a cookie %s with %s (CSRF) and spends nothing", async (_op, path, _name, headers) => {
     const { cookie } = await cookieLogin();
-    const res = await postJson("/v1/token/refresh", {}, { cookie: cookiePair(cookie), ...headers });
+    const res = await postJson(path, {}, { cookie: cookiePair(cookie), ...headers });
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: string }).error).toBe("invalid_origin");
     expect(
