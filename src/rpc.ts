@@ -3,6 +3,8 @@ import type { CheckFailure } from "./auth/tokens/check";
 import type { AccessTokenClaims } from "./auth/tokens/claims";
 import { type IntrospectionResponse, toIntrospection } from "./auth/tokens/introspection";
 import { ConfigError, configFromEnv } from "./config";
+import { classifyFailure } from "./failures";
+import { errorName, log } from "./log";
 import { createServices } from "./services";
 
 export type { AccessTokenClaims } from "./auth/tokens/claims";
@@ -41,8 +43,10 @@ export class AuthService extends WorkerEntrypoint<Env> {
         userAgent: null,
       };
       return await createServices(config, this.env, scope).checkAccessToken(token);
-    } catch {
-      // Redis unreachable: fail closed, the caller must not treat the token as valid.
+    } catch (err) {
+      // Redis unreachable (or a bug): fail closed, the caller must not treat the
+      // token as valid. Logged like the HTTP path's failures: kind and class only.
+      log("error", "verify failed", { kind: classifyFailure(err).kind, error: errorName(err) });
       return { ok: false, error: "temporarily_unavailable" };
     }
   }

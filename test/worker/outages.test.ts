@@ -5,7 +5,7 @@
 // without any manual step.
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { AuthService } from "../../src/rpc";
 import { ADMIN } from "./audit-helpers";
 import { callWithEnv, GOOD_PASSWORD, uniqueEmail } from "./helpers";
@@ -69,10 +69,15 @@ describe("Redis unreachable", () => {
     );
     // The other online checks and the admin API fail closed too (docs/security.md).
     const rpc = new AuthService(createExecutionContext(), { ...env, ...viaOutageRedis } as Env);
+    const logged = vi.spyOn(console, "error");
     expect(await rpc.verify(pair.access_token)).toEqual({
       ok: false,
       error: "temporarily_unavailable",
     });
+    const line = logged.mock.calls.map(([l]) => String(l)).find((l) => l.includes("verify failed"));
+    logged.mockRestore();
+    expect(line).toBeDefined();
+    expect(line).not.toContain(pair.access_token);
     expect(await rpc.introspect(pair.access_token)).toEqual({ active: false });
     await expect503(
       await callWithEnv(viaOutageRedis, "/v1/introspect", {
