@@ -14,6 +14,7 @@ import {
 } from "../legacy/records";
 import { migrationStats } from "../legacy/stats";
 import { requireAdmin } from "../middleware/require-admin";
+import { readBounded, tooLarge } from "./read-body";
 
 const legacyStore = (c: Context<AppEnv>) => createPostgresLegacyStore(c.get("services").db);
 
@@ -71,7 +72,8 @@ async function readImportItems(c: Context<AppEnv>): Promise<ImportItem[]> {
       "expected application/x-ndjson or application/json",
     );
   }
-  if (Number(c.req.header("content-length") ?? "0") > MAX_IMPORT_BYTES) throw tooLarge();
+  if (Number(c.req.header("content-length") ?? "0") > MAX_IMPORT_BYTES)
+    throw tooLarge(MAX_IMPORT_BYTES);
   const bytes = await readBounded(c.req.raw.body, MAX_IMPORT_BYTES);
   let text: string;
   try {
@@ -81,34 +83,3 @@ async function readImportItems(c: Context<AppEnv>): Promise<ImportItem[]> {
   }
   return parseImportBody(text, format);
 }
-
-async function readBounded(
-  body: ReadableStream<Uint8Array> | null,
-  max: number,
-): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  if (body) {
-    const reader = body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      length += value.length;
-      if (length > max) {
-        await reader.cancel();
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  }
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}
-
-const tooLarge = (): AuthError =>
-  new AuthError("payload_too_large", 413, `body must be at most ${MAX_IMPORT_BYTES} bytes`);

@@ -1,8 +1,9 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { AuthError, invalidRequest } from "../errors";
+import { readBounded, tooLarge } from "./read-body";
 
-/** Request bodies are small JSON objects; anything larger is refused unread. */
+/** Request bodies are small JSON objects; anything larger is refused (413) before parsing. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
 /**
@@ -16,9 +17,8 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
     throw new AuthError("unsupported_media_type", 415, "expected application/json");
   }
   const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const text = await c.req.text();
-  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) throw tooLarge();
+  if (declared > MAX_BODY_BYTES) throw tooLarge(MAX_BODY_BYTES);
+  const text = new TextDecoder().decode(await readBounded(c.req.raw.body, MAX_BODY_BYTES));
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -33,6 +33,3 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   }
   return parsed.data;
 }
-
-const tooLarge = (): AuthError =>
-  new AuthError("payload_too_large", 413, `body must be at most ${MAX_BODY_BYTES} bytes`);

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { callWithEnv, GOOD_PASSWORD, postJson, randomClientIp, uniqueEmail } from "./helpers";
+import { call, callWithEnv, GOOD_PASSWORD, postJson, randomClientIp, uniqueEmail } from "./helpers";
 
 async function register(email: string, password = GOOD_PASSWORD): Promise<Response> {
   return postJson("/v1/register", { email, password });
@@ -83,13 +83,21 @@ describe("POST /v1/register", () => {
     expect(((await res.json()) as { error: string }).error).toBe("unsupported_media_type");
   });
 
-  it("rejects an oversized body with 413", async () => {
-    const res = await postJson("/v1/register", {
+  it("rejects an oversized body with 413, declared or streamed without a length", async () => {
+    const body = JSON.stringify({
       email: uniqueEmail(),
       password: GOOD_PASSWORD,
       pad: "x".repeat(20_000),
     });
-    expect(res.status).toBe(413);
+    expect((await postJson("/v1/register", body)).status).toBe(413);
+    const streamed = await call("/v1/register", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: new Blob([body]).stream(),
+      duplex: "half",
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(((await streamed.json()) as { error: string }).error).toBe("payload_too_large");
   });
 
   it("enforces the minimum length in code points (15 by default) and writes nothing", async () => {
