@@ -9,7 +9,7 @@ import { AuthError, invalidRequest } from "../errors";
 import { exchangeLegacySession } from "../legacy/exchange";
 import { clientIp } from "../middleware/rate-limit";
 import { readJson } from "./read-json";
-import { tokenResponse } from "./token-response";
+import { requireAllowedOrigin, tokenResponse } from "./token-response";
 
 const ExchangeBody = z.object({
   session_key: z.string().max(512).optional(),
@@ -59,9 +59,6 @@ function legacyKeyOf(c: Context<AppEnv>, bodyKey: string | undefined): string | 
   const config = c.get("config");
   const cookie = getCookie(c, config.legacy.sessionCookie);
   if (cookie === undefined) return undefined;
-  const origin = c.req.header("origin");
-  if (!origin || !config.allowedOrigins.includes(origin)) {
-    throw new AuthError("invalid_origin", 403, "cookie requests must come from an allowed origin");
-  }
+  requireAllowedOrigin(c);
   return cookie;
 }

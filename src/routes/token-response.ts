@@ -54,9 +54,14 @@ export function refreshTokenOf(
   if (bodyToken !== undefined) return { token: bodyToken, transport: "body" };
   const cookie = getCookie(c, REFRESH_COOKIE);
   if (cookie === undefined) return { token: undefined, transport: "body" };
+  requireAllowedOrigin(c);
+  return { token: cookie, transport: "cookie" };
+}
+
+/** A request that authenticates with a cookie must come from an allowed Origin (CSRF). */
+export function requireAllowedOrigin(c: Context<AppEnv>): void {
   const origin = c.req.header("origin");
   if (!origin || !c.get("config").allowedOrigins.includes(origin)) {
     throw new AuthError("invalid_origin", 403, "cookie requests must come from an allowed origin");
   }
-  return { token: cookie, transport: "cookie" };
 }
