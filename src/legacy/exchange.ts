@@ -1,3 +1,4 @@
+import { parseRefreshToken } from "../auth/refresh/refresh-token";
 import type { IssuedTokens } from "../auth/refresh/types";
 import { type SessionDeps, startSession } from "../auth/sessions";
 import { AuthError } from "../errors";
@@ -25,8 +26,6 @@ const SESSION_KEY = /^[\x21-\x7e]{1,256}$/;
  * min(its own expiry, cutover + window). If no tokens can be issued after the
  * session was consumed, it is released again so the user can retry.
  */
-const familyOf = (tokens: IssuedTokens): string | null => tokens.refreshToken.split(".")[0] ?? null;
-
 export async function exchangeLegacySession(
   deps: ExchangeDeps,
   input: { sessionKey: string; userAgent: string | null; ip: string | null },
@@ -55,7 +54,7 @@ export async function exchangeLegacySession(
   deps.sessions.audit.record({
     type: "legacy_session_exchanged",
     userId,
-    details: { family: familyOf(tokens) },
+    details: { family: parseRefreshToken(tokens.refreshToken)?.familyId ?? null },
   });
   return tokens;
 }

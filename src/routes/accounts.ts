@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { register } from "../auth/accounts";
 import { login } from "../auth/login";
+import { parseRefreshToken } from "../auth/refresh/refresh-token";
 import { startSession } from "../auth/sessions";
 import { AuthError } from "../errors";
 import { errorName, log } from "../log";
@@ -86,7 +87,7 @@ export const accounts = new Hono<AppEnv>()
       type: "login_succeeded",
       userId: user.id,
       details: {
-        family: issued.refreshToken.split(".")[0] ?? null,
+        family: parseRefreshToken(issued.refreshToken)?.familyId ?? null,
         transport: input.token_transport,
       },
     });
