@@ -299,37 +299,6 @@ function stageModules(w: WorkerSpec, dest: string): string[] {
   ];
 }
 
-/**
- * The production bundle alone, with its wrangler.jsonc vars and Durable Objects,
- * plus `bindings` (secrets and any overrides).
- */
-export async function serveBundle(
-  bundleDir: string,
-  bindings: Record<string, string>,
-  workDir: string,
-): Promise<{ url: string; workerdPid: number; dispose(): Promise<void> }> {
-  const cfg = readWranglerConfig();
-  const served = await serveWorkers(
-    [
-      {
-        name: "main",
-        source: bundleDir,
-        compatibilityDate: cfg.compatibility_date,
-        compatibilityFlags: cfg.compatibility_flags ?? [],
-        text: { ...cfg.vars, ...bindings },
-        durableObjects: durableObjectsOf(cfg),
-        listen: true,
-      },
-    ],
-    workDir,
-  );
-  return {
-    url: served.urls.main as string,
-    workerdPid: served.workerdPid,
-    dispose: served.dispose,
-  };
-}
-
 export function workerdBinary(): string {
   return path.join(root, "node_modules", "@cloudflare", "workerd-linux-64", "bin", "workerd");
 }

@@ -36,8 +36,6 @@ export default {
     switch (url.pathname) {
       case "/__bench/floor":
         return floor(f);
-      case "/__bench/token":
-        return Response.json({ token: f.token });
       case "/__bench/micro/verify":
         return Response.json(await verifyMicro(f, int(url, "n", 500), int(url, "rounds", 10)));
       case "/__bench/micro/argon2":

@@ -29,9 +29,9 @@ export class ProbeObject extends DurableObject<Env> {
   /**
    * SQLite rows written (what Durable Object storage bills) by the successor
    * wipe that RefreshFamily.rotate runs on every rotation, for a family of
-   * `generations` tokens: the statement as in src/adapters/durable-objects/
-   * refresh-family.ts, and with a guard on rows that still hold a box. The
-   * table mirrors that file's `tokens` table.
+   * `generations` tokens: unguarded, as src/adapters/durable-objects/
+   * refresh-family.ts had it before proposal 07, and guarded (rows that still
+   * hold a box), as it has it now. The table mirrors that file's `tokens` table.
    */
   wipeRowsWritten(generations: number): { generations: number; asIs: number; guarded: number } {
     const sql = this.ctx.storage.sql;
