@@ -9,11 +9,10 @@ import path from "node:path";
 import { spawnTestStack } from "../dev/stack/spawn-test-stack.ts";
 import { baseHeaders, login, register, uniqueEmail } from "./api.ts";
 import { benchVars } from "./limits.ts";
-import { createClient } from "./load/client.ts";
-import { closedLoop } from "./load/closed-loop.ts";
 import { cpuPerRequest, cpuSnapshot, databasesOf } from "./load/cpu.ts";
 import { httpLoad } from "./load/http-load.ts";
 import { type LoadResult, round } from "./load/stats.ts";
+import { refreshRotation, refreshSessions } from "./phases/load.ts";
 import { plan } from "./plan.ts";
 import {
   buildBundle,
@@ -101,25 +100,8 @@ const scenarios: Record<string, (v: Variant, seconds: number) => Promise<LoadRes
       connections: plan.connections,
       seconds,
     }),
-  "POST /v1/token/refresh": async (v, seconds) => {
-    const client = createClient(v.served.urls.main as string, v.refreshTokens.length, baseHeaders);
-    try {
-      return await closedLoop({
-        tool: "node:http closed loop",
-        workers: v.refreshTokens.length,
-        seconds,
-        warmupSeconds: 0,
-        step: async (w) => {
-          const r = await client.post("/v1/token/refresh", { refresh_token: v.refreshTokens[w] });
-          if (r.status !== 200) return { ok: false, status: r.status, stop: true };
-          v.refreshTokens[w] = r.body.refresh_token as string;
-          return { ok: true, status: r.status };
-        },
-      });
-    } finally {
-      client.close();
-    }
-  },
+  "POST /v1/token/refresh": (v, seconds) =>
+    refreshRotation(v.served.urls.main as string, v.refreshTokens, seconds, 0),
 };
 
 /** Sums two halves: throughput over both, mean percentiles, request-weighted CPU. */
@@ -193,9 +175,7 @@ try {
     await register(served.urls.main as string, email);
     const { access } = await login(served.urls.main as string, email);
     variant.bearer = { authorization: `Bearer ${access}` };
-    for (let i = 0; i < plan.refreshSessions; i++) {
-      variant.refreshTokens.push((await login(served.urls.main as string, email)).refresh);
-    }
+    variant.refreshTokens = await refreshSessions(served.urls.main as string, plan.refreshSessions);
   }
   const [a, b] = variants as [Variant, Variant];
   const half = Math.max(1, Math.round(plan.seconds / 2));
