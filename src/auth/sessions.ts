@@ -162,13 +162,17 @@ export async function endOtherSessions(
   const others = (await deps.sessions.listActive(userId, now)).filter(
     (s) => s.id !== keepSessionId,
   );
-  await Promise.all(
-    others.map(async (s) => {
-      await deps.families.revoke(s.id, "password_changed");
-      await deps.revocation.revokeSession(s.id, denyTtl(deps));
-      await deps.sessions.revoke(s.id, now, "password_changed");
-    }),
-  );
+  await Promise.all(others.map((s) => endFamily(deps, s.id, "password_changed", now)));
+}
+
+/**
+ * Ends one listed session everywhere it lives: its object stops rotating, its
+ * access tokens are denied at once, and it leaves the session list.
+ */
+async function endFamily(deps: SessionDeps, id: string, reason: string, now: Date): Promise<void> {
+  await deps.families.revoke(id, reason);
+  await deps.revocation.revokeSession(id, denyTtl(deps));
+  await deps.sessions.revoke(id, now, reason);
 }
 
 /**
@@ -194,12 +198,10 @@ export async function revokeOwnSession(
   const now = new Date(deps.clock.now());
   const session = await deps.sessions.findActive(sessionId, userId, now);
   if (!session) throw new AuthError("not_found", 404, "no such session");
-  await deps.families.revoke(sessionId, "user_revoked");
+  await endFamily(deps, sessionId, "user_revoked", now);
   deps.audit.record({
     type: "family_revoked",
     userId,
     details: { family: sessionId, reason: "user_revoked" },
   });
-  await deps.revocation.revokeSession(sessionId, denyTtl(deps));
-  await deps.sessions.revoke(sessionId, now, "user_revoked");
 }
