@@ -13,6 +13,7 @@ import {
 
 export const RESET_TOKEN_TTL_MS = 60 * 60 * 1000;
 export const VERIFY_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
+const VERIFY_TOKEN_HOURS = VERIFY_TOKEN_TTL_MS / 3_600_000;
 
 /** Queue bodies are checked like request bodies: a malformed one is dropped, never retried. */
 export const MailJobSchema: z.ZodType<MailJob> = z.discriminatedUnion("kind", [
@@ -80,17 +81,9 @@ export async function runMailJob(
     case "verify_email": {
       const user = await deps.users.findById(job.userId);
       if (!user || user.emailVerifiedAt) return "skipped";
-      const { token, hash } = await newRecoveryToken();
-      await deps.tokens.insertVerification({
-        tokenHash: hash,
-        userId: user.id,
-        email: user.email,
-        purpose: "verify",
-        expiresAt: new Date(deps.clock.now() + VERIFY_TOKEN_TTL_MS),
-      });
-      const link = `${deps.appBaseUrl}/verify-email?token=${token}`;
+      const link = await verificationLink(deps, user.id, user.email, "verify");
       await deps.mailer.send(
-        { to: user.email, ...verifyEmailMail(link, VERIFY_TOKEN_TTL_MS / 3_600_000) },
+        { to: user.email, ...verifyEmailMail(link, VERIFY_TOKEN_HOURS) },
         idempotencyKey,
       );
       return "sent";
@@ -104,22 +97,14 @@ export async function runMailJob(
     case "email_change": {
       const user = await deps.users.findById(job.userId);
       if (!user) return "skipped";
-      const { token, hash } = await newRecoveryToken();
-      await deps.tokens.insertVerification({
-        tokenHash: hash,
-        userId: user.id,
-        email: job.newEmail,
-        purpose: "change",
-        expiresAt: new Date(deps.clock.now() + VERIFY_TOKEN_TTL_MS),
-      });
-      const link = `${deps.appBaseUrl}/verify-email?token=${token}`;
+      const link = await verificationLink(deps, user.id, job.newEmail, "change");
       // Two mails, two idempotency keys: a retry re-sends only what the provider lacks.
       await deps.mailer.send(
         { to: user.email, ...emailChangeRequestedMail(job.newEmail) },
         `${idempotencyKey}-old`,
       );
       await deps.mailer.send(
-        { to: job.newEmail, ...confirmNewEmailMail(link, VERIFY_TOKEN_TTL_MS / 3_600_000) },
+        { to: job.newEmail, ...confirmNewEmailMail(link, VERIFY_TOKEN_HOURS) },
         `${idempotencyKey}-new`,
       );
       return "sent";
@@ -134,4 +119,25 @@ export async function runMailJob(
       return "sent";
     }
   }
+}
+
+/**
+ * A new verification token for `email` (the account's own, or the address it
+ * is changing to) and the link that carries it; only its hash is stored.
+ */
+async function verificationLink(
+  deps: MailJobDeps,
+  userId: string,
+  email: string,
+  purpose: "verify" | "change",
+): Promise<string> {
+  const { token, hash } = await newRecoveryToken();
+  await deps.tokens.insertVerification({
+    tokenHash: hash,
+    userId,
+    email,
+    purpose,
+    expiresAt: new Date(deps.clock.now() + VERIFY_TOKEN_TTL_MS),
+  });
+  return `${deps.appBaseUrl}/verify-email?token=${token}`;
 }
