@@ -73,7 +73,14 @@ export async function startMailSink(opts: {
       }
       if (req.method === "GET" && path === "/control/rejected") return reply(res, 200, rejected);
       if (req.method === "POST" && path === "/control/fail-next") {
-        const { count, to } = JSON.parse(raw || "{}") as { count?: unknown; to?: unknown };
+        let control: { count?: unknown; to?: unknown };
+        try {
+          control = JSON.parse(raw || "{}");
+        } catch {
+          // A bad control request must not take the whole test stack down.
+          return error(res, 400, "validation_error", "The body is not valid JSON.");
+        }
+        const { count, to } = control;
         const n = Number(count ?? 1);
         const who = typeof to === "string" ? to.toLowerCase() : "*";
         failNext.set(who, Number.isInteger(n) && n >= 0 ? n : 1);
