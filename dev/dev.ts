@@ -163,7 +163,6 @@ async function main(): Promise<void> {
     ...secrets,
     DATABASE_URL: databaseUrl,
     NEON_FETCH_ENDPOINT: neon.fetchEndpoint,
-    NEON_WS_PROXY: neon.wsProxy,
     UPSTASH_REDIS_REST_URL: upstash.url,
     ISSUER: `http://127.0.0.1:${port}`,
     ...mail,

@@ -87,7 +87,6 @@ async function main(): Promise<void> {
     bindings: {
       DATABASE_URL: database.url,
       NEON_FETCH_ENDPOINT: neon.fetchEndpoint,
-      NEON_WS_PROXY: neon.wsProxy,
       UPSTASH_REDIS_REST_URL: upstash.url,
       UPSTASH_REDIS_REST_TOKEN: token,
       PWNED_PASSWORDS_URL: pwned.url,

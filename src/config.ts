@@ -15,7 +15,7 @@ export interface Config {
   databaseUrl: string;
   redis: { url: string; token: string };
   /** Local development and tests only: where the project's Neon bridge listens. */
-  neonBridge: { fetchEndpoint: string; wsProxy: string | undefined } | undefined;
+  neonBridge: { fetchEndpoint: string } | undefined;
   issuer: string;
   audience: string;
   realm: string;
@@ -115,7 +115,6 @@ const EnvSchema = z.object({
   SIGNING_KEYS: z.string().min(2),
   PASSWORD_PEPPER: z.string().optional(),
   NEON_FETCH_ENDPOINT: url.optional(),
-  NEON_WS_PROXY: z.string().min(1).optional(),
   ISSUER: url,
   AUDIENCE: z.string().min(1),
   AUTH_REALM: z
@@ -246,9 +245,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
   return {
     databaseUrl: e.DATABASE_URL,
     redis: { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN },
-    neonBridge: e.NEON_FETCH_ENDPOINT
-      ? { fetchEndpoint: e.NEON_FETCH_ENDPOINT, wsProxy: e.NEON_WS_PROXY }
-      : undefined,
+    neonBridge: e.NEON_FETCH_ENDPOINT ? { fetchEndpoint: e.NEON_FETCH_ENDPOINT } : undefined,
     issuer: e.ISSUER,
     audience: e.AUDIENCE,
     realm: e.AUTH_REALM,

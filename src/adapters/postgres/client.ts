@@ -27,25 +27,13 @@ export function registerLocalBridge(databaseUrl: string, fetchEndpoint: string):
   };
 }
 
-function applyLocalBridge(cfg: Config): void {
-  const bridge = cfg.neonBridge;
-  if (!bridge) return;
-  registerLocalBridge(cfg.databaseUrl, bridge.fetchEndpoint);
-  if (bridge.wsProxy) {
-    const proxy = bridge.wsProxy;
-    neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`;
-    neonConfig.useSecureWebSocket = false;
-    neonConfig.pipelineConnect = false;
-    neonConfig.pipelineTLS = false;
-    neonConfig.forceDisablePgSSL = true;
-  }
-}
-
 /**
  * A drizzle database over Neon's HTTP path: each statement or batch is one
- * round trip from the edge, and nothing outlives the request.
+ * round trip from the edge, and nothing outlives the request. (Every write is
+ * one statement or a batch, so the Worker needs no WebSocket Pool; the
+ * WebSocket bridge in dev/ serves tools that do.)
  */
 export function createDb(cfg: Config): Db {
-  applyLocalBridge(cfg);
+  if (cfg.neonBridge) registerLocalBridge(cfg.databaseUrl, cfg.neonBridge.fetchEndpoint);
   return drizzle({ client: neon(cfg.databaseUrl), schema });
 }
