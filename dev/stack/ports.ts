@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import net from "node:net";
 
 /** Asks the kernel for a free TCP port on 127.0.0.1. */
@@ -28,4 +29,17 @@ export async function waitForPort(host: string, port: number, timeoutMs = 15_000
     if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Stops a child process and resolves once it is gone. A child that has already
+ * exited, by a code or by a signal, resolves at once (waiting for its "exit"
+ * event would wait forever).
+ */
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill(signal);
+  });
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { freePort, waitForPort } from "./ports.ts";
+import { freePort, stopChild, waitForPort } from "./ports.ts";
 
 export interface PostgresServer {
   /** Connection URL of the maintenance database (used to create and drop others). */
@@ -98,8 +98,7 @@ async function startThrowaway(): Promise<PostgresServer> {
   return {
     adminUrl,
     async stop() {
-      child.kill("SIGINT");
-      await new Promise((r) => child.once("exit", r));
+      await stopChild(child, "SIGINT");
       rmSync(dir, { recursive: true, force: true });
     },
   };

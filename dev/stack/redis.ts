@@ -1,7 +1,7 @@
 // Starts a throwaway Redis for tests (a real redis-server on a free port, nothing
 // on disk), or uses REDIS_URL. Dev fallbacks never stand in for it in tests.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { freePort, waitForPort } from "./ports.ts";
+import { freePort, stopChild, waitForPort } from "./ports.ts";
 
 export interface RedisServer {
   url: string;
@@ -29,10 +29,6 @@ export async function startRedisServer(): Promise<RedisServer> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
-    },
+    stop: () => stopChild(child),
   };
 }

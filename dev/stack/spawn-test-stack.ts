@@ -1,7 +1,9 @@
 // Starts dev/test-stack.ts as a child process and waits for its JSON line.
+
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { TestStackInfo } from "../test-stack.ts";
+import { stopChild } from "./ports.ts";
 
 export interface RunningTestStack extends TestStackInfo {
   stop(): Promise<void>;
@@ -21,12 +23,7 @@ export function spawnTestStack(): Promise<RunningTestStack> {
       child.removeAllListeners("exit");
       resolve({
         ...info,
-        stop: () =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
-            child.once("exit", () => done());
-            child.kill("SIGTERM");
-          }),
+        stop: () => stopChild(child),
       });
     });
   });
