@@ -168,11 +168,11 @@ export class RefreshFamily extends DurableObject<Env> {
     if (!before) return { outcome: "invalid", reason: "unknown_token" };
     const revocation = createRedisRevocationList(createRedis(config));
 
-    // The successor is prepared speculatively (used only if the decision is
-    // "rotate"), while the user's not-before is on its way from Redis: the
-    // signing hides behind the round trip instead of following it.
+    // The successor is prepared and sealed speculatively (used only if the
+    // decision is "rotate") while the user's not-before is on its way from
+    // Redis: the crypto hides behind the round trip instead of following it.
     const now = systemClock.now();
-    const [userNotBefore, next] = await Promise.all([
+    const [userNotBefore, { next, box }] = await Promise.all([
       revocation.userNotBefore(before.user_id),
       this.issue(
         config,
@@ -181,9 +181,11 @@ export class RefreshFamily extends DurableObject<Env> {
         before.email_verified === 1,
         before.expires_at,
         now,
-      ),
+      ).then(async (next) => ({
+        next,
+        box: await sealSuccessor(input.secret, input.familyId, next.pair),
+      })),
     ]);
-    const box = await sealSuccessor(input.secret, input.familyId, next.pair);
     const policy = {
       graceMs: config.refresh.reuseGraceSeconds * 1000,
       idleTimeoutMs: config.refresh.idleTimeoutSeconds * 1000,
@@ -212,12 +214,7 @@ export class RefreshFamily extends DurableObject<Env> {
         userNotBefore,
       );
       // Successors past their window are wiped on every visit (the alarm does it too).
-      // Only rows that still hold a box: every other spent token would be rewritten
-      // (and billed as a row written) on every rotation, O(generations) per refresh.
-      this.sql.exec(
-        "UPDATE tokens SET successor_box = NULL WHERE rotated_at < ? AND successor_box IS NOT NULL",
-        now - policy.graceMs,
-      );
+      this.wipeSuccessorsRotatedBefore(now - policy.graceMs);
       switch (decision.kind) {
         case "rotate": {
           const g = family.current_generation;
@@ -316,11 +313,19 @@ export class RefreshFamily extends DurableObject<Env> {
       await this.ctx.storage.deleteAll();
       return;
     }
-    const config = this.config();
+    this.wipeSuccessorsRotatedBefore(now - this.config().refresh.reuseGraceSeconds * 1000);
+    await this.ctx.storage.setAlarm(family.expires_at);
+  }
+
+  /**
+   * Sealed successors whose grace window has closed. Only rows that still hold
+   * a box: spent tokens are kept for reuse detection, and rewriting them all
+   * would cost O(generations) rows written per visit.
+   */
+  private wipeSuccessorsRotatedBefore(cutoff: number): void {
     this.sql.exec(
       "UPDATE tokens SET successor_box = NULL WHERE rotated_at < ? AND successor_box IS NOT NULL",
-      now - config.refresh.reuseGraceSeconds * 1000,
+      cutoff,
     );
-    await this.ctx.storage.setAlarm(family.expires_at);
   }
 }
