@@ -34,7 +34,7 @@ export const WASM_SPECS: readonly WasmSpec[] = [
   },
 ];
 
-export const GENERATED_DIR = "generated";
+const GENERATED_DIR = "generated";
 
 export interface EmbeddedWasm {
   name: string;
@@ -125,7 +125,7 @@ export function decodeEmbeddedWasm(embedded: EmbeddedWasm, spec: WasmSpec): Uint
 }
 
 /** Path of hash-wasm's unminified ESM bundle, as resolved from `rootDir`. */
-export function resolveHashWasmBundle(rootDir: string): string {
+function resolveHashWasmBundle(rootDir: string): string {
   const require = createRequire(path.join(path.resolve(rootDir), "package.json"));
   const main = require.resolve("hash-wasm"); // .../hash-wasm/dist/index.umd.js
   return path.join(path.dirname(main), "index.esm.js");

@@ -3,7 +3,7 @@
 import type { AuditKey } from "./chain";
 
 /** 32 bytes: the HMAC-SHA-256 output size, below which a key adds no strength (RFC 2104 §3). */
-export const MIN_AUDIT_KEY_BYTES = 32;
+const MIN_AUDIT_KEY_BYTES = 32;
 
 /**
  * `id:base64key[,id:base64key…]`, each key at least 32 bytes. The first key

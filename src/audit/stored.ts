@@ -25,7 +25,7 @@ export function headState(heads: StoredAuditDeps["heads"], chain: string): Promi
 }
 
 /** What the head knows Postgres holds, as a checkpoint (none before its first flush). */
-export function headCheckpoint(state: HeadState): AuditCheckpoint | null {
+function headCheckpoint(state: HeadState): AuditCheckpoint | null {
   return state.flushedSeq > 0
     ? { chain: state.chain, seq: state.flushedSeq, mac: state.flushedMac, source: "live head" }
     : null;

@@ -17,7 +17,7 @@ export interface SessionDeps {
 }
 
 /** RFC 6749 §5.2: one answer for unknown, expired, revoked and reused grants. */
-export const invalidGrant = (): AuthError =>
+const invalidGrant = (): AuthError =>
   new AuthError("invalid_grant", 400, "the refresh token is invalid, expired or revoked");
 
 /** A revoked session's access tokens stay denied for as long as any of them can live. */

@@ -6,7 +6,7 @@ import { base64url } from "./refresh/refresh-token";
  * 429 with `Retry-After` (RFC 9110 §10.2.3) and the RateLimit-* fields of
  * draft-ietf-httpapi-ratelimit-headers. Nobody sleeps on the server.
  */
-export function tooManyRequests(
+function tooManyRequests(
   r: Pick<LimitResult, "limit" | "remaining" | "resetAt">,
   now: number,
 ): AuthError {

@@ -73,7 +73,7 @@ export async function consumeMailBatch(
 }
 
 /** The dead-letter queue of the mail queue (wrangler.jsonc). */
-export const DEAD_LETTER_QUEUE = "edge-auth-mail-dlq";
+const DEAD_LETTER_QUEUE = "edge-auth-mail-dlq";
 
 /**
  * Mail that failed every retry. One error line each, for alerting; then it is

@@ -11,8 +11,8 @@ import {
   verifyEmailMail,
 } from "./templates";
 
-export const RESET_TOKEN_TTL_MS = 60 * 60 * 1000;
-export const VERIFY_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
+const RESET_TOKEN_TTL_MS = 60 * 60 * 1000;
+const VERIFY_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 const VERIFY_TOKEN_HOURS = VERIFY_TOKEN_TTL_MS / 3_600_000;
 
 /** Queue bodies are checked like request bodies: a malformed one is dropped, never retried. */

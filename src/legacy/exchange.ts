@@ -13,7 +13,7 @@ export interface ExchangeDeps {
 }
 
 /** RFC 6749 §5.2 style: one answer for unknown, expired, used and too-late sessions. */
-export const invalidLegacySession = (): AuthError =>
+const invalidLegacySession = (): AuthError =>
   new AuthError("invalid_grant", 400, "the legacy session is invalid, expired or already used");
 
 /** Django's keys are 32 characters of [a-z0-9]; anything printable up to 256 is looked up. */

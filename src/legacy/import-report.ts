@@ -37,7 +37,7 @@ export const rejected = (
 });
 
 /** The email as the operator wrote it, for the report (emails are not secrets). */
-export function reportedEmail(record: unknown): string | null {
+function reportedEmail(record: unknown): string | null {
   if (typeof record !== "object" || record === null) return null;
   const email = (record as Record<string, unknown>).email;
   return typeof email === "string" ? email.trim().slice(0, 254) : null;

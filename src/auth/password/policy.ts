@@ -25,7 +25,7 @@ export function normalizePassword(password: string): string {
 }
 
 /** Characters are counted as Unicode code points, per §3.1.1.2. */
-export function checkNewPassword(normalized: string, minLength: number): PasswordProblem | null {
+function checkNewPassword(normalized: string, minLength: number): PasswordProblem | null {
   if (utf8Length(normalized) > MAX_PASSWORD_BYTES) return "too_long";
   // Lone surrogates cannot be encoded as UTF-8 and would silently become U+FFFD.
   if (!normalized.isWellFormed()) return "invalid_characters";

@@ -38,7 +38,7 @@ const bytes = (v: Uint8Array | string | undefined): Uint8Array =>
   v === undefined ? EMPTY : typeof v === "string" ? encoder.encode(v) : v;
 
 /** Common.md "PAE Definition": LE64(count) then LE64(length) || piece for each piece. */
-export function pae(pieces: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+function pae(pieces: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
   const size = 8 + pieces.reduce((n, p) => n + 8 + p.byteLength, 0);
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
@@ -58,7 +58,7 @@ export function pae(pieces: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
  * canonical encoding is accepted (RFC 4648 §3.5: pad bits are zero), so a token
  * has exactly one spelling; `=`, whitespace and other alphabets are rejected.
  */
-export function decodeB64u(input: string): Uint8Array<ArrayBuffer> | null {
+function decodeB64u(input: string): Uint8Array<ArrayBuffer> | null {
   if (!/^[A-Za-z0-9_-]*$/.test(input) || input.length % 4 === 1) return null;
   try {
     const out = new Uint8Array(base64url.decode(input));
