@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, callWithEnv, GOOD_PASSWORD, postJson, randomClientIp, uniqueEmail } from "./helpers";
+import { sql } from "./mail-helpers";
 
 async function register(email: string, password = GOOD_PASSWORD): Promise<Response> {
   return postJson("/v1/register", { email, password });
@@ -34,6 +35,23 @@ describe("POST /v1/register", () => {
       ),
     );
     expect(hash).not.toContain(GOOD_PASSWORD);
+  });
+
+  it("peppers new hashes with PASSWORD_PEPPER's first key and names it in the hash", async () => {
+    const peppered = { PASSWORD_PEPPER: `p1:${btoa("k".repeat(32))}` };
+    const email = uniqueEmail("pepper");
+    const send = (overrides: Record<string, string>, path: string) =>
+      callWithEnv(overrides, path, {
+        method: "POST",
+        headers: { "content-type": "application/json", "cf-connecting-ip": randomClientIp() },
+        body: JSON.stringify({ email, password: GOOD_PASSWORD }),
+      });
+    expect((await send(peppered, "/v1/register")).status).toBe(201);
+    const [row] = await sql()`select password_hash from users where email = ${email}`;
+    expect(row?.password_hash).toMatch(/,keyid=p1\$/);
+    expect((await send(peppered, "/v1/login")).status).toBe(200);
+    // Without the pepper the same password does not verify: the key is part of the hash.
+    expect((await send({}, "/v1/login")).status).toBe(401);
   });
 
   it("answers 409 email_taken for the same email in another case or with spaces", async () => {

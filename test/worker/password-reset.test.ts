@@ -178,6 +178,7 @@ describe("password reset (through the real queue consumer and the mail sink)", (
 
   it("a mail the provider refuses every time is tried 1 + max_retries times, then dead-lettered", async () => {
     const errors = vi.spyOn(console, "error");
+    const warnings = vi.spyOn(console, "warn");
     const user = await newUser("dead");
     await waitForMail(user.email, /^Confirm your email address$/);
     await failNextSends(user.email, 100);
@@ -197,7 +198,10 @@ describe("password reset (through the real queue consumer and the mail sink)", (
     expect(refused).toHaveLength(6);
     expect(new Set(refused.map((r) => r.idempotency_key)).size).toBe(1);
     expect(await mailsTo(user.email)).toHaveLength(1); // only the registration mail
+    // Ids and kinds only: the address appears in no line the consumer wrote.
+    expect(JSON.stringify([errors.mock.calls, warnings.mock.calls])).not.toContain(user.email);
     errors.mockRestore();
+    warnings.mockRestore();
   }, 100_000);
 
   it("a reset clears the account's failed-login backoff", async () => {

@@ -180,4 +180,24 @@ describe("bot challenge after throttling (Turnstile, via a local siteverify serv
     );
     expect(solved.status).toBe(200);
   });
+
+  it("counts an unreachable siteverify as not passed: the throttled client stays throttled", async () => {
+    const user = await newUser("challenge");
+    const ip = randomClientIp();
+    for (let i = 0; i < 10; i++) await loginFrom(ip, user.email, "wrong password, number x");
+    const res = await callWithEnv(
+      { TURNSTILE_VERIFY_URL: "http://127.0.0.1:9/siteverify" },
+      "/v1/login",
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", "cf-connecting-ip": ip },
+        body: JSON.stringify({
+          email: user.email,
+          password: GOOD_PASSWORD,
+          challenge_token: TOKEN,
+        }),
+      },
+    );
+    await expect429(res);
+  });
 });

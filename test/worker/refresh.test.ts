@@ -44,6 +44,21 @@ describe("POST /v1/token/refresh", () => {
     expect((await me(next.access_token)).status).toBe(200);
   });
 
+  it("keeps the family's absolute lifetime: a rotation does not extend it (no sliding)", async () => {
+    const user = await newUser();
+    const first = await login(user.email);
+    const day = 86_400;
+    await familySql(
+      first.refresh_token,
+      "UPDATE family SET expires_at = expires_at - ?",
+      day * 1000,
+    );
+    const next = await rotate(first.refresh_token);
+    expect(
+      Math.abs(next.refresh_expires_in - (first.refresh_expires_in - day)),
+    ).toBeLessThanOrEqual(5);
+  });
+
   it("answers an honest retry of the previous token with the same successor", async () => {
     const user = await newUser();
     const first = await login(user.email);
