@@ -10,10 +10,10 @@
 // ADMIN_API_KEY. Exit status: 0 all created or existing, 2 some rejected, 1 error.
 // Re-running is safe: imports are idempotent (by email, or by session key hash).
 import { readFile } from "node:fs/promises";
-
-/** The service's per-request bounds (src/legacy/records.ts; a unit test keeps them equal). */
-export const MAX_RECORDS = 10_000;
-export const MAX_BYTES = 5 * 1024 * 1024;
+import {
+  MAX_IMPORT_BYTES as MAX_BYTES,
+  MAX_IMPORT_RECORDS as MAX_RECORDS,
+} from "../src/legacy/import-bounds.ts";
 
 export interface Chunk {
   body: string;

@@ -1,8 +1,7 @@
 import { AuthError, invalidRequest } from "../errors";
+import { MAX_IMPORT_RECORDS } from "./import-bounds";
 
-/** Per request; larger exports are split by `npm run users:import` (scripts/users-import.ts). */
-export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
-export const MAX_IMPORT_RECORDS = 10_000;
+export { MAX_IMPORT_BYTES, MAX_IMPORT_RECORDS } from "./import-bounds";
 
 export type ImportFormat = "ndjson" | "json";
 

@@ -1,12 +1,13 @@
 // scripts/users-import.ts: chunks within the service's bounds, file line
 // numbers in the report, waiting out 429 without losing records.
 import { describe, expect, it } from "vitest";
-import { MAX_BYTES, MAX_RECORDS, runImport, splitIntoChunks } from "../../scripts/users-import.ts";
-import { MAX_IMPORT_BYTES, MAX_IMPORT_RECORDS } from "../../src/legacy/records";
+import { runImport, splitIntoChunks } from "../../scripts/users-import.ts";
+import { MAX_IMPORT_RECORDS } from "../../src/legacy/import-bounds";
 
 describe("splitIntoChunks", () => {
-  it("uses the service's own bounds", () => {
-    expect([MAX_RECORDS, MAX_BYTES]).toEqual([MAX_IMPORT_RECORDS, MAX_IMPORT_BYTES]);
+  it("uses the service's own bounds by default", () => {
+    const chunks = splitIntoChunks("{}\n".repeat(MAX_IMPORT_RECORDS + 1));
+    expect(chunks.map((c) => c.lines.length)).toEqual([MAX_IMPORT_RECORDS, 1]);
   });
 
   it("cuts at record and byte bounds, keeping the file's line numbers", () => {
