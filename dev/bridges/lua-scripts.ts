@@ -16,7 +16,7 @@ import type { RespValue } from "./resp-codec.ts";
 import { RespError } from "./resp-codec.ts";
 
 /** Script flags Redis 7.0 accepts in a shebang. */
-const REDIS_SCRIPT_FLAGS = new Set([
+export const REDIS_SCRIPT_FLAGS: ReadonlySet<string> = new Set([
   "no-writes",
   "allow-oom",
   "allow-stale",

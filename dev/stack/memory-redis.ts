@@ -24,6 +24,7 @@
 // - Unknown commands answer "ERR unknown command", as Redis would.
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
+import { REDIS_SCRIPT_FLAGS } from "../bridges/lua-scripts.ts";
 import { type RedisBackend, type RespArg, RespError, type RespValue } from "../bridges/resp.ts";
 
 // ---------------------------------------------------------------------------
@@ -299,11 +300,7 @@ def("flushdb", {
   write: true,
   run: ({ db }, args) => flushArgs(args, () => db.flush()),
 });
-def("flushall", {
-  arity: -1,
-  write: true,
-  run: ({ db }, args) => flushArgs(args, () => db.flush()),
-});
+def("flushall", { ...(commands.get("flushdb") as Command) });
 function flushArgs(args: string[], flush: () => void): RespValue {
   if (args.length > 2) return fail(SYNTAX);
   const mode = args[1]?.toLowerCase();
@@ -319,11 +316,7 @@ def("del", {
   write: true,
   run: ({ db }, args) => args.slice(1).filter((key) => db.delete(key)).length,
 });
-def("unlink", {
-  arity: -2,
-  write: true,
-  run: ({ db }, args) => args.slice(1).filter((key) => db.delete(key)).length,
-});
+def("unlink", { ...(commands.get("del") as Command) });
 def("exists", {
   arity: -2,
   run: ({ db }, args) => args.slice(1).filter((key) => db.lookup(key) !== undefined).length,
@@ -1337,14 +1330,6 @@ class MemoryConnection implements RedisBackend {
 // ---------------------------------------------------------------------------
 // Lua
 
-const SHEBANG_FLAGS = new Set([
-  "no-writes",
-  "allow-oom",
-  "allow-stale",
-  "no-cluster",
-  "allow-cross-slot-keys",
-]);
-
 interface Script {
   ref: number;
   noWrites: boolean;
@@ -1436,7 +1421,7 @@ class LuaEngine {
         if (!option.toLowerCase().startsWith("flags="))
           return fail(`ERR Unknown lua shebang option: ${option}`);
         for (const flag of option.slice("flags=".length).split(",").filter(Boolean)) {
-          if (!SHEBANG_FLAGS.has(flag))
+          if (!REDIS_SCRIPT_FLAGS.has(flag))
             return fail(`ERR Unexpected flag in script shebang: ${flag}`);
           if (flag === "no-writes") noWrites = true;
         }
