@@ -39,7 +39,7 @@ export async function importUsers(
 ): Promise<ImportReport> {
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const results: ImportResult[] = [];
-  const pending = new Map<string, { result: ImportResult; user: ImportedUser; scheme: string }>();
+  const pending: Array<{ result: ImportResult; user: ImportedUser; scheme: string }> = [];
   const seen = new Set<string>();
 
   for (const item of items) {
@@ -81,10 +81,10 @@ export async function importUsers(
     };
     const result: ImportResult = { line: item.line, email: read.email, status: "exists" };
     results.push(result);
-    pending.set(user.id, { result, user, scheme: hash.hash.scheme });
+    pending.push({ result, user, scheme: hash.hash.scheme });
   }
 
-  for (const chunk of chunks([...pending.values()], IMPORT_CHUNK)) {
+  for (const chunk of chunks(pending, IMPORT_CHUNK)) {
     const created = await deps.store.insertUsers(chunk.map((p) => p.user));
     for (const { result, user, scheme } of chunk) {
       if (!created.has(user.id)) continue;
