@@ -6,9 +6,9 @@ import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuditRow } from "../../src/audit/chain";
 import { shardChains } from "../../src/audit/shard";
-import { ADMIN, head } from "./audit-helpers";
-import { call, GOOD_PASSWORD, postJson, randomClientIp } from "./helpers";
-import { importRecords, loginAs, sql, stored } from "./legacy-helpers";
+import { head } from "./audit-helpers";
+import { ADMIN, call, GOOD_PASSWORD, loginWith, postJson, randomClientIp } from "./helpers";
+import { importRecords, sql, stored } from "./legacy-helpers";
 import { login, newUser, refresh, type TokenPair } from "./session-helpers";
 
 const chains = shardChains(Number(env.AUDIT_SHARDS));
@@ -156,7 +156,7 @@ describe("carve-out events reach the audit trail", () => {
     ]);
     expect(report.results[0]?.status).toBe("created");
     const { id } = await stored(email);
-    expect((await loginAs(email, "Tr0ub4dor&3 horse")).status).toBe(200);
+    expect((await loginWith(email, "Tr0ub4dor&3 horse")).status).toBe(200);
 
     const key = crypto.randomUUID().replaceAll("-", "");
     const keyHash = [
@@ -196,7 +196,7 @@ describe("carve-out events reach the audit trail", () => {
     const email = `legacy-reauth-${crypto.randomUUID()}@example.test`;
     const legacyHash = "$2b$10$PPdmbd1WpXKR/bemTt79X.H9I7scXJE21aiZnANZNBxF/xpbXPwry";
     await importRecords("/v1/admin/users/import", [{ email, password_hash: legacyHash }]);
-    const res = await loginAs(email, "Tr0ub4dor&3 horse");
+    const res = await loginWith(email, "Tr0ub4dor&3 horse");
     const { access_token } = (await res.json()) as TokenPair;
     // Back to the legacy hash, as if this session predated the migration.
     const { id } = await stored(email);

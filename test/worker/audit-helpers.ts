@@ -10,9 +10,7 @@ import { registerLocalBridge } from "../../src/adapters/postgres/client";
 import type { AuditFailure, AuditVerifyResult } from "../../src/audit/chain";
 import { createAuditLog } from "../../src/audit/log";
 import type { AuditEvent } from "../../src/ports";
-import { call } from "./helpers";
-
-export const ADMIN = { authorization: `Bearer ${"a".repeat(48)}` };
+import { ADMIN, call } from "./helpers";
 
 registerLocalBridge(env.DATABASE_URL, env.NEON_FETCH_ENDPOINT);
 /** Direct SQL on the test database, as someone with database access would have. */

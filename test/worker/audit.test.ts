@@ -11,7 +11,6 @@ import { parseAuditKeys } from "../../src/audit/keys";
 import { chainsToCheck } from "../../src/audit/stored";
 import { ConfigError, configFromEnv } from "../../src/config";
 import {
-  ADMIN,
   db,
   expectBroken,
   flush,
@@ -23,7 +22,7 @@ import {
   userEvent,
   verify,
 } from "./audit-helpers";
-import { call, callWithEnv } from "./helpers";
+import { ADMIN, call, callWithEnv } from "./helpers";
 
 describe("recording", () => {
   it("hands events to the chain head, which flushes them to Postgres with a checkpoint", async () => {

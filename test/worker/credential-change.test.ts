@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { GOOD_PASSWORD, postJson, uniqueEmail } from "./helpers";
+import { GOOD_PASSWORD, loginWith, postJson, uniqueEmail } from "./helpers";
 import { mailsTo, sql, tokenFrom, waitForMail } from "./mail-helpers";
 import { login, me, newUser, refresh } from "./session-helpers";
 
 const NEW_PASSWORD = "a brand new and long passphrase 2026";
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const loginWith = (email: string, password: string) => postJson("/v1/login", { email, password });
 
 describe("POST /v1/password/change", () => {
   it("needs the current password, ends the other sessions, keeps this one, tells the owner", async () => {

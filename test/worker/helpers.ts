@@ -4,6 +4,9 @@ import { app } from "../../src/app";
 
 export const BASE = "http://auth.test";
 
+/** The admin key the test stack configures (test/setup/global-setup.ts), as a header. */
+export const ADMIN = { authorization: `Bearer ${"a".repeat(48)}` };
+
 /**
  * A client address from TEST-NET-2 (RFC 5737), unique per call unless the
  * caller sets `cf-connecting-ip`: tests act as distinct clients, so per-IP rate
@@ -62,3 +65,7 @@ export function uniqueEmail(tag = "user"): string {
 
 /** A password that satisfies the default policy. */
 export const GOOD_PASSWORD = "correct horse battery staple";
+
+/** A password login, answered as is (no status check). */
+export const loginWith = (email: string, password: string) =>
+  postJson("/v1/login", { email, password });

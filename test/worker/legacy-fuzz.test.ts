@@ -2,8 +2,7 @@
 // cookies at the exchange never produce a 5xx, and never echo a hash.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { call } from "./helpers";
-import { ADMIN } from "./legacy-helpers";
+import { ADMIN, call } from "./helpers";
 
 const hashLike = fc.oneof(
   fc.string(),

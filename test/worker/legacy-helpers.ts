@@ -6,9 +6,7 @@ import { neon } from "@neondatabase/serverless";
 import { createDb, registerLocalBridge } from "../../src/adapters/postgres/client";
 import { type Config, configFromEnv } from "../../src/config";
 import type { ImportReport } from "../../src/legacy/import-report";
-import { call, postJson } from "./helpers";
-
-export const ADMIN = { authorization: `Bearer ${"a".repeat(48)}` };
+import { ADMIN, call } from "./helpers";
 
 registerLocalBridge(env.DATABASE_URL, env.NEON_FETCH_ENDPOINT);
 export const sql = neon(env.DATABASE_URL);
@@ -62,9 +60,6 @@ export async function stored(
   if (!row) throw new Error(`no user ${email}`);
   return row as { id: string; password_hash: string; salt: string | null };
 }
-
-export const loginAs = (email: string, password: string) =>
-  postJson("/v1/login", { email, password });
 
 /** Our hash under the flow tests' parameters (test/setup/global-setup.ts), any pepper. */
 export const CURRENT_ARGON2 = new RegExp(

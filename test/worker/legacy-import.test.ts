@@ -6,8 +6,8 @@ import { sha256Hex } from "../../src/legacy/sha256-hex";
 import type { MigrationStats } from "../../src/legacy/stats";
 import rejected from "../fixtures/legacy/rejected.json";
 import users from "../fixtures/legacy/users.json";
-import { call, postJson, uniqueEmail } from "./helpers";
-import { ADMIN, importRecords, loginAs, postImport, sql, stored } from "./legacy-helpers";
+import { ADMIN, call, loginWith, postJson, uniqueEmail } from "./helpers";
+import { importRecords, postImport, sql, stored } from "./legacy-helpers";
 import { newUser } from "./session-helpers";
 
 const IMPORT = "/v1/admin/users/import";
@@ -161,7 +161,7 @@ describe("GET /v1/admin/stats", () => {
     expect(imported.users.legacy - before.users.legacy).toBe(4);
     expect(imported.users.total - before.users.total).toBe(4);
 
-    for (const r of batch) expect((await loginAs(r.email, r.password)).status).toBe(200);
+    for (const r of batch) expect((await loginWith(r.email, r.password)).status).toBe(200);
     const after = await stats();
     expect(delta(before, after)).toMatchObject({
       argon2id_current: 4,

@@ -3,8 +3,15 @@
 import { describe, expect, it } from "vitest";
 import { createPostgresUserStore } from "../../src/adapters/postgres/user-store";
 import users from "../fixtures/legacy/users.json";
-import { callWithEnv, GOOD_PASSWORD, postJson, randomClientIp, uniqueEmail } from "./helpers";
-import { CURRENT_ARGON2, importRecords, loginAs, sql, stored, testDb } from "./legacy-helpers";
+import {
+  callWithEnv,
+  GOOD_PASSWORD,
+  loginWith,
+  postJson,
+  randomClientIp,
+  uniqueEmail,
+} from "./helpers";
+import { CURRENT_ARGON2, importRecords, sql, stored, testDb } from "./legacy-helpers";
 
 type Fixture = (typeof users)[number];
 
@@ -25,18 +32,19 @@ describe("hashes from other implementations import, log in, and become argon2id"
     expect(legacy.password_hash).not.toMatch(CURRENT_ARGON2);
 
     // The variants the monolith refused are refused, and leave the hash alone.
-    for (const variant of u.rejects ?? []) expect((await loginAs(email, variant)).status).toBe(401);
-    expect((await loginAs(email, `!${u.password}`)).status).toBe(401);
+    for (const variant of u.rejects ?? [])
+      expect((await loginWith(email, variant)).status).toBe(401);
+    expect((await loginWith(email, `!${u.password}`)).status).toBe(401);
     expect(await stored(email)).toEqual(legacy);
 
-    expect((await loginAs(email, u.password)).status).toBe(200);
+    expect((await loginWith(email, u.password)).status).toBe(200);
     const upgraded = await stored(email);
     expect(upgraded.password_hash).toMatch(CURRENT_ARGON2);
     expect(upgraded.salt).toBeNull();
 
     // From now on it is an ordinary account.
-    expect((await loginAs(email, u.password)).status).toBe(200);
-    expect((await loginAs(email, `!${u.password}`)).status).toBe(401);
+    expect((await loginWith(email, u.password)).status).toBe(200);
+    expect((await loginWith(email, `!${u.password}`)).status).toBe(401);
     expect((await stored(email)).password_hash).toBe(upgraded.password_hash);
   });
 
@@ -44,35 +52,38 @@ describe("hashes from other implementations import, log in, and become argon2id"
     const long = users.find((u) => u.also_accepts) as Fixture & { also_accepts: string[] };
     const variant = long.also_accepts[0] as string;
     const email = await importFixture(long, "trunc");
-    expect((await loginAs(email, variant)).status).toBe(200);
+    expect((await loginWith(email, variant)).status).toBe(200);
     // The full password as typed at migration is the password from now on.
     expect((await stored(email)).password_hash).toMatch(CURRENT_ARGON2);
-    expect((await loginAs(email, variant)).status).toBe(200);
-    expect((await loginAs(email, long.password)).status).toBe(401);
+    expect((await loginWith(email, variant)).status).toBe(200);
+    expect((await loginWith(email, long.password)).status).toBe(401);
   });
 
   it("checks the password as typed, then re-hashes its NFKC form", async () => {
     const fullwidth = users.find((u) => u.nfkc) as Fixture & { nfkc: string };
     const email = await importFixture(fullwidth, "nfkc");
-    expect((await loginAs(email, fullwidth.nfkc)).status).toBe(401);
-    expect((await loginAs(email, fullwidth.password)).status).toBe(200);
+    expect((await loginWith(email, fullwidth.nfkc)).status).toBe(401);
+    expect((await loginWith(email, fullwidth.password)).status).toBe(200);
     // Every later login normalizes, so both spellings are now the same password.
-    expect((await loginAs(email, fullwidth.nfkc)).status).toBe(200);
-    expect((await loginAs(email, fullwidth.password)).status).toBe(200);
+    expect((await loginWith(email, fullwidth.nfkc)).status).toBe(200);
+    expect((await loginWith(email, fullwidth.password)).status).toBe(200);
   });
 
   it("never verifies a password containing NUL, even past bcrypt's 72 bytes", async () => {
     const long = users.find((u) => u.also_accepts) as Fixture;
     const email = await importFixture(long, "nul");
-    expect((await loginAs(email, `${long.password}\u0000`)).status).toBe(401);
+    expect((await loginWith(email, `${long.password}\u0000`)).status).toBe(401);
     expect((await stored(email)).password_hash).not.toMatch(CURRENT_ARGON2);
-    expect((await loginAs(email, long.password)).status).toBe(200);
+    expect((await loginWith(email, long.password)).status).toBe(200);
   });
 
   it("lets two concurrent logins of one legacy user both succeed; one upgrade lands", async () => {
     const u = users.find((x) => x.password_hash.startsWith("$2a$")) as Fixture;
     const email = await importFixture(u, "twice");
-    const statuses = await Promise.all([loginAs(email, u.password), loginAs(email, u.password)]);
+    const statuses = await Promise.all([
+      loginWith(email, u.password),
+      loginWith(email, u.password),
+    ]);
     expect(statuses.map((r) => r.status)).toEqual([200, 200]);
     expect((await stored(email)).password_hash).toMatch(CURRENT_ARGON2);
   });
@@ -97,7 +108,7 @@ describe("stored hashes no login can use fail cleanly (401, never 500)", () => {
     const email = await importFixture(bcrypt, "broken");
     // Written around the importer, as a bad migration script might.
     await sql`update users set password_hash = ${hash} where lower(email) = lower(${email})`;
-    const res = await loginAs(email, bcrypt.password);
+    const res = await loginWith(email, bcrypt.password);
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({
       error: "invalid_credentials",
@@ -123,8 +134,8 @@ describe("compare-and-swap of the password hash (real Postgres)", () => {
     expect(await replace?.(before.id, before.password_hash, "$argon2id$not-this")).toBe(false);
     expect((await stored(email)).password_hash).toBe(changed);
     // And the old legacy password is simply wrong now.
-    expect((await loginAs(email, u.password)).status).toBe(401);
-    expect((await loginAs(email, GOOD_PASSWORD)).status).toBe(200);
+    expect((await loginWith(email, u.password)).status).toBe(401);
+    expect((await loginWith(email, GOOD_PASSWORD)).status).toBe(200);
   });
 
   it("swaps the hash and drops the salt row in one statement when nothing changed", async () => {
@@ -159,7 +170,7 @@ describe("our own argon2id hashes with outdated parameters", () => {
     // The operator raises the cost: the next login upgrades the stored hash.
     expect((await login({ ARGON2_ITERATIONS: "3" })).status).toBe(200);
     expect((await stored(email)).password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=3,p=1/);
-    expect((await loginAs(email, GOOD_PASSWORD)).status).toBe(200);
+    expect((await loginWith(email, GOOD_PASSWORD)).status).toBe(200);
     expect((await stored(email)).password_hash).toMatch(CURRENT_ARGON2);
   });
 });

@@ -7,8 +7,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { AuthService } from "../../src/rpc";
-import { ADMIN } from "./audit-helpers";
-import { callWithEnv, GOOD_PASSWORD, uniqueEmail } from "./helpers";
+import { ADMIN, callWithEnv, GOOD_PASSWORD, uniqueEmail } from "./helpers";
 import { login, newUser } from "./session-helpers";
 
 const outage = inject("outage");

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { Redis } from "@upstash/redis/cloudflare";
 import { describe, expect, it, vi } from "vitest";
 import { accountKey } from "../../src/auth/throttle";
-import { call, GOOD_PASSWORD, postJson, uniqueEmail } from "./helpers";
+import { call, GOOD_PASSWORD, loginWith, postJson, uniqueEmail } from "./helpers";
 import {
   failNextSends,
   mailsTo,
@@ -22,7 +22,6 @@ const redis = () =>
 const forgot = (email: string) => postJson("/v1/password/forgot", { email });
 const reset = (token: string, password = NEW_PASSWORD) =>
   postJson("/v1/password/reset", { token, password });
-const loginWith = (email: string, password: string) => postJson("/v1/login", { email, password });
 
 async function resetTokenFor(email: string, count = 1): Promise<string> {
   const mails = await waitForMail(email, RESET, { count });

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { base64url, exportJWK, generateKeyPair, importJWK, type JWTPayload, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, callWithEnv, GOOD_PASSWORD, postJson, uniqueEmail } from "./helpers";
+import { me } from "./session-helpers";
 
 const signingJwk = (JSON.parse(env.SIGNING_KEYS) as { keys: Array<Record<string, string>> })
   .keys[0] as Record<string, string>;
@@ -21,7 +22,6 @@ beforeAll(async () => {
 });
 
 const decodePart = (part: string) => JSON.parse(new TextDecoder().decode(base64url.decode(part)));
-const me = (token: string) => call("/v1/me", { headers: { authorization: `Bearer ${token}` } });
 
 /**
  * Builds a token that is right in every respect but the ones named: claims and
