@@ -11,14 +11,11 @@ import { clientIp, limitByIp } from "../middleware/rate-limit";
 import { invalidToken, requireAuth } from "../middleware/require-auth";
 import type { MailJobs } from "../ports";
 import { accountDeps } from "./account-deps";
+import { emailField, passwordField } from "./fields";
 import { readJson } from "./read-json";
 import { tokenResponse } from "./token-response";
 
-// Trimmed before validation; compared case-insensitively by the store.
-const email = z.string().trim().max(254).pipe(z.email());
-// Length rules live in the password policy; this only bounds the JSON field.
-const password = z.string().min(1).max(4096);
-const Credentials = z.object({ email, password });
+const Credentials = z.object({ email: emailField, password: passwordField });
 const LoginBody = Credentials.extend({
   token_transport: z.enum(["body", "cookie"]).default("body"),
   // A Turnstile response token, when the client was asked for one (X-Auth-Challenge).

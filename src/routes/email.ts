@@ -10,12 +10,11 @@ import { limitByIp } from "../middleware/rate-limit";
 import { requireAuth } from "../middleware/require-auth";
 import type { MailJobs } from "../ports";
 import { accountDeps } from "./account-deps";
+import { emailField as email, passwordField as password } from "./fields";
 import { readJson } from "./read-json";
 
-const email = z.string().trim().max(254).pipe(z.email());
 // Tokens are 43 characters; the domain rejects anything else without a query.
 const token = z.string().max(256);
-const password = z.string().min(1).max(4096);
 
 /** Without EMAIL_API_KEY the email flows do not exist. */
 function mailJobs(c: Context<AppEnv>): MailJobs {
