@@ -313,6 +313,23 @@ export interface AuditSource {
   rows(chain: string, afterSeq: number, limit: number): Promise<AuditRow[]>;
 }
 
+/**
+ * Every item of a chain, read `size` at a time in `seq` order: `read(after,
+ * size)` returns the items after `after`; a short page is the last one.
+ */
+export async function* pagesBySeq<T extends { seq: number }>(
+  read: (after: number, size: number) => Promise<T[]>,
+  size: number,
+): AsyncGenerator<T[]> {
+  for (let after = 0; ; ) {
+    const page = await read(after, size);
+    if (page.length > 0) yield page;
+    const last = page.at(-1);
+    if (!last || page.length < size) return;
+    after = last.seq;
+  }
+}
+
 /** `verifyChain` over a source, one page at a time (constant memory per chain). */
 export async function verifySource(
   source: AuditSource,
@@ -323,13 +340,9 @@ export async function verifySource(
   let events = 0;
   for (const chain of chains) {
     const verifier = new ChainVerifier(chain, keys, await source.checkpoints(chain));
-    let after = 0;
-    for (;;) {
-      const page = await source.rows(chain, after, pageSize);
+    for await (const page of pagesBySeq((after, n) => source.rows(chain, after, n), pageSize)) {
       for (const row of page) verifier.push(row);
-      const last = page.at(-1);
-      if (!last || page.length < pageSize || verifier.done) break;
-      after = last.seq;
+      if (verifier.done) break;
     }
     const outcome = verifier.finish();
     if (!outcome.ok) return outcome;

@@ -1,4 +1,4 @@
-import { AUDIT_FORMAT_VERSION, type AuditRow, GENESIS_MAC } from "./chain";
+import { AUDIT_FORMAT_VERSION, type AuditRow, GENESIS_MAC, pagesBySeq } from "./chain";
 import { readAuditRows, readCheckpoints } from "./postgres-store";
 import { chainsToCheck, headState, type StoredAuditDeps } from "./stored";
 
@@ -40,24 +40,18 @@ export function exportAudit(
     for (const chain of chains) {
       // Heads first, as in verification: they only move forward.
       const head = await headState(deps.heads, chain);
-      for (let after = 0; ; ) {
-        const page = await readAuditRows(deps.db, chain, after, PAGE);
+      const rows = (after: number, n: number) => readAuditRows(deps.db, chain, after, n);
+      for await (const page of pagesBySeq(rows, PAGE)) {
         for (const row of page) yield eventLine(row);
         events += page.length;
-        const last = page.at(-1);
-        if (!last || page.length < PAGE) break;
-        after = last.seq;
       }
-      for (let after = 0; ; ) {
-        const page = await readCheckpoints(deps.db, chain, after, PAGE);
+      const cps = (after: number, n: number) => readCheckpoints(deps.db, chain, after, n);
+      for await (const page of pagesBySeq(cps, PAGE)) {
         for (const cp of page) {
           const { source: _source, ...line } = cp;
           yield { kind: "checkpoint", ...line };
         }
         checkpoints += page.length;
-        const last = page.at(-1);
-        if (!last || page.length < PAGE) break;
-        after = last.seq;
       }
       yield {
         kind: "head",

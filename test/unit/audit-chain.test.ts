@@ -11,6 +11,7 @@ import {
   canonicalJson,
   computeMac,
   GENESIS_MAC,
+  pagesBySeq,
   verifyChain,
   verifySource,
 } from "../../src/audit/chain";
@@ -259,5 +260,33 @@ describe("verifySource", () => {
       sequence: 21,
       reason: "truncated",
     });
+  });
+});
+
+describe("pagesBySeq", () => {
+  const items = (n: number) => Array.from({ length: n }, (_, i) => ({ seq: i + 1 }));
+  async function read(n: number, size: number) {
+    const calls: number[] = [];
+    const pages: number[][] = [];
+    const all = items(n);
+    const reader = async (after: number, k: number) => {
+      calls.push(after);
+      return all.filter((x) => x.seq > after).slice(0, k);
+    };
+    for await (const page of pagesBySeq(reader, size)) pages.push(page.map((x) => x.seq));
+    return { calls, pages };
+  }
+
+  it("reads every item once, in order, stopping at the first short page", async () => {
+    expect(await read(5, 2)).toEqual({ calls: [0, 2, 4], pages: [[1, 2], [3, 4], [5]] });
+    // An exact multiple ends on an empty page, which is not yielded.
+    expect(await read(4, 2)).toEqual({
+      calls: [0, 2, 4],
+      pages: [
+        [1, 2],
+        [3, 4],
+      ],
+    });
+    expect(await read(0, 2)).toEqual({ calls: [0], pages: [] });
   });
 });
