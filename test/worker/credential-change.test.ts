@@ -115,6 +115,21 @@ describe("POST /v1/email/change", () => {
     expect((await postJson("/v1/email/verify", { token })).status).toBe(400);
   });
 
+  it("refuses the account's own address (in any case) and sends nothing", async () => {
+    const user = await newUser("chmail-same");
+    const pair = await login(user.email);
+    const res = await postJson(
+      "/v1/email/change",
+      { password: GOOD_PASSWORD, new_email: user.email.toUpperCase() },
+      bearer(pair.access_token),
+    );
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toBe("invalid_request");
+    await waitForMail(user.email, /^Confirm your email address$/);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await mailsTo(user.email)).toHaveLength(1); // the registration mail only
+  });
+
   it("refuses an address another account has, now or by the time the link is used", async () => {
     const a = await newUser("chmail-a");
     const b = await newUser("chmail-b");

@@ -107,6 +107,15 @@ describe("POST /v1/logout-all", () => {
 });
 
 describe("/v1/sessions", () => {
+  it("keeps at most 512 characters of a session's user agent", async () => {
+    const user = await newUser();
+    const pair = await login(user.email, { "user-agent": `ua/${"x".repeat(2000)}` });
+    const body = (await (await sessions(pair.access_token)).json()) as {
+      sessions: Array<{ user_agent: string }>;
+    };
+    expect(body.sessions[0]?.user_agent).toBe(`ua/${"x".repeat(509)}`);
+  });
+
   it("lists the caller's active sessions with device info, marking the current one", async () => {
     const user = await newUser();
     const a = await login(user.email, {

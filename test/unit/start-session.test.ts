@@ -1,0 +1,59 @@
+// A session whose durable copy (Postgres) could not be written must not live:
+// logout-all finds sessions through that copy, so an unlisted one could survive it.
+import { describe, expect, it } from "vitest";
+import type { RefreshFamilies } from "../../src/auth/refresh/types";
+import { type SessionDeps, startSession } from "../../src/auth/sessions";
+import type { SessionStore } from "../../src/ports";
+
+function deps(insert: SessionStore["insert"]) {
+  const revoked: Array<{ id: string; reason: string }> = [];
+  const audited: string[] = [];
+  const families = {
+    async start(familyId: string, userId: string) {
+      return {
+        userId,
+        refreshToken: `${familyId}.${"s".repeat(43)}`,
+        accessToken: "at",
+        accessExpiresIn: 900,
+        refreshExpiresIn: 3600,
+      };
+    },
+    async revoke(id: string, reason: string) {
+      revoked.push({ id, reason });
+      return { revoked: true as const, userId: "u1" };
+    },
+  } as unknown as RefreshFamilies;
+  const d: SessionDeps = {
+    families,
+    sessions: { insert } as unknown as SessionStore,
+    revocation: {} as SessionDeps["revocation"],
+    clock: { now: () => 1_800_000_000_000 },
+    accessTtlSeconds: 900,
+    refreshTtlSeconds: 3600,
+    audit: { record: (e) => void audited.push(e.type) },
+    background: () => {},
+  };
+  return { d, revoked, audited };
+}
+
+const input = { userId: "u1", emailVerified: false, userAgent: null, ip: null };
+
+describe("startSession", () => {
+  it("revokes the new family when the session list cannot record it, and fails", async () => {
+    const { d, revoked, audited } = deps(async () => {
+      throw new Error("postgres unavailable");
+    });
+    await expect(startSession(d, input)).rejects.toThrow("postgres unavailable");
+    expect(revoked).toHaveLength(1);
+    expect(revoked[0]?.reason).toBe("start_failed");
+    expect(audited).toEqual([]);
+  });
+
+  it("keeps the family and records the issue when the insert succeeds", async () => {
+    const { d, revoked, audited } = deps(async () => {});
+    const tokens = await startSession(d, input);
+    expect(revoked).toEqual([]);
+    expect(audited).toEqual(["token_issued"]);
+    expect(tokens.refreshToken.split(".")[0]).toHaveLength(22);
+  });
+});
