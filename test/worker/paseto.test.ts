@@ -8,8 +8,8 @@ import {
   VerifyFactory,
 } from "paseto/v4/public";
 import { beforeAll, describe, expect, it } from "vitest";
-// Official vectors (paseto-standard/test-vectors), kept beside the clone in shared/.
-import vectors from "../../../shared/vectors/paseto/v4.json";
+// Official vectors (paseto-standard/test-vectors), copied into test/fixtures/paseto/.
+import vectors from "../fixtures/paseto/v4.json";
 import { buildClaims, CLOCK_SKEW_SECONDS, type VerifyResult } from "../../src/auth/tokens/claims";
 import { signJwt, verifyJwt } from "../../src/auth/tokens/jwt";
 import { k4Pid, k4Public } from "../../src/auth/tokens/paserk";
