@@ -1,6 +1,6 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
-import { app } from "../../src/app";
+import { env } from "cloudflare:workers";
+import worker from "../../src/index";
 
 export const BASE = "http://auth.test";
 
@@ -17,12 +17,24 @@ export function randomClientIp(): string {
   return `198.51.${b[0]}.${b[1]}`;
 }
 
-/** A request through the deployed Worker entry, exactly as production routes it. */
-export function call(path: string, init?: RequestInit): Promise<Response> {
+/**
+ * A request through the Worker's fetch handler, as production routes it, that
+ * returns once the request's background work (`waitUntil`: audit hand-offs,
+ * the session list's last use, mail jobs) has finished too. Tests then read
+ * what a request wrote without polling for it or racing it.
+ */
+export async function call(path: string, init?: RequestInit): Promise<Response> {
   const request = new Request(`${BASE}${path}`, init);
   if (!request.headers.has("cf-connecting-ip"))
     request.headers.set("cf-connecting-ip", randomClientIp());
-  return exports.default.fetch(request);
+  return fetchSettled(request, env);
+}
+
+async function fetchSettled(request: Request, bindings: Env): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(request, bindings, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
 }
 
 export function postJson(
@@ -46,14 +58,7 @@ export async function callWithEnv(
   path: string,
   init?: RequestInit,
 ): Promise<Response> {
-  const ctx = createExecutionContext();
-  const res = await app.fetch(
-    new Request(`${BASE}${path}`, init),
-    { ...env, ...overrides } as Env,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return res;
+  return fetchSettled(new Request(`${BASE}${path}`, init), { ...env, ...overrides } as Env);
 }
 
 let counter = 0;

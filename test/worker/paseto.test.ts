@@ -8,8 +8,6 @@ import {
   VerifyFactory,
 } from "paseto/v4/public";
 import { beforeAll, describe, expect, it } from "vitest";
-// Official vectors (paseto-standard/test-vectors), copied into test/fixtures/paseto/.
-import vectors from "../fixtures/paseto/v4.json";
 import { buildClaims, CLOCK_SKEW_SECONDS, type VerifyResult } from "../../src/auth/tokens/claims";
 import { signJwt, verifyJwt } from "../../src/auth/tokens/jwt";
 import { k4Pid, k4Public } from "../../src/auth/tokens/paserk";
@@ -22,6 +20,8 @@ import {
 } from "../../src/auth/tokens/paseto";
 import { parseSigningKeys } from "../../src/auth/tokens/signing-jwk";
 import { loadSigningKeys, type SigningKeySet } from "../../src/auth/tokens/signing-keys";
+// Official vectors (paseto-standard/test-vectors), copied into test/fixtures/paseto/.
+import vectors from "../fixtures/paseto/v4.json";
 
 interface Vector {
   name: string;
