@@ -4,21 +4,25 @@
 # hashes from other implementations import and log in. The output is committed
 # (salts are random, so re-running changes every hash; the tests do not care).
 #
-# Needs Debian's python3-bcrypt, apache2-utils (htpasswd) and argon2 (the
-# reference CLI):  apt-get install -y python3-bcrypt apache2-utils argon2
+# Needs Debian's python3-bcrypt, python3-argon2 (argon2-cffi), apache2-utils
+# (htpasswd), argon2 (the reference CLI) and libcrypt-argon2-perl:
+#   apt-get install -y python3-bcrypt python3-argon2 apache2-utils argon2 libcrypt-argon2-perl
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=test/fixtures/legacy
 mkdir -p "$out"
-for tool in htpasswd argon2; do
+for tool in htpasswd argon2 perl; do
   command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
 done
 # The system interpreter: python3-bcrypt is a Debian package.
 PY=/usr/bin/python3
 "$PY" -c 'import bcrypt' || { echo "missing python3-bcrypt" >&2; exit 1; }
+"$PY" -c 'import argon2' || { echo "missing python3-argon2" >&2; exit 1; }
+perl -MCrypt::Argon2 -e 1 || { echo "missing libcrypt-argon2-perl" >&2; exit 1; }
 
 OUT="$out" "$PY" - <<'PYTHON'
 import base64, hashlib, json, os, secrets, string, subprocess, unicodedata
+import argon2
 import bcrypt
 
 out = os.environ["OUT"]
@@ -47,6 +51,17 @@ def argon2_cli(password, *args):
     salt = secrets.token_hex(8)  # 16 characters, used as the salt bytes
     return subprocess.run(["argon2", salt, *args, "-e"], input=password.encode(),
                           check=True, capture_output=True).stdout.decode().strip()
+
+def argon2_cffi(password, **params):
+    # argon2-cffi's PasswordHasher; Debian's 21.1.0 makes 16-byte tags by default.
+    return argon2.PasswordHasher(**params).hash(password)
+
+def perl_argon2(password, t, m, p, tag_bytes):
+    # Crypt::Argon2::argon2id_pass(password, salt, t_cost, m_factor, parallelism, tag_size)
+    script = "print Crypt::Argon2::argon2id_pass($ARGV[0], $ARGV[1], @ARGV[2..5])"
+    return subprocess.run(["perl", "-MCrypt::Argon2", "-e", script, password, secrets.token_hex(8),
+                           str(t), m, str(p), str(tag_bytes)],
+                          check=True, capture_output=True, text=True).stdout.strip()
 
 long_split = "a" * 71 + "é" + " and more"  # byte 72 is the first byte of é (C3 A9)
 fullwidth = "Ｆｕｌｌｗｉｄｔｈ ﬁne password"  # NFKC: "Fullwidth fine password"
@@ -96,6 +111,18 @@ users = [
     {"name": "argon2 reference CLI, argon2id m=8192 t=1 p=2", "tool": "argon2",
      "scheme": "argon2id_imported", "password": "cheaper cli password",
      "password_hash": argon2_cli("cheaper cli password", "-id", "-t", "1", "-k", "8192", "-p", "2")},
+    {"name": "argon2-cffi (Debian python3-argon2) m=65536 t=3 p=4, its default 16-byte tag",
+     "tool": "python3-argon2", "scheme": "argon2id_imported", "password": "argon2 cffi password",
+     "password_hash": argon2_cffi("argon2 cffi password", memory_cost=65536, time_cost=3, parallelism=4)},
+    {"name": "argon2 reference CLI -l 16 (16-byte tag)", "tool": "argon2",
+     "scheme": "argon2id_imported", "password": "sixteen byte tag password",
+     "password_hash": argon2_cli("sixteen byte tag password", "-id", "-t", "2", "-k", "19456", "-p", "1", "-l", "16")},
+    {"name": "argon2 reference CLI -l 64 (64-byte tag)", "tool": "argon2",
+     "scheme": "argon2id_imported", "password": "sixty-four byte tag password",
+     "password_hash": argon2_cli("sixty-four byte tag password", "-id", "-t", "2", "-k", "19456", "-p", "1", "-l", "64")},
+    {"name": "Perl Crypt::Argon2 argon2id_pass m=32M t=2 p=2, 16-byte tag", "tool": "libcrypt-argon2-perl",
+     "scheme": "argon2id_imported", "password": "perl crypt argon2 password",
+     "password_hash": perl_argon2("perl crypt argon2 password", 2, "32M", 2, 16)},
     {"name": "Django argon2$ (Argon2PasswordHasher format)", "tool": "argon2",
      "scheme": "argon2id_imported", "password": "django argon2 password",
      "password_hash": "argon2" + argon2_cli("django argon2 password", "-id", "-t", "2", "-k", "19456", "-p", "1")},
@@ -119,6 +146,12 @@ rejected = [
      "password_hash": django_pbkdf2("x", 2000001, salt22())},
     {"name": "argon2id m=131072 (over the 64 MiB bound)", "reason": "work_factor_out_of_bounds",
      "password_hash": argon2_cli("x", "-id", "-t", "1", "-k", "131072", "-p", "1")},
+    {"name": "argon2-cffi defaults (Debian 21.1.0: m=102400, over the 64 MiB bound)",
+     "reason": "work_factor_out_of_bounds", "password_hash": argon2_cffi("x")},
+    {"name": "argon2id with an 8-byte tag (reference CLI -l 8)", "reason": "hash_length_out_of_bounds",
+     "password_hash": argon2_cli("x", "-id", "-t", "1", "-k", "8192", "-p", "1", "-l", "8")},
+    {"name": "argon2id with a 65-byte tag (reference CLI -l 65)", "reason": "hash_length_out_of_bounds",
+     "password_hash": argon2_cli("x", "-id", "-t", "1", "-k", "8192", "-p", "1", "-l", "65")},
     {"name": "argon2i", "reason": "unsupported_scheme",
      "password_hash": argon2_cli("x", "-i", "-t", "2", "-k", "8192", "-p", "1")},
     {"name": "argon2id version 1.0 (v=16)", "reason": "unsupported_scheme",

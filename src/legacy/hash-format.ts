@@ -1,4 +1,4 @@
-import { parseArgon2idPhc } from "../auth/password/phc";
+import { type PhcLimits, parseArgon2idPhc } from "../auth/password/phc";
 import type { HashLimits } from "./limits";
 
 /**
@@ -36,6 +36,7 @@ export type HashRejectReason =
   | "unsupported_scheme"
   | "malformed_hash"
   | "work_factor_out_of_bounds"
+  | "hash_length_out_of_bounds"
   | "salt_not_applicable"
   | "salt_missing";
 
@@ -209,9 +210,12 @@ function parseArgon2(text: string, limits: HashLimits): ParsedLegacyHash {
   if (!parsed.ok) {
     switch (parsed.reason) {
       case "limits":
-        return reject(
-          "work_factor_out_of_bounds",
-          `argon2id parameters exceed m<=${limits.argon2.maxMemoryKiB},t<=${limits.argon2.maxIterations},p<=${limits.argon2.maxParallelism}`,
+        return (
+          rejectLengths(phc, limits.argon2) ??
+          reject(
+            "work_factor_out_of_bounds",
+            `argon2id parameters exceed m<=${limits.argon2.maxMemoryKiB},t<=${limits.argon2.maxIterations},p<=${limits.argon2.maxParallelism}`,
+          )
         );
       case "unsupported":
         return reject("unsupported_scheme", "argon2id version or parameters not supported");
@@ -228,6 +232,35 @@ function parseArgon2(text: string, limits: HashLimits): ParsedLegacyHash {
     stored: `argon2${phc}`,
     separateSalt: null,
   };
+}
+
+/**
+ * Which length bound an argon2id hash broke, if it was a length: parsed again
+ * with only the work factors bounded, so the operator learns "the tag is 8
+ * bytes" rather than a generic work-factor message. Null when a work factor
+ * (m, t, p) is what is out of bounds.
+ */
+function rejectLengths(phc: string, limits: PhcLimits): ParsedLegacyHash | null {
+  const lengthsUnbounded = {
+    ...limits,
+    minSaltBytes: 0,
+    maxSaltBytes: 1024,
+    minHashBytes: 0,
+    maxHashBytes: 1024,
+  };
+  const relaxed = parseArgon2idPhc(phc, lengthsUnbounded);
+  if (!relaxed.ok) return null;
+  const { hash, salt } = relaxed.value;
+  if (hash.length < limits.minHashBytes || hash.length > limits.maxHashBytes) {
+    return reject(
+      "hash_length_out_of_bounds",
+      `argon2id tag is ${hash.length} bytes; ${limits.minHashBytes}-${limits.maxHashBytes} are accepted`,
+    );
+  }
+  return reject(
+    "hash_length_out_of_bounds",
+    `argon2id salt is ${salt.length} bytes; ${limits.minSaltBytes}-${limits.maxSaltBytes} are accepted`,
+  );
 }
 
 function reject(reason: HashRejectReason, detail: string): ParsedLegacyHash {

@@ -133,3 +133,28 @@ describe("PBKDF2-HMAC-SHA-256 above the WebCrypto cap", () => {
     await expect(pbkdf2Sha256(enc.encode("p"), enc.encode("s"), 0)).rejects.toThrow(RangeError);
   });
 });
+
+// Regression: the hasher recomputed every stored hash with a 32-byte tag, so a
+// 16- or 64-byte tag (argon2-cffi's default, `argon2 -l 16`) could never match.
+describe("the hasher verifies argon2id tags of every accepted length", () => {
+  const byTag = (bytes: number) =>
+    users.filter((u) => {
+      const tag = u.password_hash.split("$").at(-1) ?? "";
+      return u.password_hash.includes("$argon2id$") && Math.floor((tag.length * 3) / 4) === bytes;
+    });
+
+  it.each([16, 32, 64])(
+    "%i-byte tags verify, and are marked for rehashing unless 32",
+    async (n) => {
+      const fixtures = byTag(n);
+      expect(fixtures.length).toBeGreaterThan(0);
+      for (const u of fixtures) {
+        const bare = u.password_hash.replace(/^argon2\$/, "$");
+        const result = await hasher.verify(bare, u.password);
+        expect(result.ok).toBe(true);
+        if (n !== 32) expect(result.needsRehash).toBe(true); // upgraded at the next good login
+        expect((await hasher.verify(bare, `${u.password}!`)).ok).toBe(false);
+      }
+    },
+  );
+});

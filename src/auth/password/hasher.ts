@@ -36,7 +36,13 @@ export function createPasswordHasher(opts: PasswordHasherOptions): PasswordHashe
   const current = peppers[0];
   const limits = { ...DEFAULT_PHC_LIMITS, maxMemoryKiB: maxStoredHashMemoryKiB(params.memoryKiB) };
 
-  const compute = (password: string, salt: Uint8Array, p: Argon2Params, secret?: Uint8Array) =>
+  const compute = (
+    password: string,
+    salt: Uint8Array,
+    p: Argon2Params,
+    hashLength: number,
+    secret?: Uint8Array,
+  ) =>
     argon2.hash({
       password: encoder.encode(password),
       salt,
@@ -44,13 +50,13 @@ export function createPasswordHasher(opts: PasswordHasherOptions): PasswordHashe
       memoryKiB: p.memoryKiB,
       iterations: p.iterations,
       parallelism: p.parallelism,
-      hashLength: HASH_BYTES,
+      hashLength,
     });
 
   return {
     async hash(password) {
       const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
-      const hash = await compute(password, salt, params, current?.key);
+      const hash = await compute(password, salt, params, HASH_BYTES, current?.key);
       return encodeArgon2idPhc({
         ...params,
         ...(current ? { keyid: current.id } : {}),
@@ -66,7 +72,10 @@ export function createPasswordHasher(opts: PasswordHasherOptions): PasswordHashe
       const pepper = phc.keyid === undefined ? undefined : peppers.find((p) => p.id === phc.keyid);
       // A hash made with a pepper we no longer hold can never verify; still pay the cost.
       const unknownPepper = phc.keyid !== undefined && !pepper;
-      const candidate = await compute(password, phc.salt, phc, pepper?.key);
+      // The tag length is part of the hash (argon2's output depends on it, RFC 9106
+      // §3.2 H0): a 16-byte tag from argon2-cffi is recomputed as 16 bytes. The
+      // PHC limits bound it to 16..64 bytes before anything is computed.
+      const candidate = await compute(password, phc.salt, phc, phc.hash.length, pepper?.key);
       const ok = !unknownPepper && constantTimeEqual(candidate, phc.hash);
       const needsRehash =
         phc.memoryKiB !== params.memoryKiB ||
@@ -79,7 +88,7 @@ export function createPasswordHasher(opts: PasswordHasherOptions): PasswordHashe
 
     async dummyVerify(password) {
       const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
-      await compute(password, salt, params, current?.key);
+      await compute(password, salt, params, HASH_BYTES, current?.key);
     },
   };
 }
