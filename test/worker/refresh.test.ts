@@ -232,6 +232,50 @@ describe("storage of refresh tokens", () => {
     );
     expect(tables).toEqual([]);
   });
+
+  // Regression: the live object queried the tables deleteAll() had dropped, so a
+  // refresh answered 500 server_error and a logout 500.
+  it("answers a refresh and a logout after that deletion as for any dead family", async () => {
+    const user = await newUser();
+    const first = await login(user.email);
+    await familySql(first.refresh_token, "UPDATE family SET expires_at = ?", Date.now() - 1);
+    expect(await runDurableObjectAlarm(familyStub(first.refresh_token))).toBe(true);
+    await expectInvalidGrant(await refresh(first.refresh_token));
+    const logout = await postJson("/v1/logout", { refresh_token: first.refresh_token });
+    expect(logout.status).toBe(204);
+  });
+});
+
+describe("a secret that is not one of the family's tokens", () => {
+  // Security review: rotate used to sign and seal a candidate successor (and ask
+  // Redis for the user's not-before) before it looked at the secret, so anyone
+  // who knows a family id could make its object do that work.
+  it("is refused before any successor is signed or sealed", async () => {
+    const user = await newUser();
+    const first = await login(user.email);
+    const familyId = familyOf(first.refresh_token);
+    const outcome = await runInDurableObject(familyStub(first.refresh_token), async (instance) => {
+      const object = instance as unknown as Record<string, unknown>;
+      const issue = object.issue;
+      let signed = 0;
+      object.issue = (...args: unknown[]) => {
+        signed++;
+        return (issue as (...a: unknown[]) => unknown).apply(instance, args);
+      };
+      try {
+        const unknown = await instance.rotate({ familyId, secret: "A".repeat(43) });
+        return { unknown, signed };
+      } finally {
+        object.issue = issue;
+      }
+    });
+    expect(outcome).toEqual({
+      unknown: { outcome: "invalid", reason: "unknown_token" },
+      signed: 0,
+    });
+    // The real token still rotates: the check did not break the path it guards.
+    expect((await refresh(first.refresh_token)).status).toBe(200);
+  });
 });
 
 describe("a session's listed last use (Postgres)", () => {

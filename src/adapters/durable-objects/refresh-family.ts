@@ -44,6 +44,12 @@ interface TokenRow extends Record<string, SqlStorageValue> {
  */
 export class RefreshFamily extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /**
+   * Set once the expiry alarm has deleted this family's storage (tables
+   * included). The live object may still be asked to rotate or revoke; it then
+   * answers as for an unknown family instead of querying tables that are gone.
+   */
+  private deleted = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -72,7 +78,20 @@ export class RefreshFamily extends DurableObject<Env> {
   }
 
   private family(): FamilyRow | null {
+    if (this.deleted) return null;
     return this.sql.exec<FamilyRow>("SELECT * FROM family LIMIT 1").toArray()[0] ?? null;
+  }
+
+  /** The generation and state of the family's token with this secret hash, if it is one. */
+  private token(secretHash: string): TokenRow | null {
+    return (
+      this.sql
+        .exec<TokenRow>(
+          "SELECT generation, rotated_at, successor_box FROM tokens WHERE secret_hash = ?",
+          secretHash,
+        )
+        .toArray()[0] ?? null
+    );
   }
 
   private async issue(
@@ -165,7 +184,13 @@ export class RefreshFamily extends DurableObject<Env> {
     const config = this.config();
     const presentedHash = await hashSecret(input.secret);
     const before = this.family();
-    if (!before) return { outcome: "invalid", reason: "unknown_token" };
+    // A secret that was never one of this family's tokens costs no signing, no
+    // sealing and no Redis round trip: anyone who knows a family id (it is not
+    // secret) must not be able to make the object do that work. The decision
+    // below reads the token again, inside the transaction.
+    if (!before || !this.token(presentedHash)) {
+      return { outcome: "invalid", reason: "unknown_token" };
+    }
     const revocation = createRedisRevocationList(createRedis(config));
 
     // The successor is prepared and sealed speculatively (used only if the
@@ -192,14 +217,10 @@ export class RefreshFamily extends DurableObject<Env> {
     };
 
     const decided = this.ctx.storage.transactionSync(() => {
-      const family = this.family() as FamilyRow;
-      const token =
-        this.sql
-          .exec<TokenRow>(
-            "SELECT generation, rotated_at, successor_box FROM tokens WHERE secret_hash = ?",
-            presentedHash,
-          )
-          .toArray()[0] ?? null;
+      // The expiry alarm may have deleted the family while the awaits above ran.
+      const family = this.family();
+      if (!family) return null;
+      const token = this.token(presentedHash);
       const decision = decideRotation(
         {
           createdAt: family.created_at,
@@ -248,6 +269,7 @@ export class RefreshFamily extends DurableObject<Env> {
       }
     });
 
+    if (!decided) return { outcome: "invalid", reason: "unknown_token" };
     const { decision, family } = decided;
     switch (decision.kind) {
       case "rotate":
@@ -272,6 +294,7 @@ export class RefreshFamily extends DurableObject<Env> {
 
   /** The verify-email flow tells the user's live families; their next tokens carry it. */
   async setEmailVerified(verified: boolean): Promise<void> {
+    if (this.deleted) return;
     this.sql.exec("UPDATE family SET email_verified = ?", verified ? 1 : 0);
   }
 
@@ -311,6 +334,7 @@ export class RefreshFamily extends DurableObject<Env> {
     const now = systemClock.now();
     if (!family || now >= family.expires_at) {
       await this.ctx.storage.deleteAll();
+      this.deleted = true;
       return;
     }
     this.wipeSuccessorsRotatedBefore(now - this.config().refresh.reuseGraceSeconds * 1000);
