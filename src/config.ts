@@ -34,6 +34,8 @@ export interface Config {
   };
   /** Per-bucket limits (sliding windows in Redis); see docs/security.md. */
   rateLimits: Record<LimitBucket, { limit: number; windowSeconds: number }>;
+  /** Per-client limits count an IPv6 client by this many leading bits of its address. */
+  ipv6PrefixBits: number;
   /** NIST SP 800-63B rev 4 §3.2.2: consecutive failed logins before an account is throttled. */
   accountMaxFailures: number;
   /** Cloudflare Turnstile, offered after throttling; undefined = no challenge. */
@@ -143,6 +145,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_ADMIN_PER_IP: rate,
   RATE_LIMIT_EMAIL_PER_IP: rate,
   RATE_LIMIT_EMAIL_PER_ADDRESS: rate,
+  RATE_LIMIT_IPV6_PREFIX: int(32, 128),
   ACCOUNT_MAX_CONSECUTIVE_FAILURES: int(1, 100),
   EMAIL_API_URL: url,
   EMAIL_API_KEY: z.string().min(8).max(256).optional(),
@@ -298,6 +301,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
       email_ip: e.RATE_LIMIT_EMAIL_PER_IP,
       email_address: e.RATE_LIMIT_EMAIL_PER_ADDRESS,
     },
+    ipv6PrefixBits: e.RATE_LIMIT_IPV6_PREFIX,
     accountMaxFailures: e.ACCOUNT_MAX_CONSECUTIVE_FAILURES,
     password: {
       minLength: e.PASSWORD_MIN_LENGTH,

@@ -1,16 +1,21 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
+import { clientNetwork } from "../auth/client-network";
 import { checkIpLimit } from "../auth/throttle";
 import type { LimitBucket } from "../ports";
 
 /**
- * The client's address. Only Cloudflare's `CF-Connecting-IP` is trusted:
+ * The client per-client limits count: its IPv4 address or IPv6 network
+ * (auth/client-network.ts). Only Cloudflare's `CF-Connecting-IP` is trusted:
  * `X-Forwarded-For` and friends are set by whoever sends the request.
  * Without it (local runs) every client shares one bucket.
  */
-export function clientIp(c: Context<AppEnv>): string {
-  return c.req.header("cf-connecting-ip") ?? "unknown";
+export function clientNetworkOf(c: Context<AppEnv>): string {
+  return clientNetwork(
+    c.req.header("cf-connecting-ip") ?? "unknown",
+    c.get("config").ipv6PrefixBits,
+  );
 }
 
 /**
@@ -23,7 +28,7 @@ export const limitByIp = (bucket: LimitBucket, opts: { failOpen: boolean }) =>
     const r = await checkIpLimit(
       services.limiter,
       bucket,
-      clientIp(c),
+      clientNetworkOf(c),
       services.clock.now(),
       opts.failOpen,
     );

@@ -3,7 +3,7 @@ import type { AppEnv } from "../app-env";
 import { matchServiceKey } from "../auth/service-keys";
 import { checkIpLimit } from "../auth/throttle";
 import { AuthError } from "../errors";
-import { clientIp } from "./rate-limit";
+import { clientNetworkOf } from "./rate-limit";
 
 const BEARER = /^Bearer +(\S+)$/;
 
@@ -16,7 +16,7 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   if (!key) throw new AuthError("not_found", 404, "no such endpoint");
   // Checks a secret: limited per IP before the comparison, failing closed.
   const services = c.get("services");
-  await checkIpLimit(services.limiter, "admin_ip", clientIp(c), services.clock.now(), false);
+  await checkIpLimit(services.limiter, "admin_ip", clientNetworkOf(c), services.clock.now(), false);
   const presented = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
   const ok =
     presented !== undefined &&

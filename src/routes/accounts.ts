@@ -7,7 +7,7 @@ import { parseRefreshToken } from "../auth/refresh/refresh-token";
 import { startSession } from "../auth/sessions";
 import { AuthError } from "../errors";
 import { errorName, log } from "../log";
-import { clientIp, limitByIp } from "../middleware/rate-limit";
+import { clientNetworkOf, limitByIp } from "../middleware/rate-limit";
 import { invalidToken, requireAuth } from "../middleware/require-auth";
 import type { MailJobs } from "../ports";
 import { accountDeps } from "./account-deps";
@@ -59,7 +59,7 @@ export const accounts = new Hono<AppEnv>()
         ...(services.botChallenge ? { challenge: services.botChallenge } : {}),
       },
       input,
-      clientIp(c),
+      clientNetworkOf(c),
     ).catch((err: unknown) => {
       // The typed email is never recorded: people type passwords into it.
       const reason = err instanceof AuthError ? err.code : "error";

@@ -7,7 +7,7 @@ import type { AppEnv } from "../app-env";
 import { checkIpLimit } from "../auth/throttle";
 import { AuthError, invalidRequest } from "../errors";
 import { exchangeLegacySession } from "../legacy/exchange";
-import { clientIp } from "../middleware/rate-limit";
+import { clientNetworkOf } from "../middleware/rate-limit";
 import { readJson } from "./read-json";
 import { requireAllowedOrigin, tokenResponse } from "./token-response";
 
@@ -28,7 +28,7 @@ export const legacy = new Hono<AppEnv>().post("/v1/legacy/exchange", async (c) =
   if (deadlineMs === undefined) throw new AuthError("not_found", 404, "no such endpoint");
   const services = c.get("services");
   // A session key is a credential: limited like a login, per IP, failing closed.
-  await checkIpLimit(services.limiter, "login_ip", clientIp(c), services.clock.now(), false);
+  await checkIpLimit(services.limiter, "login_ip", clientNetworkOf(c), services.clock.now(), false);
   const body = await readJson(c, ExchangeBody);
   const sessionKey = legacyKeyOf(c, body.session_key);
   if (sessionKey === undefined) {

@@ -77,6 +77,22 @@ describe("the client address", () => {
   });
 });
 
+describe("IPv6 clients", () => {
+  // Security review: the buckets keyed the full address, so a client could give
+  // every guess a fresh address from its /64 and never meet a limit.
+  it("count by their /64: new addresses in one network share the failure bucket", async () => {
+    const user = await newUser("ipv6");
+    const network = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:12`;
+    const from = (i: number) => `${network}::${(i + 1).toString(16)}`;
+    for (let i = 0; i < 10; i++)
+      expect((await loginFrom(from(i), user.email, "wrong password, number x")).status).toBe(401);
+    await expect429(await loginFrom(from(10), user.email, GOOD_PASSWORD));
+    // Another /64 is another client.
+    const elsewhere = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:13::1`;
+    expect((await loginFrom(elsewhere, user.email, GOOD_PASSWORD)).status).toBe(200);
+  });
+});
+
 describe("per-IP limits of the token and admin endpoints", () => {
   it.each([
     ["POST /v1/token/refresh", { RATE_LIMIT_TOKEN_PER_IP: "2/60" }, "/v1/token/refresh", "POST"],
