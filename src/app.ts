@@ -16,14 +16,18 @@ import { health } from "./routes/health";
 import { introspect } from "./routes/introspect";
 import { jwks } from "./routes/jwks";
 import { legacy } from "./routes/legacy";
+import { pages } from "./routes/pages";
 import { sessions } from "./routes/sessions";
 import { tokens } from "./routes/tokens";
 
 export const app = new Hono<AppEnv>()
   .use(requestId)
-  // An API, never a page: forbid framing, sniffing, referrers and any active content.
+  // An API: forbid framing, sniffing, referrers and any active content. The few
+  // pages (routes/pages.ts) set their own CSP and framing headers, which overwrite:
+  // false keeps; no other handler sets any of these.
   .use(
     secureHeaders({
+      overwrite: false,
       contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
       strictTransportSecurity: "max-age=63072000; includeSubDomains",
       referrerPolicy: "no-referrer",
@@ -57,7 +61,8 @@ export const app = new Hono<AppEnv>()
   .route("/", introspect)
   .route("/", adminAudit)
   .route("/", adminUsers)
-  .route("/", legacy);
+  .route("/", legacy)
+  .route("/", pages);
 
 app.notFound(() => {
   throw new AuthError("not_found", 404, "no such endpoint");
