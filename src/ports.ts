@@ -141,24 +141,40 @@ export interface LimitResult {
 
 /** Atomic sliding-window limits in Redis (one Lua script per check). */
 export interface RateLimiter {
-  /** Counts one hit and says whether it was within the limit. */
+  /** Counts one hit and says whether it was within the limit (a refused hit is not counted). */
   consume(bucket: LimitBucket, key: string): Promise<LimitResult>;
-  /** Says whether a hit would be within the limit, without counting one. */
-  peek(bucket: LimitBucket, key: string): Promise<LimitResult>;
+  /** Gives back one hit that `consume` counted (a reservation that did not happen). */
+  refund(bucket: LimitBucket, key: string): Promise<void>;
+}
+
+/** The account backoff: after `maxFailures` failures, wait `backoffMs[min(n - max, last)]` after the last one. */
+export interface BackoffPolicy {
+  maxFailures: number;
+  backoffMs: readonly number[];
 }
 
 /**
- * Consecutive failed logins per account (NIST SP 800-63B rev 4 §3.2.2), and the
- * client IPs the account has logged in from before (so throttling an account
- * does not lock its owner out from a known place).
+ * Consecutive failed password checks per account (NIST SP 800-63B rev 4
+ * §3.2.2), and the client networks the account has signed in from before (so
+ * throttling an account does not lock its owner out from a known place).
  */
 export interface AccountGuard {
-  state(
+  /**
+   * Reserves one password attempt, atomically (one Redis script): refused while
+   * the account's backoff runs, unless `network` is one it signed in from;
+   * otherwise counted as a failure at once, so a concurrent attempt already sees
+   * it. Of N concurrent reservations on a throttled account, at most one passes.
+   */
+  reserve(
     account: string,
-    ip: string,
-  ): Promise<{ failures: number; lastFailureAt: number; knownIp: boolean }>;
-  recordFailure(account: string, atMs: number): Promise<void>;
-  recordSuccess(account: string, ip: string): Promise<void>;
+    network: string,
+    nowMs: number,
+    policy: BackoffPolicy,
+  ): Promise<{ allowed: true } | { allowed: false; retryAtMs: number }>;
+  /** Gives back one reservation whose check never ran to a verdict. */
+  release(account: string): Promise<void>;
+  /** The check passed: the streak ends and the network becomes a known one. */
+  recordSuccess(account: string, network: string): Promise<void>;
   /** Forgets the account's consecutive failures (after a password reset). */
   clearFailures(account: string): Promise<void>;
 }

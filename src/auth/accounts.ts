@@ -1,5 +1,4 @@
 import { AuthError, invalidRequest } from "../errors";
-import { checkStoredPassword } from "../legacy/lazy-migration";
 import type { AuditLog, BreachedPasswordCheck, UserRecord, UserStore } from "../ports";
 import type { PasswordHasher } from "./password/hasher";
 import {
@@ -58,41 +57,7 @@ export async function hashNewPassword(
   return deps.passwords.hash(password);
 }
 
-/**
- * Checks a password. An unknown email and a wrong password are one answer, and
- * an unknown email still pays for one hash at the current cost, so neither the
- * body nor the time tells whether the account exists.
- */
-export async function authenticate(
-  deps: AccountDeps,
-  input: { email: string; password: string },
-): Promise<UserRecord> {
-  if (utf8Length(input.password) > MAX_PASSWORD_BYTES)
-    throw invalidRequest(PASSWORD_PROBLEMS.too_long());
-  const user = await deps.users.findByEmail(input.email);
-  if (!user) {
-    await deps.passwords.dummyVerify(normalizePassword(input.password));
-    throw invalidCredentials();
-  }
-  return verifyPassword(deps, user, input.password);
-}
-
-/**
- * Checks a known user's password (login, and re-authentication before a
- * credential change). Legacy hashes check the password as typed, ours its NFKC
- * form; a match on a legacy or outdated hash re-hashes it by compare-and-swap
- * and records `hash_upgraded` (docs/migration.md).
- */
-export async function verifyPassword(
-  deps: AccountDeps,
-  user: UserRecord,
-  raw: string,
-): Promise<UserRecord> {
+/** 400 for a password longer than any we hash (before any lookup or hashing). */
+export function checkPasswordSize(raw: string): void {
   if (utf8Length(raw) > MAX_PASSWORD_BYTES) throw invalidRequest(PASSWORD_PROBLEMS.too_long());
-  const ok = await checkStoredPassword(deps, user, raw, normalizePassword(raw));
-  if (!ok) throw invalidCredentials();
-  return user;
 }
-
-const invalidCredentials = (): AuthError =>
-  new AuthError("invalid_credentials", 401, "email or password is incorrect");

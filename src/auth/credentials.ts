@@ -1,20 +1,30 @@
 import { AuthError } from "../errors";
 import type { MailJobs, RecoveryTokenStore } from "../ports";
-import { type AccountDeps, hashNewPassword, verifyPassword } from "./accounts";
+import { hashNewPassword } from "./accounts";
+import { type AttemptSource, confirmPassword, type PasswordCheckDeps } from "./password-check";
 import { endOtherSessions, type SessionDeps } from "./sessions";
 
 export interface CredentialDeps {
-  account: AccountDeps;
+  account: PasswordCheckDeps;
   tokens: RecoveryTokenStore;
   sessions: SessionDeps;
   jobs: MailJobs;
 }
 
-/** The signed-in user, re-authenticated with their current password (one lookup, by id). */
-async function reauthenticate(deps: CredentialDeps, userId: string, password: string) {
-  const user = await deps.account.users.findById(userId);
+/** The signed-in caller, and where the request comes from (for the password throttle). */
+export interface Caller {
+  userId: string;
+  source: AttemptSource;
+}
+
+/**
+ * The signed-in user, re-authenticated with their current password (one lookup,
+ * by id), throttled like a login.
+ */
+async function reauthenticate(deps: CredentialDeps, caller: Caller, password: string) {
+  const user = await deps.account.users.findById(caller.userId);
   if (!user) throw new AuthError("invalid_token", 401, "the account no longer exists");
-  return verifyPassword(deps.account, user, password);
+  return confirmPassword(deps.account, user, password, caller.source);
 }
 
 /**
@@ -24,10 +34,10 @@ async function reauthenticate(deps: CredentialDeps, userId: string, password: st
  */
 export async function changePassword(
   deps: CredentialDeps,
-  caller: { userId: string; sessionId: string },
+  caller: Caller & { sessionId: string },
   input: { currentPassword: string; newPassword: string; revokeOtherSessions: boolean },
 ): Promise<void> {
-  await reauthenticate(deps, caller.userId, input.currentPassword);
+  await reauthenticate(deps, caller, input.currentPassword);
   const passwordHash = await hashNewPassword(deps.account, input.newPassword);
   await deps.tokens.setPassword(caller.userId, passwordHash);
   deps.sessions.audit.record({
@@ -48,10 +58,10 @@ export async function changePassword(
  */
 export async function requestEmailChange(
   deps: CredentialDeps,
-  caller: { userId: string },
+  caller: Caller,
   input: { password: string; newEmail: string },
 ): Promise<void> {
-  const user = await reauthenticate(deps, caller.userId, input.password);
+  const user = await reauthenticate(deps, caller, input.password);
   if (user.email.toLowerCase() === input.newEmail.toLowerCase()) {
     throw new AuthError("invalid_request", 400, "this is already the account's address");
   }

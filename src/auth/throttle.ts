@@ -1,4 +1,5 @@
 import { AuthError, unavailable } from "../errors";
+import { errorName, log } from "../log";
 import type { AccountGuard, BotChallenge, Clock, LimitResult, RateLimiter } from "../ports";
 import { base64url } from "./refresh/refresh-token";
 
@@ -38,8 +39,13 @@ export interface LoginThrottleDeps {
   challenge?: BotChallenge;
 }
 
-export interface LoginClient {
+/** Who tries a password, for which account. */
+export interface PasswordAttempt {
+  /** The client's address as Cloudflare saw it (for the bot challenge's `remoteip`). */
   ip: string;
+  /** The client's network (auth/client-network.ts): per-IP limits and known places key on it. */
+  network: string;
+  /** `accountKey(email)` of the account whose password is tried. */
   account: string;
   /** A bot-challenge response token (e.g. Turnstile's) sent with the attempt. */
   challengeToken?: string;
@@ -47,6 +53,8 @@ export interface LoginClient {
 
 /** Longest wait the account throttle imposes: growth stops here. */
 const MAX_ACCOUNT_BACKOFF_SECONDS = 3600;
+/** Doublings before the wait reaches its cap (60 s · 2^6 > 3600 s). */
+const BACKOFF_STEPS = 11;
 
 /** 60 s after the limit, doubling with every further failure, at most an hour. */
 export function accountBackoffSeconds(failures: number, max: number): number {
@@ -54,64 +62,130 @@ export function accountBackoffSeconds(failures: number, max: number): number {
   return Math.min(MAX_ACCOUNT_BACKOFF_SECONDS, 60 * 2 ** Math.min(failures - max, 10));
 }
 
+/** The waits in ms for `max`, `max + 1`, … failures, as the account guard's script reads them. */
+function backoffScheduleMs(max: number): number[] {
+  return Array.from(
+    { length: BACKOFF_STEPS },
+    (_, i) => accountBackoffSeconds(max + i, max) * 1000,
+  );
+}
+
 /**
- * Runs before any password hashing, so a throttled guess costs us one Redis
- * round trip and no CPU. Unknown emails are throttled exactly like known ones:
- * nothing here looks at whether the account exists.
+ * Every password check goes through here: login, and every re-authentication
+ * before a credential change (security review: a current-password check had no
+ * per-account throttle, so it was a second, unlimited guessing door).
  *
- * - per IP: every login attempt counts (a wide net against one source);
- * - per IP and account: failures count (NIST SP 800-63B rev 4 §3.2.2 throttling,
- *   10 per 15 minutes by default), so one source cannot grind one account;
+ * The attempt is reserved before `check` runs, and the reservation is the
+ * decision (NIST SP 800-63B rev 4 §3.2.2):
+ *
+ * - per network: every attempt counts (a wide net against one source);
+ * - per network and account: the attempt counts as a failure at once
+ *   (10 per 15 minutes by default), so one source cannot grind one account;
  * - per account: after `maxFailures` consecutive failures from anywhere, a
- *   growing wait between attempts, but not for an IP the account has logged in
- *   from before, so a third party cannot lock the owner out from home.
+ *   growing wait between attempts, except from a network the account signed
+ *   in from before, so a third party cannot lock the owner out from home.
  *
- * Fails closed: if Redis does not answer, no attempt is allowed (a limiter
- * outage must not become an unlimited guessing window).
+ * Each counter is taken atomically in Redis before any hashing, so concurrent
+ * guesses cannot all pass a check that none has counted yet (the review saw 12
+ * parallel guesses on a throttled account all hashed, and 24 from one address
+ * beat a limit of 10). A success gives the per-pair count back and ends the
+ * account's streak; a check that fails for another reason than a wrong
+ * password (a malformed request, a dependency down) gives both back.
+ *
+ * A throttled attempt costs one round of Redis and no hashing; unknown emails
+ * are throttled exactly like known ones. Fails closed: without a Redis answer
+ * no attempt is allowed.
  */
-export async function checkLogin(deps: LoginThrottleDeps, client: LoginClient): Promise<void> {
+export async function throttledPasswordCheck<T>(
+  deps: LoginThrottleDeps,
+  attempt: PasswordAttempt,
+  check: () => Promise<T>,
+): Promise<T> {
+  const reservation = await reserve(deps, attempt);
+  let result: T;
+  try {
+    result = await check();
+  } catch (err) {
+    // A wrong password stays counted: the reservation was that failure.
+    if (!(err instanceof AuthError && err.code === "invalid_credentials")) {
+      await settle("release", reservation.release());
+    }
+    throw err;
+  }
+  await settle("success", reservation.succeeded());
+  return result;
+}
+
+interface Reservation {
+  succeeded(): Promise<unknown>;
+  release(): Promise<unknown>;
+}
+
+async function reserve(deps: LoginThrottleDeps, attempt: PasswordAttempt): Promise<Reservation> {
   const now = deps.clock.now();
-  const [perIp, perPair, account] = await Promise.all([
-    deps.limiter.consume("login_ip", client.ip),
-    deps.limiter.peek("login_failures", `${client.ip}:${client.account}`),
-    deps.guard.state(client.account, client.ip),
+  const pairKey = `${attempt.network}:${attempt.account}`;
+  const [perIp, perPair] = await Promise.all([
+    deps.limiter.consume("login_ip", attempt.network),
+    deps.limiter.consume("login_failures", pairKey),
   ]);
-  if (perIp.timedOut) throw unavailable("rate limiting is unavailable", 2);
+  // A timed-out hit may or may not have been counted: only a clear one is given back.
+  const pairCounted = perPair.allowed && !perPair.timedOut;
+  const refundPair = () =>
+    pairCounted ? deps.limiter.refund("login_failures", pairKey) : Promise.resolve();
+  if (perIp.timedOut || perPair.timedOut) {
+    await settle("release", refundPair());
+    throw unavailable("rate limiting is unavailable", 2);
+  }
   const limited = !perIp.allowed ? perIp : !perPair.allowed ? perPair : null;
   // NIST SP 800-63B rev 4 §3.2.2 allows a bot challenge in place of waiting:
   // a throttled client that solved one may try (the account backoff still holds).
-  if (limited && !(await passedChallenge(deps, client))) {
+  if (limited && !(await passedChallenge(deps, attempt))) {
+    await settle("release", refundPair());
     const error = tooManyRequests(limited, now);
     if (deps.challenge) error.headers["X-Auth-Challenge"] = "turnstile";
     throw error;
   }
-  const backoff = accountBackoffSeconds(account.failures, deps.maxFailures);
-  const waitUntil = account.lastFailureAt + backoff * 1000;
-  if (backoff > 0 && !account.knownIp && now < waitUntil) {
-    throw tooManyRequests({ limit: deps.maxFailures, remaining: 0, resetAt: waitUntil }, now);
+  const account = await deps.guard
+    .reserve(attempt.account, attempt.network, now, {
+      maxFailures: deps.maxFailures,
+      backoffMs: backoffScheduleMs(deps.maxFailures),
+    })
+    .catch(async (err: unknown) => {
+      await settle("release", refundPair());
+      throw err;
+    });
+  if (!account.allowed) {
+    await settle("release", refundPair());
+    throw tooManyRequests(
+      { limit: deps.maxFailures, remaining: 0, resetAt: account.retryAtMs },
+      now,
+    );
+  }
+  return {
+    succeeded: () =>
+      Promise.all([deps.guard.recordSuccess(attempt.account, attempt.network), refundPair()]),
+    release: () => Promise.all([deps.guard.release(attempt.account), refundPair()]),
+  };
+}
+
+/**
+ * Bookkeeping after the decision is best effort: the password check already
+ * has its answer, and a count left one too high only errs on the safe side.
+ */
+async function settle(step: string, work: Promise<unknown>): Promise<void> {
+  try {
+    await work;
+  } catch (err) {
+    log("warn", "throttle bookkeeping failed", { step, error: errorName(err) });
   }
 }
 
-async function passedChallenge(deps: LoginThrottleDeps, client: LoginClient): Promise<boolean> {
-  if (!deps.challenge || !client.challengeToken) return false;
-  return deps.challenge.passed(client.challengeToken, client.ip);
-}
-
-export async function recordLoginFailure(
+async function passedChallenge(
   deps: LoginThrottleDeps,
-  client: LoginClient,
-): Promise<void> {
-  await Promise.all([
-    deps.limiter.consume("login_failures", `${client.ip}:${client.account}`),
-    deps.guard.recordFailure(client.account, deps.clock.now()),
-  ]);
-}
-
-export async function recordLoginSuccess(
-  deps: LoginThrottleDeps,
-  client: LoginClient,
-): Promise<void> {
-  await deps.guard.recordSuccess(client.account, client.ip);
+  attempt: PasswordAttempt,
+): Promise<boolean> {
+  if (!deps.challenge || !attempt.challengeToken) return false;
+  return deps.challenge.passed(attempt.challengeToken, attempt.ip);
 }
 
 /** A per-IP bucket in front of an endpoint; `failOpen` lets requests through when Redis times out. */

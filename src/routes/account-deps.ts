@@ -1,6 +1,8 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import type { AccountDeps } from "../auth/accounts";
+import type { AttemptSource, PasswordCheckDeps } from "../auth/password-check";
+import { clientNetworkOf } from "../middleware/rate-limit";
 
 /**
  * What every password check and password change needs, from one place: the
@@ -15,5 +17,27 @@ export function accountDeps(c: Context<AppEnv>): AccountDeps {
     minPasswordLength: c.get("config").password.minLength,
     breached: services.breachedPasswords,
     audit: services.audit,
+  };
+}
+
+/** accountDeps plus the throttle that every password check goes through. */
+export function passwordCheckDeps(c: Context<AppEnv>): PasswordCheckDeps {
+  const services = c.get("services");
+  return {
+    ...accountDeps(c),
+    clock: services.clock,
+    limiter: services.limiter,
+    guard: services.accountGuard,
+    maxFailures: c.get("config").accountMaxFailures,
+    ...(services.botChallenge ? { challenge: services.botChallenge } : {}),
+  };
+}
+
+/** Where a password attempt comes from: the address, and the network the limits count. */
+export function attemptSource(c: Context<AppEnv>, challengeToken?: string): AttemptSource {
+  return {
+    ip: c.req.header("cf-connecting-ip") ?? "unknown",
+    network: clientNetworkOf(c),
+    ...(challengeToken ? { challengeToken } : {}),
   };
 }

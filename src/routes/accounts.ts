@@ -2,15 +2,15 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { register } from "../auth/accounts";
-import { login } from "../auth/login";
+import { passwordLogin } from "../auth/password-check";
 import { parseRefreshToken } from "../auth/refresh/refresh-token";
 import { startSession } from "../auth/sessions";
 import { AuthError } from "../errors";
 import { errorName, log } from "../log";
-import { clientNetworkOf, limitByIp } from "../middleware/rate-limit";
+import { limitByIp } from "../middleware/rate-limit";
 import { invalidToken, requireAuth } from "../middleware/require-auth";
 import type { MailJobs } from "../ports";
-import { accountDeps } from "./account-deps";
+import { accountDeps, attemptSource, passwordCheckDeps } from "./account-deps";
 import { emailField, passwordField } from "./fields";
 import { readJson } from "./read-json";
 import { tokenResponse } from "./token-response";
@@ -49,17 +49,10 @@ export const accounts = new Hono<AppEnv>()
   .post("/v1/login", async (c) => {
     const input = await readJson(c, LoginBody);
     const services = c.get("services");
-    const user = await login(
-      {
-        ...accountDeps(c),
-        clock: services.clock,
-        limiter: services.limiter,
-        guard: services.accountGuard,
-        maxFailures: c.get("config").accountMaxFailures,
-        ...(services.botChallenge ? { challenge: services.botChallenge } : {}),
-      },
+    const user = await passwordLogin(
+      passwordCheckDeps(c),
       input,
-      clientNetworkOf(c),
+      attemptSource(c, input.challenge_token),
     ).catch((err: unknown) => {
       // The typed email is never recorded: people type passwords into it.
       const reason = err instanceof AuthError ? err.code : "error";

@@ -9,7 +9,7 @@ import { AuthError } from "../errors";
 import { limitByIp } from "../middleware/rate-limit";
 import { requireAuth } from "../middleware/require-auth";
 import type { MailJobs } from "../ports";
-import { accountDeps } from "./account-deps";
+import { accountDeps, attemptSource, passwordCheckDeps } from "./account-deps";
 import { emailField as email, passwordField as password } from "./fields";
 import { readJson } from "./read-json";
 
@@ -26,7 +26,7 @@ function mailJobs(c: Context<AppEnv>): MailJobs {
 function credentialDeps(c: Context<AppEnv>): CredentialDeps {
   const services = c.get("services");
   return {
-    account: accountDeps(c),
+    account: passwordCheckDeps(c),
     tokens: services.recoveryTokens,
     sessions: services.sessionDeps(),
     jobs: mailJobs(c),
@@ -83,41 +83,37 @@ export const emailRoutes = new Hono<AppEnv>()
       return c.json({ status: "accepted" }, 202);
     },
   )
-  // A current-password check is a login attempt: the login per-IP bucket bounds guessing.
-  .post(
-    "/v1/password/change",
-    requireAuth,
-    limitByIp("login_ip", { failOpen: false }),
-    async (c) => {
-      const input = await readJson(
-        c,
-        z.object({
-          current_password: password,
-          new_password: password,
-          revoke_other_sessions: z.boolean().default(true),
-        }),
-      );
-      const claims = c.get("claims");
-      await changePassword(
-        credentialDeps(c),
-        { userId: claims.sub, sessionId: claims.sid },
-        {
-          currentPassword: input.current_password,
-          newPassword: input.new_password,
-          revokeOtherSessions: input.revoke_other_sessions,
-        },
-      );
-      return c.body(null, 204);
-    },
-  )
-  .post("/v1/email/change", requireAuth, limitByIp("login_ip", { failOpen: false }), async (c) => {
+  // A current-password check is a login attempt: it goes through the login
+  // throttle (per network, per network and account, account backoff).
+  .post("/v1/password/change", requireAuth, async (c) => {
+    const input = await readJson(
+      c,
+      z.object({
+        current_password: password,
+        new_password: password,
+        revoke_other_sessions: z.boolean().default(true),
+      }),
+    );
+    const claims = c.get("claims");
+    await changePassword(
+      credentialDeps(c),
+      { userId: claims.sub, sessionId: claims.sid, source: attemptSource(c) },
+      {
+        currentPassword: input.current_password,
+        newPassword: input.new_password,
+        revokeOtherSessions: input.revoke_other_sessions,
+      },
+    );
+    return c.body(null, 204);
+  })
+  .post("/v1/email/change", requireAuth, async (c) => {
     const input = await readJson(c, z.object({ password, new_email: email }));
     const services = c.get("services");
     const userId = c.get("claims").sub;
     await checkIpLimit(services.limiter, "email_address", userId, services.clock.now(), false);
     await requestEmailChange(
       credentialDeps(c),
-      { userId },
+      { userId, source: attemptSource(c) },
       { password: input.password, newEmail: input.new_email },
     );
     return c.json({ status: "accepted" }, 202);

@@ -1,118 +1,111 @@
-// Structural proofs for login throttling: a throttled attempt does no password
-// hashing (so it costs nothing and reveals nothing), the account backoff grows,
-// and a limiter that times out fails closed for login.
+// Structural proofs for the password throttle: a throttled attempt does no
+// password hashing (so it costs nothing and reveals nothing), the attempt is
+// reserved before hashing and given back only when it did not fail, and a
+// limiter that times out fails closed.
 import { describe, expect, it } from "vitest";
-import type { AccountDeps } from "../../src/auth/accounts";
-import { login } from "../../src/auth/login";
 import type { PasswordHasher } from "../../src/auth/password/hasher";
+import { passwordLogin } from "../../src/auth/password-check";
 import { accountBackoffSeconds } from "../../src/auth/throttle";
-import type { AccountGuard, LimitResult, RateLimiter, UserStore } from "../../src/ports";
+import type { UserRecord, UserStore } from "../../src/ports";
+import { SOURCE, type ThrottleOptions, throttleFakes } from "./support/throttle-fakes";
 
-const NOW = 1_800_000_000_000;
+const USER: UserRecord = {
+  id: "u1",
+  email: "a@example.test",
+  passwordHash: "$argon2id$stub",
+  createdAt: new Date(0),
+  emailVerifiedAt: null,
+};
 
-function fakes(opts: {
-  ipAllowed?: boolean;
-  pairAllowed?: boolean;
-  timedOut?: boolean;
-  failures?: number;
-  knownIp?: boolean;
-}) {
-  const hashes: string[] = [];
+function fakes(opts: ThrottleOptions & { known?: boolean; correct?: boolean; down?: boolean }) {
+  const throttle = throttleFakes(opts);
   const passwords: PasswordHasher = {
     hash: async () => "x",
     verify: async () => {
-      hashes.push("verify");
-      return { ok: false, needsRehash: false };
+      throttle.calls.push("hash");
+      if (opts.down) throw new Error("hashing queue full");
+      return { ok: opts.correct ?? false, needsRehash: false };
     },
     dummyVerify: async () => {
-      hashes.push("dummy");
+      throttle.calls.push("hash");
     },
-  };
-  const result = (allowed: boolean): LimitResult => ({
-    allowed,
-    limit: 10,
-    remaining: allowed ? 5 : 0,
-    resetAt: NOW + 60_000,
-    timedOut: opts.timedOut ?? false,
-  });
-  const limiter: RateLimiter = {
-    consume: async () => result(opts.ipAllowed ?? true),
-    peek: async () => result(opts.pairAllowed ?? true),
-  };
-  const guard: AccountGuard = {
-    state: async () => ({
-      failures: opts.failures ?? 0,
-      lastFailureAt: NOW - 1000,
-      knownIp: opts.knownIp ?? false,
-    }),
-    recordFailure: async () => {},
-    recordSuccess: async () => {},
-    clearFailures: async () => {},
   };
   const users: UserStore = {
     create: async () => null,
-    findByEmail: async () => null,
+    findByEmail: async () => (opts.known ? USER : null),
     findById: async () => null,
   };
-  const deps: AccountDeps & Parameters<typeof login>[0] = {
-    users,
-    passwords,
-    clock: { now: () => NOW },
-    minPasswordLength: 15,
-    limiter,
-    guard,
-    maxFailures: 100,
+  return {
+    deps: { ...throttle.deps, users, passwords, minPasswordLength: 15 },
+    calls: throttle.calls,
   };
-  return { deps, hashes };
 }
 
-const attempt = (deps: Parameters<typeof login>[0]) =>
-  login(deps, { email: "a@example.test", password: "whatever it is" }, "198.51.100.1").catch(
-    (e) => e,
-  );
+const attempt = (deps: Parameters<typeof passwordLogin>[0], challengeToken?: string) =>
+  passwordLogin(
+    deps,
+    { email: "a@example.test", password: "whatever it is" },
+    { ...SOURCE, ...(challengeToken ? { challengeToken } : {}) },
+  ).catch((e: unknown) => e);
 
-describe("login throttle", () => {
-  it("hashes once when allowed (the dummy hash for an unknown email)", async () => {
-    const { deps, hashes } = fakes({});
+describe("password throttle", () => {
+  it("reserves first, hashes once, and leaves a wrong password counted", async () => {
+    const { deps, calls } = fakes({});
     expect(await attempt(deps)).toMatchObject({ code: "invalid_credentials" });
-    expect(hashes).toEqual(["dummy"]);
+    expect(calls).toEqual(["consume:login_ip", "consume:login_failures", "reserve", "hash"]);
+  });
+
+  it("gives the per-pair count back and ends the streak on success", async () => {
+    const { deps, calls } = fakes({ known: true, correct: true });
+    expect(await attempt(deps)).toEqual(USER);
+    expect(calls.slice(4).sort()).toEqual(["refund:login_failures", "success"]);
+  });
+
+  it("gives both reservations back when the check fails for another reason", async () => {
+    const { deps, calls } = fakes({ known: true, down: true });
+    expect(await attempt(deps)).toBeInstanceOf(Error);
+    expect(calls.slice(4).sort()).toEqual(["refund:login_failures", "release"]);
   });
 
   it.each([
-    ["the per-IP limit", { ipAllowed: false }],
-    ["the per-IP-and-account limit", { pairAllowed: false }],
-    ["the account backoff", { failures: 100 }],
-  ])("answers 429 for %s without hashing", async (_name, opts) => {
-    const { deps, hashes } = fakes(opts);
+    ["the per-IP limit", { ipAllowed: false }, ["refund:login_failures"]],
+    ["the per-IP-and-account limit", { pairAllowed: false }, []],
+    ["the account backoff", { accountThrottled: true }, ["reserve", "refund:login_failures"]],
+  ])("answers 429 for %s without hashing, giving back what it counted", async (_n, opts, rest) => {
+    const { deps, calls } = fakes(opts);
     expect(await attempt(deps)).toMatchObject({ code: "too_many_requests", status: 429 });
-    expect(hashes).toEqual([]);
-  });
-
-  it("lets a known IP through the account backoff", async () => {
-    const { deps, hashes } = fakes({ failures: 150, knownIp: true });
-    expect(await attempt(deps)).toMatchObject({ code: "invalid_credentials" });
-    expect(hashes).toHaveLength(1);
+    expect(calls).not.toContain("hash");
+    expect(calls.slice(2)).toEqual(rest);
   });
 
   it("lets a solved bot challenge through the per-IP limits but never through the account backoff", async () => {
     const challenge = { passed: async (token: string) => token === "solved" };
-    const withToken = (deps: Parameters<typeof login>[0]) =>
-      login(
-        { ...deps, challenge },
-        { email: "a@example.test", password: "whatever it is", challenge_token: "solved" },
-        "198.51.100.1",
-      ).catch((e) => e);
     const perIp = fakes({ pairAllowed: false });
-    expect(await withToken(perIp.deps)).toMatchObject({ code: "invalid_credentials" });
-    const account = fakes({ failures: 100 });
-    expect(await withToken(account.deps)).toMatchObject({ code: "too_many_requests" });
-    expect(account.hashes).toEqual([]);
+    expect(await attempt({ ...perIp.deps, challenge }, "solved")).toMatchObject({
+      code: "invalid_credentials",
+    });
+    const account = fakes({ accountThrottled: true });
+    expect(await attempt({ ...account.deps, challenge }, "solved")).toMatchObject({
+      code: "too_many_requests",
+    });
+    expect(account.calls).not.toContain("hash");
   });
 
   it("fails closed with 503 when the limiter times out", async () => {
-    const { deps, hashes } = fakes({ timedOut: true });
+    const { deps, calls } = fakes({ timedOut: true });
     expect(await attempt(deps)).toMatchObject({ code: "temporarily_unavailable", status: 503 });
-    expect(hashes).toEqual([]);
+    expect(calls).not.toContain("hash");
+  });
+
+  it("refuses an oversized password before counting or hashing anything", async () => {
+    const { deps, calls } = fakes({});
+    const res = await passwordLogin(
+      deps,
+      { email: "a@example.test", password: "x".repeat(1025) },
+      SOURCE,
+    ).catch((e: unknown) => e);
+    expect(res).toMatchObject({ code: "invalid_request", status: 400 });
+    expect(calls).toEqual([]);
   });
 });
 

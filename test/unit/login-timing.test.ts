@@ -2,10 +2,16 @@
 // timing: an unknown email runs exactly one argon2id computation with the same
 // parameters as a real verification. The timing itself is measured in bench/.
 import { describe, expect, it } from "vitest";
-import { type AccountDeps, authenticate, register } from "../../src/auth/accounts";
+import { type AccountDeps, register } from "../../src/auth/accounts";
 import type { Argon2id, Argon2idInput } from "../../src/auth/password/argon2id";
 import { createPasswordHasher } from "../../src/auth/password/hasher";
+import { passwordLogin } from "../../src/auth/password-check";
 import type { UserRecord, UserStore } from "../../src/ports";
+import { SOURCE, throttleFakes } from "./support/throttle-fakes";
+
+/** A login through the real password check, with a throttle that lets everything through. */
+const authenticate = (deps: AccountDeps, input: { email: string; password: string }) =>
+  passwordLogin({ ...deps, ...throttleFakes().deps }, input, SOURCE);
 
 function recordingArgon2(): Argon2id & { calls: Argon2idInput[] } {
   const calls: Argon2idInput[] = [];
@@ -104,12 +110,15 @@ describe("login for an unknown email", () => {
     const a = await authenticate(deps, {
       email: "real@example.test",
       password: "nope nope nope!",
-    }).catch((e) => e);
+    }).catch((e: unknown) => e);
     const b = await authenticate(deps, {
       email: "ghost@example.test",
       password: "nope nope nope!",
-    }).catch((e) => e);
-    expect({ ...a, message: a.message }).toEqual({ ...b, message: b.message });
+    }).catch((e: unknown) => e);
+    expect({ ...(a as Error), message: (a as Error).message }).toEqual({
+      ...(b as Error),
+      message: (b as Error).message,
+    });
   });
 });
 

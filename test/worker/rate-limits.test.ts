@@ -1,8 +1,23 @@
 // Online-guessing and abuse limits at their production defaults (wrangler.jsonc),
 // against real Redis through @upstash/ratelimit's scripts.
+import { env } from "cloudflare:workers";
+import { Redis } from "@upstash/redis/cloudflare";
 import { describe, expect, it } from "vitest";
+import { accountKey } from "../../src/auth/throttle";
 import { callWithEnv, GOOD_PASSWORD, postJson, randomClientIp, uniqueEmail } from "./helpers";
-import { newUser } from "./session-helpers";
+import { login, newUser } from "./session-helpers";
+
+const redis = new Redis({
+  url: env.UPSTASH_REDIS_REST_URL,
+  token: env.UPSTASH_REDIS_REST_TOKEN,
+  enableAutoPipelining: false,
+});
+
+const statusCounts = (statuses: number[]) =>
+  statuses.reduce<Record<number, number>>((out, s) => {
+    out[s] = (out[s] ?? 0) + 1;
+    return out;
+  }, {});
 
 const loginFrom = (ip: string, email: string, password: string) =>
   postJson("/v1/login", { email, password }, { "cf-connecting-ip": ip });
@@ -132,6 +147,72 @@ describe("account throttling after 100 consecutive failures (NIST SP 800-63B rev
     // The owner's known address still gets in, and that success ends the streak.
     expect((await loginFrom(home, user.email, GOOD_PASSWORD)).status).toBe(200);
     expect((await loginFrom(randomClientIp(), user.email, GOOD_PASSWORD)).status).toBe(200);
+  });
+});
+
+// Security review: the throttle read the account's state and only peeked at the
+// pair bucket, recording failures after hashing, so concurrent guesses all
+// passed checks that none of them had counted yet.
+describe("concurrent guesses are counted before any of them is hashed", () => {
+  it("12 guesses from 12 addresses at once on an account past its limit: exactly one is tried", async () => {
+    const user = await newUser("race-account");
+    // The account already has 100 consecutive failures, the last one long ago.
+    await redis.hset(`af:${await accountKey(user.email)}`, { n: 100, t: 0 });
+    const statuses = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        loginFrom(randomClientIp(), user.email, "wrong password, number x").then((r) => r.status),
+      ),
+    );
+    expect(statusCounts(statuses)).toEqual({ 401: 1, 429: 11 });
+  });
+
+  it("24 guesses from one address at once against a limit of 10: exactly 10 are tried", async () => {
+    const user = await newUser("race-pair");
+    const ip = randomClientIp();
+    const statuses = await Promise.all(
+      Array.from({ length: 24 }, () =>
+        loginFrom(ip, user.email, "wrong password, number x").then((r) => r.status),
+      ),
+    );
+    expect(statusCounts(statuses)).toEqual({ 401: 10, 429: 14 });
+  });
+});
+
+// Security review: re-authentication before a credential change had no
+// per-account throttle (15 wrong current passwords from one IP: no 429).
+describe("every password check goes through the login throttle", () => {
+  const reauth = async (path: string, body: unknown, token: string, ip: string) =>
+    (
+      await postJson(path, body, {
+        authorization: `Bearer ${token}`,
+        "cf-connecting-ip": ip,
+      })
+    ).status;
+  const accountFailures = async (email: string) =>
+    Number(await redis.hget(`af:${await accountKey(email)}`, "n"));
+
+  it("/v1/password/change: the 11th wrong current password from one address is refused", async () => {
+    const user = await newUser("reauth");
+    const pair = await login(user.email);
+    const ip = randomClientIp();
+    const body = { current_password: "wrong password, number x", new_password: "x".repeat(20) };
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++)
+      statuses.push(await reauth("/v1/password/change", body, pair.access_token, ip));
+    expect(statuses).toEqual([...Array(10).fill(401), 429]);
+    // The failures count against the account, as a login's would.
+    expect(await accountFailures(user.email)).toBe(10);
+  });
+
+  it("/v1/email/change: a wrong current password counts against the account", async () => {
+    const user = await newUser("reauth");
+    const pair = await login(user.email);
+    const ip = randomClientIp();
+    for (let i = 0; i < 3; i++) {
+      const body = { password: "wrong password, number x", new_email: uniqueEmail("moved") };
+      expect(await reauth("/v1/email/change", body, pair.access_token, ip)).toBe(401);
+    }
+    expect(await accountFailures(user.email)).toBe(3);
   });
 });
 

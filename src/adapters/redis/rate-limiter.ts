@@ -44,15 +44,10 @@ export function createUpstashRateLimiter(
       };
     },
 
-    async peek(bucket, key): Promise<LimitResult> {
-      const r = await limiter(bucket).getRemaining(key);
-      return {
-        allowed: r.remaining > 0,
-        limit: r.limit,
-        remaining: r.remaining,
-        resetAt: r.reset,
-        timedOut: false,
-      };
+    async refund(bucket, key) {
+      // @upstash/ratelimit's scripts take a negative rate as a refund: the
+      // current window's count goes down by one, with no limit check.
+      await limiter(bucket).limit(key, { rate: -1 });
     },
   };
 }

@@ -1,0 +1,79 @@
+import { AuthError } from "../errors";
+import { checkStoredPassword } from "../legacy/lazy-migration";
+import type { UserRecord } from "../ports";
+import { type AccountDeps, checkPasswordSize } from "./accounts";
+import { normalizePassword } from "./password/policy";
+import { accountKey, type LoginThrottleDeps, throttledPasswordCheck } from "./throttle";
+
+/**
+ * The only two ways to check a password, both behind the same throttle
+ * (auth/throttle.ts): a login by email, and the signed-in user's
+ * re-authentication before a credential change.
+ */
+export type PasswordCheckDeps = AccountDeps & LoginThrottleDeps;
+
+/** Where a password attempt comes from. */
+export interface AttemptSource {
+  ip: string;
+  network: string;
+  challengeToken?: string | undefined;
+}
+
+/**
+ * A password login. An unknown email and a wrong password are one answer, and
+ * an unknown email still pays for one hash at the current cost, so neither the
+ * body nor the time tells whether the account exists; the throttle decides
+ * before any hashing, on the account's key whether or not it exists.
+ */
+export async function passwordLogin(
+  deps: PasswordCheckDeps,
+  input: { email: string; password: string },
+  source: AttemptSource,
+): Promise<UserRecord> {
+  checkPasswordSize(input.password);
+  return throttledPasswordCheck(deps, await attempt(input.email, source), async () => {
+    const user = await deps.users.findByEmail(input.email);
+    if (!user) {
+      await deps.passwords.dummyVerify(normalizePassword(input.password));
+      throw invalidCredentials();
+    }
+    return verify(deps, user, input.password);
+  });
+}
+
+/** Re-authentication: the signed-in user's current password, before a credential change. */
+export async function confirmPassword(
+  deps: PasswordCheckDeps,
+  user: UserRecord,
+  password: string,
+  source: AttemptSource,
+): Promise<UserRecord> {
+  checkPasswordSize(password);
+  return throttledPasswordCheck(deps, await attempt(user.email, source), () =>
+    verify(deps, user, password),
+  );
+}
+
+async function attempt(email: string, source: AttemptSource) {
+  return {
+    ip: source.ip,
+    network: source.network,
+    account: await accountKey(email),
+    ...(source.challengeToken ? { challengeToken: source.challengeToken } : {}),
+  };
+}
+
+/**
+ * Legacy hashes check the password as typed, ours its NFKC form; a match on a
+ * legacy or outdated hash re-hashes it by compare-and-swap and records
+ * `hash_upgraded` (docs/migration.md).
+ */
+async function verify(deps: AccountDeps, user: UserRecord, raw: string): Promise<UserRecord> {
+  if (!(await checkStoredPassword(deps, user, raw, normalizePassword(raw)))) {
+    throw invalidCredentials();
+  }
+  return user;
+}
+
+const invalidCredentials = (): AuthError =>
+  new AuthError("invalid_credentials", 401, "email or password is incorrect");
