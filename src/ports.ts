@@ -53,9 +53,20 @@ export const systemClock: Clock = { now: () => Date.now() };
 export interface RevocationList {
   /** Every access token of this session (refresh family) is dead from now on. */
   revokeSession(sessionId: string, ttlSeconds: number): Promise<void>;
-  /** Every session (family) of this user started at or before `atMs` is dead, with its tokens. */
-  setUserNotBefore(userId: string, atMs: number, ttlSeconds: number): Promise<void>;
+  /**
+   * Every session (family) of this user started at or before `atMs` is dead,
+   * with its tokens, except `exceptSessionId` (the session a password change
+   * keeps). Only ever raised; a later call replaces the exception.
+   */
+  setUserNotBefore(
+    userId: string,
+    atMs: number,
+    ttlSeconds: number,
+    exceptSessionId?: string,
+  ): Promise<void>;
   userNotBefore(userId: string): Promise<number | null>;
+  /** The not-before that applies to this session: null when there is none or it spares the session. */
+  notBeforeFor(userId: string, sessionId: string): Promise<number | null>;
   /** One round trip: is this access token's session denied, or its user logged out since it began? */
   isRevoked(claims: { sid: string; sub: string }): Promise<boolean>;
 }
@@ -76,7 +87,8 @@ export interface SessionStore {
   insert(session: SessionRecord): Promise<void>;
   touch(id: string, at: Date): Promise<void>;
   revoke(id: string, at: Date, reason: string): Promise<void>;
-  revokeAllForUser(userId: string, at: Date, reason: string): Promise<string[]>;
+  /** Marks the user's active sessions revoked (all but `exceptId`); returns their ids. */
+  revokeAllForUser(userId: string, at: Date, reason: string, exceptId?: string): Promise<string[]>;
   listActive(userId: string, now: Date): Promise<SessionRecord[]>;
   findActive(id: string, userId: string, now: Date): Promise<SessionRecord | null>;
 }
@@ -210,6 +222,8 @@ export interface Mailer {
 export type MailJob =
   | { kind: "verify_email"; userId: string }
   | { kind: "password_reset_request"; email: string }
+  /** A verification mail asked for by address (no session); the consumer looks the account up. */
+  | { kind: "verify_email_request"; email: string }
   | { kind: "password_changed"; userId: string }
   /** Proves a new address: the link goes to `newEmail`, a notice to the current one. */
   | { kind: "email_change"; userId: string; newEmail: string }
@@ -230,14 +244,27 @@ export interface VerificationResult {
 /**
  * Single-use recovery tokens (only their SHA-256 is stored). Each consume is
  * ONE statement: of concurrent consumers of one token, exactly one gets a row.
+ *
+ * A credential change (password change or reset, logout-all, a completed email
+ * change) ends every reset and email-change token issued before it, in the
+ * same statement as the change, whatever address the token was mailed to.
+ * Verification tokens for the account's current address are exempt: they can
+ * only confirm the address the account already has.
  */
 export interface RecoveryTokenStore {
-  insertReset(t: { tokenHash: string; userId: string; expiresAt: Date }): Promise<void>;
-  /** A cheap look before hashing a new password; the consume below decides. */
-  isResetUsable(tokenHash: string): Promise<boolean>;
+  /** `email` is the address the token is mailed to; it works only while that is the account's. */
+  insertReset(t: {
+    tokenHash: string;
+    userId: string;
+    email: string;
+    expiresAt: Date;
+  }): Promise<void>;
+  /** The user a usable reset token is for: a cheap look before hashing; the consume below decides. */
+  usableResetOwner(tokenHash: string): Promise<string | null>;
   /**
-   * Consumes the token, invalidates the user's other reset tokens and sets the
-   * password, atomically; null when the token is unknown, used or expired.
+   * Consumes the token and sets the password, atomically; the address counts
+   * as verified (the link proved it), and outstanding tokens end. Null when the
+   * token is unknown, used, expired, or older than the last credential change.
    */
   consumeReset(
     tokenHash: string,
@@ -250,13 +277,16 @@ export interface RecoveryTokenStore {
     purpose: "verify" | "change";
     expiresAt: Date;
   }): Promise<void>;
-  /** Sets a password (change with the current one) and kills outstanding reset tokens, atomically. */
+  /** Sets a password (change with the current one); outstanding tokens end, atomically. */
   setPassword(userId: string, passwordHash: string): Promise<void>;
+  /** Ends outstanding reset and email-change tokens (and legacy sessions) without changing a credential: logout-all. */
+  endOutstanding(userId: string): Promise<void>;
   /**
    * Consumes a verification token in one statement: a "verify" token marks the
-   * address verified if it is still the user's; a "change" token makes its
-   * address the user's, verified. null when unknown, used, expired or stale;
-   * "email_taken" (token left unused) when another account took the address.
+   * address verified if it is still the user's; a "change" token (unless older
+   * than the last credential change) makes its address the user's, verified,
+   * and ends the other outstanding tokens. null when unknown, used, expired or
+   * stale; "email_taken" (token left unused) when another account took the address.
    */
   consumeVerification(tokenHash: string): Promise<VerificationResult | null | "email_taken">;
   /** Deletes tokens that expired before `before`; returns how many. */

@@ -1,8 +1,9 @@
 import { AuthError } from "../errors";
 import type { MailJobs, RecoveryTokenStore } from "../ports";
 import { hashNewPassword } from "./accounts";
+import { changeCredentials } from "./credential-change";
 import { type AttemptSource, confirmPassword, type PasswordCheckDeps } from "./password-check";
-import { endOtherSessions, type SessionDeps } from "./sessions";
+import type { SessionDeps } from "./sessions";
 
 export interface CredentialDeps {
   account: PasswordCheckDeps;
@@ -29,8 +30,9 @@ async function reauthenticate(deps: CredentialDeps, caller: Caller, password: st
 
 /**
  * POST /v1/password/change: needs the current password; the new one meets the
- * policy. Outstanding reset tokens die with the old password; the user's other
- * sessions end unless they ask to keep them; the owner is told by mail.
+ * policy. Outstanding reset and email-change tokens and unexchanged legacy
+ * sessions die with the old password; the user's other sessions end unless
+ * they ask to keep them (auth/credential-change.ts); the owner is told by mail.
  */
 export async function changePassword(
   deps: CredentialDeps,
@@ -39,15 +41,21 @@ export async function changePassword(
 ): Promise<void> {
   await reauthenticate(deps, caller, input.currentPassword);
   const passwordHash = await hashNewPassword(deps.account, input.newPassword);
-  await deps.tokens.setPassword(caller.userId, passwordHash);
+  await changeCredentials(
+    deps.sessions,
+    {
+      userId: caller.userId,
+      endSessions: input.revokeOtherSessions,
+      keepSessionId: caller.sessionId,
+      reason: "password_changed",
+    },
+    () => deps.tokens.setPassword(caller.userId, passwordHash),
+  );
   deps.sessions.audit.record({
     type: "password_changed",
     userId: caller.userId,
     details: { other_sessions_revoked: input.revokeOtherSessions },
   });
-  if (input.revokeOtherSessions) {
-    await endOtherSessions(deps.sessions, caller.userId, caller.sessionId);
-  }
   await deps.jobs.enqueue({ kind: "password_changed", userId: caller.userId });
 }
 

@@ -2,8 +2,9 @@ import { AuthError } from "../errors";
 import { errorName, log } from "../log";
 import type { AccountGuard, MailJobs, RecoveryTokenStore } from "../ports";
 import { type AccountDeps, hashNewPassword } from "./accounts";
+import { changeCredentials } from "./credential-change";
 import { parseRecoveryToken } from "./recovery-token";
-import { endAllSessions, markEmailVerified, type SessionDeps } from "./sessions";
+import { markEmailVerified, type SessionDeps } from "./sessions";
 import { accountKey } from "./throttle";
 
 /** One answer for unknown, used, expired and stale tokens. */
@@ -30,11 +31,13 @@ export interface ResetDeps {
 }
 
 /**
- * Sets a new password with a reset token. The token is consumed, the user's
- * other reset tokens die and the password changes in one statement, so of any
- * number of concurrent replays exactly one succeeds. Then every session ends
- * (unless configured otherwise), the account's failure count is cleared and
- * the owner is told.
+ * Sets a new password with a reset token. The token is consumed and the
+ * password changes in one statement, so of any number of concurrent replays
+ * exactly one succeeds; that statement also marks the address verified (the
+ * link proved it) and ends the other outstanding tokens and legacy sessions.
+ * Every session ends (unless configured otherwise), in the order that makes a
+ * partial failure safe to repeat (auth/credential-change.ts); the account's
+ * failure count is cleared and the owner is told.
  */
 export async function resetPassword(
   deps: ResetDeps,
@@ -42,17 +45,25 @@ export async function resetPassword(
 ): Promise<void> {
   const tokenHash = await parseRecoveryToken(input.token);
   // A cheap look first, so a bad token never costs a password hash.
-  if (!tokenHash || !(await deps.tokens.isResetUsable(tokenHash))) throw invalidRecoveryToken();
+  const owner = tokenHash ? await deps.tokens.usableResetOwner(tokenHash) : null;
+  if (!tokenHash || !owner) throw invalidRecoveryToken();
   const passwordHash = await hashNewPassword(deps.account, input.password);
-  const consumed = await deps.tokens.consumeReset(tokenHash, passwordHash);
+  const consumed = await changeCredentials(
+    deps.sessions,
+    {
+      userId: owner,
+      endSessions: deps.revokeSessions,
+      reason: "password_reset",
+      auditLogoutAll: true,
+    },
+    () => deps.tokens.consumeReset(tokenHash, passwordHash),
+  );
   if (!consumed) throw invalidRecoveryToken();
   deps.sessions.audit.record({
     type: "password_reset",
     userId: consumed.userId,
     details: { sessions_revoked: deps.revokeSessions },
   });
-  // endAllSessions records its own logout_all.
-  if (deps.revokeSessions) await endAllSessions(deps.sessions, consumed.userId);
   // NIST backoff state belongs to the old password: the owner proved control of the mailbox.
   await deps.guard.clearFailures(await accountKey(consumed.email));
   await deps.jobs.enqueue({ kind: "password_changed", userId: consumed.userId });

@@ -21,7 +21,7 @@ const invalidGrant = (): AuthError =>
   new AuthError("invalid_grant", 400, "the refresh token is invalid, expired or revoked");
 
 /** A revoked session's access tokens stay denied for as long as any of them can live. */
-const denyTtl = (deps: SessionDeps) => deps.accessTtlSeconds + CLOCK_SKEW_SECONDS;
+export const denyTtl = (deps: SessionDeps) => deps.accessTtlSeconds + CLOCK_SKEW_SECONDS;
 
 /** Opens a session (refresh family) after a successful login. */
 export async function startSession(
@@ -131,45 +131,15 @@ export async function endSession(deps: SessionDeps, refreshToken: unknown): Prom
 }
 
 /**
- * Ends every session of a user. The not-before goes first: every rotation and
- * every online check consults it, so even if the fan-out below stops halfway,
- * nothing issued before this moment stays alive.
- */
-export async function endAllSessions(deps: SessionDeps, userId: string): Promise<void> {
-  const now = deps.clock.now();
-  await deps.revocation.setUserNotBefore(userId, now, deps.refreshTtlSeconds + denyTtl(deps));
-  const ids = await deps.sessions.revokeAllForUser(userId, new Date(now), "logout_all");
-  deps.audit.record({ type: "logout_all", userId, details: { families: ids.length } });
-  await Promise.all(
-    ids.map(async (id) => {
-      await deps.families.revoke(id, "logout_all");
-      await deps.revocation.revokeSession(id, denyTtl(deps));
-    }),
-  );
-}
-
-/**
- * Ends every session of a user but one (after a password change, the caller's
- * own). No user-wide not-before here, since it would end the kept session too;
- * a session that starts while this runs is not listed yet and survives.
- */
-export async function endOtherSessions(
-  deps: SessionDeps,
-  userId: string,
-  keepSessionId: string,
-): Promise<void> {
-  const now = new Date(deps.clock.now());
-  const others = (await deps.sessions.listActive(userId, now)).filter(
-    (s) => s.id !== keepSessionId,
-  );
-  await Promise.all(others.map((s) => endFamily(deps, s.id, "password_changed", now)));
-}
-
-/**
  * Ends one listed session everywhere it lives: its object stops rotating, its
  * access tokens are denied at once, and it leaves the session list.
  */
-async function endFamily(deps: SessionDeps, id: string, reason: string, now: Date): Promise<void> {
+export async function endFamily(
+  deps: SessionDeps,
+  id: string,
+  reason: string,
+  now: Date,
+): Promise<void> {
   await deps.families.revoke(id, reason);
   await deps.revocation.revokeSession(id, denyTtl(deps));
   await deps.sessions.revoke(id, now, reason);

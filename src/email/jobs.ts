@@ -19,6 +19,7 @@ const VERIFY_TOKEN_HOURS = VERIFY_TOKEN_TTL_MS / 3_600_000;
 export const MailJobSchema: z.ZodType<MailJob> = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("verify_email"), userId: z.uuid() }),
   z.object({ kind: z.literal("password_reset_request"), email: z.string().min(3).max(254) }),
+  z.object({ kind: z.literal("verify_email_request"), email: z.string().min(3).max(254) }),
   z.object({ kind: z.literal("password_changed"), userId: z.uuid() }),
   z.object({
     kind: z.literal("email_change"),
@@ -69,11 +70,29 @@ export async function runMailJob(
       await deps.tokens.insertReset({
         tokenHash: hash,
         userId: user.id,
+        email: user.email,
         expiresAt: new Date(deps.clock.now() + RESET_TOKEN_TTL_MS),
       });
       const link = `${deps.appBaseUrl}/reset-password?token=${token}`;
       await deps.mailer.send(
         { to: user.email, ...resetPasswordMail(link, RESET_TOKEN_TTL_MS / 60_000) },
+        idempotencyKey,
+      );
+      return "sent";
+    }
+    case "verify_email_request": {
+      // Asked for by address, without a session (the 403 email_not_verified of a
+      // login): as for a reset, nothing goes to an unknown or verified address,
+      // and the per-address limit applies here, where its answer is invisible.
+      const user = await deps.users.findByEmail(job.email);
+      if (!user || user.emailVerifiedAt) return "skipped";
+      if (delivery.attempt === 1) {
+        const limit = await deps.limiter.consume("email_address", await accountKey(user.email));
+        if (!limit.allowed) return "skipped";
+      }
+      const link = await verificationLink(deps, user.id, user.email, "verify");
+      await deps.mailer.send(
+        { to: user.email, ...verifyEmailMail(link, VERIFY_TOKEN_HOURS) },
         idempotencyKey,
       );
       return "sent";

@@ -1,13 +1,12 @@
-import { parseRefreshToken } from "../auth/refresh/refresh-token";
 import type { IssuedTokens } from "../auth/refresh/types";
-import { type SessionDeps, startSession } from "../auth/sessions";
+import { completeSignIn, type SignInDeps } from "../auth/sign-in";
 import { AuthError } from "../errors";
 import type { LegacyStore } from "./ports";
 import { sha256Hex } from "./sha256-hex";
 
 export interface ExchangeDeps {
   store: Pick<LegacyStore, "consumeSession" | "releaseSession">;
-  sessions: SessionDeps;
+  signIn: SignInDeps;
   /** Epoch ms after which no legacy session is honoured: cutover + window. */
   deadlineMs: number;
 }
@@ -23,38 +22,30 @@ const SESSION_KEY = /^[\x21-\x7e]{1,256}$/;
  * Trades a still-valid session of the monolith for a token pair, once. The
  * session is consumed in one conditional UPDATE before any token exists, so
  * of concurrent exchanges exactly one wins; it is honoured until
- * min(its own expiry, cutover + window). If no tokens can be issued after the
- * session was consumed, it is released again so the user can retry.
+ * min(its own expiry, cutover + window), and never after a credential change
+ * of its user (a password change or reset, a logout-all). The sign-in goes
+ * through the same door as a password login (the verification gate included);
+ * if it does not issue tokens, the session is released so the user can retry.
  */
 export async function exchangeLegacySession(
   deps: ExchangeDeps,
   input: { sessionKey: string; userAgent: string | null; ip: string | null },
 ): Promise<IssuedTokens> {
-  const now = deps.sessions.clock.now();
+  const now = deps.signIn.sessions.clock.now();
   if (now >= deps.deadlineMs) throw invalidLegacySession();
   if (!SESSION_KEY.test(input.sessionKey)) throw invalidLegacySession();
   const keyHash = await sha256Hex(input.sessionKey);
   const usedAt = new Date(now);
-  const userId = await deps.store.consumeSession(keyHash, usedAt);
-  if (userId === null) throw invalidLegacySession();
-  let tokens: IssuedTokens;
+  const user = await deps.store.consumeSession(keyHash, usedAt);
+  if (user === null) throw invalidLegacySession();
   try {
-    tokens = await startSession(deps.sessions, {
-      userId,
-      // The monolith's verification state is not imported: the user verifies here.
-      emailVerified: false,
-      userAgent: input.userAgent,
-      ip: input.ip,
-      grant: "legacy_session",
-    });
+    return await completeSignIn(
+      deps.signIn,
+      { id: user.userId, emailVerified: user.emailVerified },
+      { method: "legacy_session", userAgent: input.userAgent, ip: input.ip },
+    );
   } catch (err) {
     await deps.store.releaseSession(keyHash, usedAt).catch(() => {});
     throw err;
   }
-  deps.sessions.audit.record({
-    type: "legacy_session_exchanged",
-    userId,
-    details: { family: parseRefreshToken(tokens.refreshToken)?.familyId ?? null },
-  });
-  return tokens;
 }

@@ -5,7 +5,11 @@ export interface ImportResult {
   line: number;
   /** The record's email as given (trimmed), or null when it had none. */
   email: string | null;
-  status: "created" | "exists" | "rejected";
+  /**
+   * `conflict`: the email belongs to an account registered here, which an
+   * import never touches or binds sessions to (docs/migration.md).
+   */
+  status: "created" | "exists" | "conflict" | "rejected";
   /** A stable code when rejected. */
   reason?: string;
   /** A human explanation of `reason`; parameters only, never secrets. */
@@ -13,12 +17,12 @@ export interface ImportResult {
 }
 
 export interface ImportReport {
-  summary: { created: number; exists: number; rejected: number };
+  summary: { created: number; exists: number; conflict: number; rejected: number };
   results: ImportResult[];
 }
 
 export function report(results: ImportResult[]): ImportReport {
-  const summary = { created: 0, exists: 0, rejected: 0 };
+  const summary = { created: 0, exists: 0, conflict: 0, rejected: 0 };
   for (const r of results) summary[r.status] += 1;
   return { summary, results };
 }
@@ -88,3 +92,11 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** An account registered here has this email: the operator decides (docs/migration.md). */
+export const conflictExistingAccount = (result: ImportResult): ImportResult =>
+  Object.assign(result, {
+    status: "conflict" as const,
+    reason: "conflict_existing_account",
+    detail: "an account not created by an import has this email; nothing was imported for it",
+  });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Clock } from "../ports";
 import {
   chunks,
+  conflictExistingAccount,
   IMPORT_CHUNK,
   type ImportReport,
   type ImportResult,
@@ -86,6 +87,8 @@ export async function importLegacySessions(
       const outcome = outcomes.get(session.keyHash) ?? "unknown_user";
       if (outcome === "unknown_user") {
         Object.assign(result, rejected(result.line, result.email, "unknown_user", "no such user"));
+      } else if (outcome === "conflict") {
+        conflictExistingAccount(result);
       } else {
         result.status = outcome;
         // audit: legacy_session_imported { email's user, on "created" } (no event type yet;

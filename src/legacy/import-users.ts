@@ -3,6 +3,7 @@ import type { AuditLog } from "../ports";
 import { parseLegacyHash } from "./hash-format";
 import {
   chunks,
+  conflictExistingAccount,
   IMPORT_CHUNK,
   type ImportReport,
   type ImportResult,
@@ -24,6 +25,7 @@ export interface ImportUsersDeps {
 }
 
 const Salt = z.string().nullish();
+const Verified = z.boolean().optional();
 
 /**
  * Imports users with their legacy hashes. Idempotent by email: an existing
@@ -60,6 +62,13 @@ export async function importUsers(
       results.push(rejected(item.line, email, "invalid_salt", "password_salt must be a string"));
       continue;
     }
+    const verified = Verified.safeParse(fields.email_verified);
+    if (!verified.success) {
+      results.push(
+        rejected(item.line, email, "invalid_email_verified", "email_verified must be a boolean"),
+      );
+      continue;
+    }
     const hash = parseLegacyHash(fields.password_hash, deps.limits, salt.data ?? null);
     if (!hash.ok) {
       results.push(rejected(item.line, email, hash.reason, hash.detail));
@@ -78,6 +87,7 @@ export async function importUsers(
       email: read.email,
       passwordHash: hash.stored,
       legacySalt: hash.separateSalt,
+      emailVerified: verified.data ?? false,
     };
     const result: ImportResult = { line: item.line, email: read.email, status: "exists" };
     results.push(result);
@@ -85,11 +95,17 @@ export async function importUsers(
   }
 
   for (const chunk of chunks(pending, IMPORT_CHUNK)) {
-    const created = await deps.store.insertUsers(chunk.map((p) => p.user));
+    const outcomes = await deps.store.insertUsers(chunk.map((p) => p.user));
     for (const { result, user, scheme } of chunk) {
-      if (!created.has(user.id)) continue;
+      const outcome = outcomes.get(user.id) ?? "exists";
+      if (outcome === "conflict") conflictExistingAccount(result);
+      if (outcome !== "created") continue;
       result.status = "created";
-      deps.audit?.record({ type: "user_imported", userId: user.id, details: { scheme } });
+      deps.audit?.record({
+        type: "user_imported",
+        userId: user.id,
+        details: { scheme, ...(user.emailVerified ? { email_verified: true } : {}) },
+      });
     }
   }
   return report(results);

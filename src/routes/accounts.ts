@@ -3,8 +3,7 @@ import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { register } from "../auth/accounts";
 import { passwordLogin } from "../auth/password-check";
-import { parseRefreshToken } from "../auth/refresh/refresh-token";
-import { startSession } from "../auth/sessions";
+import { completeSignIn } from "../auth/sign-in";
 import { AuthError } from "../errors";
 import { errorName, log } from "../log";
 import { limitByIp } from "../middleware/rate-limit";
@@ -59,28 +58,19 @@ export const accounts = new Hono<AppEnv>()
       services.audit.record({ type: "login_failed", userId: null, details: { reason } });
       throw err;
     });
-    if (c.get("config").requireEmailVerification && !user.emailVerifiedAt) {
-      services.audit.record({
-        type: "login_failed",
-        userId: user.id,
-        details: { reason: "email_not_verified" },
-      });
-      throw new AuthError("email_not_verified", 403, "confirm your email address first");
-    }
-    const issued = await startSession(c.get("services").sessionDeps(), {
-      userId: user.id,
-      emailVerified: user.emailVerifiedAt !== null,
-      userAgent: c.req.header("user-agent") ?? null,
-      ip: c.req.header("cf-connecting-ip") ?? null,
-    });
-    services.audit.record({
-      type: "login_succeeded",
-      userId: user.id,
-      details: {
-        family: parseRefreshToken(issued.refreshToken)?.familyId ?? null,
-        transport: input.token_transport,
+    const issued = await completeSignIn(
+      {
+        sessions: services.sessionDeps(),
+        requireEmailVerification: c.get("config").requireEmailVerification,
       },
-    });
+      { id: user.id, emailVerified: user.emailVerifiedAt !== null },
+      {
+        method: "password",
+        transport: input.token_transport,
+        userAgent: c.req.header("user-agent") ?? null,
+        ip: c.req.header("cf-connecting-ip") ?? null,
+      },
+    );
     return tokenResponse(c, issued, input.token_transport);
   })
   .get("/v1/me", requireAuth, async (c) => {

@@ -69,13 +69,22 @@ export const emailRoutes = new Hono<AppEnv>()
     );
     return c.json({ email_verified: true });
   })
+  // Signed in: a new link for the account's address. Without a session, by
+  // address, as a user refused at login with 403 email_not_verified (or an
+  // imported one) must be able to ask: the same 202 for every address, the
+  // lookup and the per-address limit in the consumer, as for a reset.
   .post(
     "/v1/email/verify/resend",
-    requireAuth,
     limitByIp("email_ip", { failOpen: false }),
+    async (c, next) => (c.req.header("authorization") ? requireAuth(c, next) : next()),
     async (c) => {
       const jobs = mailJobs(c);
       const services = c.get("services");
+      if (!c.req.header("authorization")) {
+        const input = await readJson(c, z.object({ email }));
+        await jobs.enqueue({ kind: "verify_email_request", email: input.email });
+        return c.json({ status: "accepted" }, 202);
+      }
       const userId = c.get("claims").sub;
       // Per account as well as per IP, so one session cannot flood its own inbox.
       await checkIpLimit(services.limiter, "email_address", userId, services.clock.now(), false);

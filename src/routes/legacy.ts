@@ -37,7 +37,10 @@ export const legacy = new Hono<AppEnv>().post("/v1/legacy/exchange", async (c) =
   const issued = await exchangeLegacySession(
     {
       store: createPostgresLegacyStore(services.db),
-      sessions: services.sessionDeps(),
+      signIn: {
+        sessions: services.sessionDeps(),
+        requireEmailVerification: config.requireEmailVerification,
+      },
       deadlineMs,
     },
     {

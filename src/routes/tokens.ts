@@ -1,7 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
-import { endAllSessions, endSession, refreshSession } from "../auth/sessions";
+import { logoutEverywhere } from "../auth/credential-change";
+import { endSession, refreshSession } from "../auth/sessions";
 import { invalidRequest } from "../errors";
 import { limitByIp } from "../middleware/rate-limit";
 import { requireAuth } from "../middleware/require-auth";
@@ -32,7 +33,11 @@ export const tokens = new Hono<AppEnv>()
     return c.body(null, 204);
   })
   .post("/v1/logout-all", requireAuth, async (c) => {
-    await endAllSessions(c.get("services").sessionDeps(), c.get("claims").sub);
+    const services = c.get("services");
+    await logoutEverywhere(
+      { sessions: services.sessionDeps(), tokens: services.recoveryTokens },
+      c.get("claims").sub,
+    );
     clearRefreshCookie(c);
     return c.body(null, 204);
   });

@@ -48,13 +48,14 @@ function deps(opts: { deadlineMs?: number; consumeAs?: string | null; failStart?
         async consumeSession(keyHash: string, at: Date) {
           expect(at.getTime()).toBe(NOW);
           calls.consumed.push(keyHash);
-          return opts.consumeAs === undefined ? "user-1" : opts.consumeAs;
+          const userId = opts.consumeAs === undefined ? "user-1" : opts.consumeAs;
+          return userId === null ? null : { userId, emailVerified: true };
         },
         async releaseSession(keyHash: string) {
           calls.released.push(keyHash);
         },
       },
-      sessions: sessionDeps,
+      signIn: { sessions: sessionDeps, requireEmailVerification: false },
       deadlineMs: opts.deadlineMs ?? NOW + 1000,
     },
   };

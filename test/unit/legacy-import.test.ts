@@ -5,7 +5,12 @@ import { AuthError } from "../../src/errors";
 import { importLegacySessions } from "../../src/legacy/import-sessions";
 import { importUsers } from "../../src/legacy/import-users";
 import { importLimits } from "../../src/legacy/limits";
-import type { ImportedSession, ImportedUser, SessionImportOutcome } from "../../src/legacy/ports";
+import type {
+  ImportedSession,
+  ImportedUser,
+  SessionImportOutcome,
+  UserImportOutcome,
+} from "../../src/legacy/ports";
 import { importFormatOf, MAX_IMPORT_RECORDS, parseImportBody } from "../../src/legacy/records";
 import rejectedFixtures from "../fixtures/legacy/rejected.json";
 import users from "../fixtures/legacy/users.json";
@@ -51,9 +56,12 @@ describe("import bodies", () => {
   });
 });
 
-/** A store that keeps users in memory, unique by lower(email), counting statements. */
-function memoryUsers(existing: string[] = []) {
-  const emails = new Set(existing.map((e) => e.toLowerCase()));
+/**
+ * A store that keeps users in memory, unique by lower(email), counting
+ * statements. `registered` are accounts made here, not by an import.
+ */
+function memoryUsers(registered: string[] = []) {
+  const accounts = new Map(registered.map((e) => [e.toLowerCase(), { imported: false }]));
   const rows: ImportedUser[] = [];
   const statements: number[] = [];
   return {
@@ -61,14 +69,18 @@ function memoryUsers(existing: string[] = []) {
     statements,
     async insertUsers(batch: readonly ImportedUser[]) {
       statements.push(batch.length);
-      const created = new Set<string>();
+      const outcomes = new Map<string, UserImportOutcome>();
       for (const u of batch) {
-        if (emails.has(u.email.toLowerCase())) continue;
-        emails.add(u.email.toLowerCase());
+        const existing = accounts.get(u.email.toLowerCase());
+        if (existing) {
+          outcomes.set(u.id, existing.imported ? "exists" : "conflict");
+          continue;
+        }
+        accounts.set(u.email.toLowerCase(), { imported: true });
         rows.push(u);
-        created.add(u.id);
+        outcomes.set(u.id, "created");
       }
-      return created;
+      return outcomes;
     },
   };
 }
@@ -79,7 +91,7 @@ const record = (email: unknown, extra: Record<string, unknown> = {}) => ({
 });
 
 describe("importUsers", () => {
-  it("answers every record in order: created, exists, or rejected with a reason", async () => {
+  it("answers every record in order: created, conflict, or rejected with a reason", async () => {
     const store = memoryUsers(["taken@example.test"]);
     const items = [
       { line: 1, ...record(" new@example.test ") },
@@ -95,7 +107,8 @@ describe("importUsers", () => {
     const report = await importUsers({ store, limits }, items);
     expect(report.results.map((r) => [r.line, r.email, r.status, r.reason])).toEqual([
       [1, "new@example.test", "created", undefined],
-      [2, "TAKEN@example.test", "exists", undefined],
+      // An account registered here: never taken over (security review: pre-registration squatting).
+      [2, "TAKEN@example.test", "conflict", "conflict_existing_account"],
       [3, "NEW@example.test", "rejected", "duplicate_email"],
       [4, "not an email", "rejected", "invalid_email"],
       [5, "x@example.test", "rejected", "missing_password_hash"],
@@ -104,10 +117,29 @@ describe("importUsers", () => {
       [8, null, "rejected", "invalid_record"],
       [9, null, "rejected", "invalid_json"],
     ]);
-    expect(report.summary).toEqual({ created: 1, exists: 1, rejected: 7 });
+    expect(report.summary).toEqual({ created: 1, exists: 0, conflict: 1, rejected: 7 });
     expect(store.rows).toEqual([
-      { id: expect.any(String), email: "new@example.test", passwordHash: bcrypt, legacySalt: null },
+      {
+        id: expect.any(String),
+        email: "new@example.test",
+        passwordHash: bcrypt,
+        legacySalt: null,
+        emailVerified: false,
+      },
     ]);
+  });
+
+  it("takes the monolith's verification state when the record states it, as a boolean only", async () => {
+    const store = memoryUsers();
+    const report = await importUsers({ store, limits }, [
+      { line: 1, ...record("v@example.test", { email_verified: true }) },
+      { line: 2, ...record("w@example.test", { email_verified: "true" }) },
+    ]);
+    expect(report.results.map((r) => [r.status, r.reason])).toEqual([
+      ["created", undefined],
+      ["rejected", "invalid_email_verified"],
+    ]);
+    expect(store.rows.map((r) => r.emailVerified)).toEqual([true]);
   });
 
   it("is idempotent: a second run creates nothing and changes nothing", async () => {
@@ -117,10 +149,10 @@ describe("importUsers", () => {
       value: { ...u, email: `fixture-${i}@example.test` },
     }));
     const first = await importUsers({ store, limits }, items);
-    expect(first.summary).toEqual({ created: users.length, exists: 0, rejected: 0 });
+    expect(first.summary).toEqual({ created: users.length, exists: 0, conflict: 0, rejected: 0 });
     const snapshot = structuredClone(store.rows);
     const second = await importUsers({ store, limits }, items);
-    expect(second.summary).toEqual({ created: 0, exists: users.length, rejected: 0 });
+    expect(second.summary).toEqual({ created: 0, exists: users.length, conflict: 0, rejected: 0 });
     expect(store.rows).toEqual(snapshot);
   });
 

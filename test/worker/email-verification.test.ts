@@ -110,8 +110,10 @@ describe("email verification (through the real queue consumer and the mail sink)
     expect(await mailsTo(email)).toHaveLength(6);
   });
 
-  it("resend needs a bearer token", async () => {
-    expect((await postJson("/v1/email/verify/resend", {})).status).toBe(401);
+  it("resend takes a valid bearer token, or an email without one", async () => {
+    const bad = { authorization: "Bearer not-a-token" };
+    expect((await postJson("/v1/email/verify/resend", {}, bad)).status).toBe(401);
+    expect((await postJson("/v1/email/verify/resend", {})).status).toBe(400);
   });
 
   it("malformed tokens are refused without a lookup", async () => {

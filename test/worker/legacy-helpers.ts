@@ -6,7 +6,8 @@ import { neon } from "@neondatabase/serverless";
 import { createDb, registerLocalBridge } from "../../src/adapters/postgres/client";
 import { type Config, configFromEnv } from "../../src/config";
 import type { ImportReport } from "../../src/legacy/import-report";
-import { ADMIN, call } from "./helpers";
+import users from "../fixtures/legacy/users.json";
+import { ADMIN, call, uniqueEmail } from "./helpers";
 
 registerLocalBridge(env.DATABASE_URL, env.NEON_FETCH_ENDPOINT);
 export const sql = neon(env.DATABASE_URL);
@@ -65,3 +66,24 @@ export async function stored(
 export const CURRENT_ARGON2 = new RegExp(
   `^\\$argon2id\\$v=19\\$m=${env.ARGON2_MEMORY_KIB},t=${env.ARGON2_ITERATIONS},p=${env.ARGON2_PARALLELISM}(,keyid=[\\w-]+)?\\$`,
 );
+
+/** A cheap bcrypt fixture (cost 4) and its password, for accounts an import creates. */
+const cheap = users.find((u) => u.password_hash.startsWith("$2a$04$")) as (typeof users)[number];
+export const IMPORTED_PASSWORD = cheap.password;
+export const IMPORTED_HASH = cheap.password_hash;
+
+/**
+ * An account created by a user import, as legacy sessions need: an import binds
+ * sessions only to accounts an import created, never to one registered here.
+ */
+export async function newImportedUser(
+  tag = "imported",
+  extra: Record<string, unknown> = {},
+): Promise<{ email: string; id: string }> {
+  const email = uniqueEmail(tag);
+  const report = await importRecords("/v1/admin/users/import", [
+    { email, password_hash: IMPORTED_HASH, ...extra },
+  ]);
+  if (report.results[0]?.status !== "created") throw new Error("import did not create the user");
+  return { email, id: (await stored(email)).id };
+}

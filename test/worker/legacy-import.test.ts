@@ -7,8 +7,7 @@ import type { MigrationStats } from "../../src/legacy/stats";
 import rejected from "../fixtures/legacy/rejected.json";
 import users from "../fixtures/legacy/users.json";
 import { ADMIN, call, loginWith, postJson, uniqueEmail } from "./helpers";
-import { importRecords, postImport, sql, stored } from "./legacy-helpers";
-import { newUser } from "./session-helpers";
+import { importRecords, newImportedUser, postImport, sql, stored } from "./legacy-helpers";
 
 const IMPORT = "/v1/admin/users/import";
 const withEmails = <T extends object>(records: readonly T[], tag: string) =>
@@ -23,7 +22,7 @@ describe("POST /v1/admin/users/import", () => {
       expect(res.status).toBe(200);
       expect(res.headers.get("cache-control")).toBe("no-store");
       const body = (await res.json()) as { summary: unknown; results: unknown[] };
-      expect(body.summary).toEqual({ created: 3, exists: 0, rejected: 0 });
+      expect(body.summary).toEqual({ created: 3, exists: 0, conflict: 0, rejected: 0 });
       expect(body.results).toEqual(
         batch.map((r, i) => ({ line: i + 1, email: r.email, status: "created" })),
       );
@@ -174,7 +173,7 @@ describe("GET /v1/admin/stats", () => {
   });
 
   it("counts legacy sessions pending, exchanged and lapsed", async () => {
-    const user = await newUser("stats-sess");
+    const user = await newImportedUser("stats-sess");
     const key = "statskey".repeat(4);
     const hash = await sha256Hex(key);
     const before = await stats();

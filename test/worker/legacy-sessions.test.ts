@@ -3,8 +3,8 @@
 import { describe, expect, it } from "vitest";
 import sessions from "../fixtures/legacy/sessions.json";
 import { call, callWithEnv, postJson, randomClientIp } from "./helpers";
-import { importRecords, postImport, sql } from "./legacy-helpers";
-import { me, newUser, type TokenPair } from "./session-helpers";
+import { importRecords, newImportedUser, postImport, sql } from "./legacy-helpers";
+import { me, type TokenPair } from "./session-helpers";
 
 const ORIGIN = "https://app.example.test";
 const inADay = () => new Date(Date.now() + 86_400_000).toISOString();
@@ -30,7 +30,7 @@ const exchange = (sessionKey: string, headers: Record<string, string> = {}) =>
 
 describe("POST /v1/legacy/exchange", () => {
   it("trades a legacy session for a working token pair, once", async () => {
-    const user = await newUser("legacy-sess");
+    const user = await newImportedUser("legacy-sess");
     const key = await newLegacySession(user.email);
     const res = await exchange(key);
     expect(res.status).toBe(200);
@@ -50,7 +50,7 @@ describe("POST /v1/legacy/exchange", () => {
   });
 
   it("lets exactly one of 8 concurrent exchanges of one session win", async () => {
-    const user = await newUser("legacy-race");
+    const user = await newImportedUser("legacy-race");
     const key = await newLegacySession(user.email);
     const statuses = await Promise.all(
       Array.from({ length: 8 }, () => exchange(key).then((r) => r.status)),
@@ -60,7 +60,7 @@ describe("POST /v1/legacy/exchange", () => {
   });
 
   it("accepts hashes Python computed (hashlib.sha256(key).hexdigest())", async () => {
-    const user = await newUser("legacy-py");
+    const user = await newImportedUser("legacy-py");
     const fixture = sessions[0] as { session_key: string; session_key_sha256: string };
     await importRecords("/v1/admin/legacy-sessions/import", [
       { session_key_sha256: fixture.session_key_sha256, email: user.email, expires_at: inADay() },
@@ -69,7 +69,7 @@ describe("POST /v1/legacy/exchange", () => {
   });
 
   it("reads the monolith's cookie from an allowed origin, and refuses it from anywhere else", async () => {
-    const user = await newUser("legacy-cookie");
+    const user = await newImportedUser("legacy-cookie");
     const key = await newLegacySession(user.email);
     const viaCookie = (headers: Record<string, string>) =>
       call("/v1/legacy/exchange", {
@@ -86,7 +86,7 @@ describe("POST /v1/legacy/exchange", () => {
   });
 
   it("refuses an expired session, and an unknown one, with the same answer", async () => {
-    const user = await newUser("legacy-exp");
+    const user = await newImportedUser("legacy-exp");
     const key = await newLegacySession(user.email);
     await sql`update legacy_sessions set expires_at = now() - interval '1 second'
       where user_id = ${user.id}`;
@@ -97,7 +97,7 @@ describe("POST /v1/legacy/exchange", () => {
   });
 
   it("refuses every session after cutover + window, without consuming it", async () => {
-    const user = await newUser("legacy-late");
+    const user = await newImportedUser("legacy-late");
     const key = await newLegacySession(user.email);
     const afterWindow = (cutover: string, window = "45") =>
       callWithEnv(
@@ -134,7 +134,7 @@ describe("POST /v1/legacy/exchange", () => {
 
 describe("POST /v1/admin/legacy-sessions/import", () => {
   it("reports per record and is idempotent by key hash", async () => {
-    const user = await newUser("legacy-imp");
+    const user = await newImportedUser("legacy-imp");
     const hash = "ab".repeat(32);
     const records = [
       { session_key_sha256: hash, email: user.email.toUpperCase(), expires_at: inADay() },

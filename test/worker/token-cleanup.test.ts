@@ -10,9 +10,9 @@ describe("scheduled cleanup (cron)", () => {
     const user = await newUser("cleanup");
     const db = sql();
     const tag = crypto.randomUUID();
-    await db`insert into password_reset_tokens (token_hash, user_id, expires_at)
-      values (${`${tag}-r-old`}, ${user.id}, now() - interval '2 hours'),
-             (${`${tag}-r-live`}, ${user.id}, now() + interval '1 hour')`;
+    await db`insert into password_reset_tokens (token_hash, user_id, email, expires_at)
+      values (${`${tag}-r-old`}, ${user.id}, ${user.email}, now() - interval '2 hours'),
+             (${`${tag}-r-live`}, ${user.id}, ${user.email}, now() + interval '1 hour')`;
     await db`insert into email_verification_tokens (token_hash, user_id, purpose, email, expires_at)
       values (${`${tag}-v-old`}, ${user.id}, 'verify', ${user.email}, now() - interval '1 day'),
              (${`${tag}-v-live`}, ${user.id}, 'verify', ${user.email}, now() + interval '1 day')`;

@@ -198,7 +198,7 @@ export class RefreshFamily extends DurableObject<Env> {
     // Redis: the crypto hides behind the round trip instead of following it.
     const now = systemClock.now();
     const [userNotBefore, { next, box }] = await Promise.all([
-      revocation.userNotBefore(before.user_id),
+      revocation.notBeforeFor(before.user_id, input.familyId),
       this.issue(
         config,
         input.familyId,

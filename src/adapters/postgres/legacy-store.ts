@@ -1,5 +1,5 @@
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import type { LegacyStore, SessionImportOutcome } from "../../legacy/ports";
+import { and, eq, sql } from "drizzle-orm";
+import type { LegacyStore, SessionImportOutcome, UserImportOutcome } from "../../legacy/ports";
 import type { Db } from "./client";
 import { legacyPasswordSalts, legacySessions } from "./legacy-schema";
 import { users } from "./schema";
@@ -12,23 +12,27 @@ import { users } from "./schema";
 export function createPostgresLegacyStore(db: Db): LegacyStore {
   return {
     async insertUsers(rows) {
-      if (rows.length === 0) return new Set();
+      const outcomes = new Map<string, UserImportOutcome>();
+      if (rows.length === 0) return outcomes;
       const input = JSON.stringify(
         rows.map((r) => ({
           id: r.id,
           email: r.email,
           password_hash: r.passwordHash,
           legacy_salt: r.legacySalt,
+          email_verified: r.emailVerified,
         })),
       );
       // ON CONFLICT without a target: the id or the unique lower(email) index.
-      const result = await db.execute<{ id: string }>(sql`
+      // The final SELECT sees the table as it was before this statement, so an
+      // existing account is told apart by whether an import created it.
+      const result = await db.execute<{ id: string; outcome: UserImportOutcome }>(sql`
         with input as (
           select * from jsonb_to_recordset(${input}::jsonb)
-            as t(id uuid, email text, password_hash text, legacy_salt text)
+            as t(id uuid, email text, password_hash text, legacy_salt text, email_verified boolean)
         ), created as (
-          insert into ${users} (id, email, password_hash)
-          select id, email, password_hash from input
+          insert into ${users} (id, email, password_hash, imported_at, email_verified_at)
+          select id, email, password_hash, now(), case when email_verified then now() end from input
           on conflict do nothing
           returning id
         ), salts as (
@@ -36,8 +40,15 @@ export function createPostgresLegacyStore(db: Db): LegacyStore {
           select input.id, input.legacy_salt from input join created on created.id = input.id
           where input.legacy_salt is not null
         )
-        select id from created`);
-      return new Set(result.rows.map((r) => r.id));
+        select input.id,
+          case when created.id is not null then 'created'
+               when exists (select 1 from ${users} u
+                            where lower(u.email) = lower(input.email) and u.imported_at is not null)
+                 then 'exists'
+               else 'conflict' end as outcome
+        from input left join created on created.id = input.id`);
+      for (const row of result.rows) outcomes.set(row.id, row.outcome);
+      return outcomes;
     },
 
     async insertSessions(rows) {
@@ -50,38 +61,39 @@ export function createPostgresLegacyStore(db: Db): LegacyStore {
           expires_at: r.expiresAt.toISOString(),
         })),
       );
-      const result = await db.execute<{ key_hash: string; created: boolean }>(sql`
+      const result = await db.execute<{ key_hash: string; outcome: SessionImportOutcome }>(sql`
         with input as (
           select * from jsonb_to_recordset(${input}::jsonb)
             as t(key_hash text, email text, expires_at timestamptz)
         ), matched as (
-          select input.key_hash, u.id as user_id, input.expires_at
+          select input.key_hash, u.id as user_id, input.expires_at, u.imported_at is not null as imported
           from input join ${users} u on lower(u.email) = lower(input.email)
         ), created as (
           insert into ${legacySessions} (key_hash, user_id, expires_at)
-          select key_hash, user_id, expires_at from matched
+          select key_hash, user_id, expires_at from matched where imported
           on conflict (key_hash) do nothing
           returning key_hash
         )
-        select matched.key_hash, created.key_hash is not null as created
+        select matched.key_hash,
+          case when not matched.imported then 'conflict'
+               when created.key_hash is not null then 'created'
+               else 'exists' end as outcome
         from matched left join created on created.key_hash = matched.key_hash`);
-      for (const row of result.rows) outcomes.set(row.key_hash, row.created ? "created" : "exists");
+      for (const row of result.rows) outcomes.set(row.key_hash, row.outcome);
       return outcomes;
     },
 
     async consumeSession(keyHash, now) {
-      const rows = await db
-        .update(legacySessions)
-        .set({ usedAt: now })
-        .where(
-          and(
-            eq(legacySessions.keyHash, keyHash),
-            isNull(legacySessions.usedAt),
-            gt(legacySessions.expiresAt, now),
-          ),
-        )
-        .returning({ userId: legacySessions.userId });
-      return rows[0]?.userId ?? null;
+      const result = await db.execute<{ user_id: string; email_verified: boolean }>(sql`
+        update ${legacySessions} s set used_at = ${now.toISOString()}::timestamptz
+        from ${users} u
+        where s.key_hash = ${keyHash} and s.used_at is null
+          and s.expires_at > ${now.toISOString()}::timestamptz
+          and u.id = s.user_id
+          and (u.credentials_changed_at is null or s.imported_at > u.credentials_changed_at)
+        returning s.user_id, u.email_verified_at is not null as email_verified`);
+      const row = result.rows[0];
+      return row ? { userId: row.user_id, emailVerified: row.email_verified } : null;
     },
 
     async releaseSession(keyHash, usedAt) {

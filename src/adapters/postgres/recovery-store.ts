@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { RecoveryTokenStore } from "../../ports";
 import type { Db } from "./client";
 import { emailVerificationTokens, passwordResetTokens } from "./schema";
@@ -8,33 +8,46 @@ import { emailVerificationTokens, passwordResetTokens } from "./schema";
  * (data-modifying CTEs run in one snapshot and commit together): a concurrent
  * second consumer blocks on the token's row lock, re-checks `used_at IS NULL`
  * after the first commits, and gets no row.
+ *
+ * One rule ends outstanding tokens, in one place: a credential change sets
+ * `users.credentials_changed_at` in the same statement that changes the
+ * credential, and every consume of a reset or email-change token requires the
+ * token to be newer than it (`issuedSince` below). A reset token is also
+ * honoured only while the address it was mailed to is still the account's.
  */
+const issuedSince = (createdAt: SQL, user: SQL) =>
+  sql`(${user}.credentials_changed_at is null or ${createdAt} > ${user}.credentials_changed_at)`;
+
 export function createPostgresRecoveryStore(db: Db): RecoveryTokenStore {
   return {
     async insertReset(t) {
       await db.insert(passwordResetTokens).values(t);
     },
 
-    async isResetUsable(tokenHash) {
-      const { rows } = await db.execute(sql`
-        select 1 from password_reset_tokens
-        where token_hash = ${tokenHash} and used_at is null and expires_at > now()`);
-      return rows.length > 0;
+    async usableResetOwner(tokenHash) {
+      const { rows } = await db.execute<{ user_id: string }>(sql`
+        select t.user_id from password_reset_tokens t join users u on u.id = t.user_id
+        where t.token_hash = ${tokenHash} and t.used_at is null and t.expires_at > now()
+          and lower(t.email) = lower(u.email) and ${issuedSince(sql`t.created_at`, sql`u`)}`);
+      return rows[0]?.user_id ?? null;
     },
 
     async consumeReset(tokenHash, passwordHash) {
-      // `others` skips the consumed row: one statement must not update a row twice.
+      // Following the link proves control of the address it went to, so the
+      // address counts as verified (a user whose verification mail was lost is
+      // not locked out by REQUIRE_EMAIL_VERIFICATION).
       const { rows } = await db.execute<{ id: string; email: string }>(sql`
         with consumed as (
-          update password_reset_tokens set used_at = now()
-          where token_hash = ${tokenHash} and used_at is null and expires_at > now()
-          returning user_id
-        ), others as (
           update password_reset_tokens t set used_at = now()
-          from consumed
-          where t.user_id = consumed.user_id and t.used_at is null and t.token_hash <> ${tokenHash}
+          from users u
+          where t.token_hash = ${tokenHash} and t.used_at is null and t.expires_at > now()
+            and u.id = t.user_id and lower(t.email) = lower(u.email)
+            and ${issuedSince(sql`t.created_at`, sql`u`)}
+          returning t.user_id
         )
-        update users u set password_hash = ${passwordHash}, updated_at = now()
+        update users u set password_hash = ${passwordHash},
+          email_verified_at = coalesce(u.email_verified_at, now()),
+          credentials_changed_at = now(), updated_at = now()
         from consumed where u.id = consumed.user_id
         returning u.id, u.email`);
       const row = rows[0];
@@ -47,12 +60,14 @@ export function createPostgresRecoveryStore(db: Db): RecoveryTokenStore {
 
     async setPassword(userId, passwordHash) {
       await db.execute(sql`
-        with outstanding as (
-          update password_reset_tokens set used_at = now()
-          where user_id = ${userId} and used_at is null
-        )
-        update users set password_hash = ${passwordHash}, updated_at = now()
+        update users set password_hash = ${passwordHash},
+          credentials_changed_at = now(), updated_at = now()
         where id = ${userId}`);
+    },
+
+    async endOutstanding(userId) {
+      await db.execute(sql`
+        update users set credentials_changed_at = now(), updated_at = now() where id = ${userId}`);
     },
 
     async consumeVerification(tokenHash) {
@@ -65,9 +80,12 @@ export function createPostgresRecoveryStore(db: Db): RecoveryTokenStore {
           previous_email: string;
         }>(sql`
           with consumed as (
-            update email_verification_tokens set used_at = now()
-            where token_hash = ${tokenHash} and used_at is null and expires_at > now()
-            returning user_id, email, purpose
+            update email_verification_tokens t set used_at = now()
+            from users u
+            where t.token_hash = ${tokenHash} and t.used_at is null and t.expires_at > now()
+              and u.id = t.user_id
+              and (t.purpose = 'verify' or ${issuedSince(sql`t.created_at`, sql`u`)})
+            returning t.user_id, t.email, t.purpose
           ), previous as (
             select u.id, u.email from users u join consumed c on u.id = c.user_id
           )
@@ -75,6 +93,8 @@ export function createPostgresRecoveryStore(db: Db): RecoveryTokenStore {
             email = case when c.purpose = 'change' then c.email else u.email end,
             email_verified_at = case when c.purpose = 'change' then now()
                                      else coalesce(u.email_verified_at, now()) end,
+            credentials_changed_at = case when c.purpose = 'change' then now()
+                                          else u.credentials_changed_at end,
             updated_at = now()
           from consumed c, previous p
           where u.id = c.user_id and p.id = u.id

@@ -17,6 +17,14 @@ export const users = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     /** When the current address was proven by a verification mail; null = unverified. */
     emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
+    /**
+     * The last credential change (password change or reset, logout-all, email
+     * change). Reset and email-change tokens, and legacy sessions, made before
+     * it are dead: every statement that consumes one compares with it.
+     */
+    credentialsChangedAt: timestamp("credentials_changed_at", { withTimezone: true }),
+    /** When a user import created this account; null for accounts registered here. */
+    importedAt: timestamp("imported_at", { withTimezone: true }),
   },
   (t) => [uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`)],
 );
@@ -55,6 +63,8 @@ export const passwordResetTokens = pgTable(
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
+    /** The address the token was mailed to: it is honoured only while that is still the user's. */
+    email: text("email").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     usedAt: timestamp("used_at", { withTimezone: true }),

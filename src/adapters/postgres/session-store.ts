@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, ne } from "drizzle-orm";
 import type { SessionRecord, SessionStore } from "../../ports";
 import type { Db } from "./client";
 import { refreshFamilies } from "./schema";
@@ -33,11 +33,17 @@ export function createPostgresSessionStore(db: Db): SessionStore {
         .where(and(eq(refreshFamilies.id, id), isNull(refreshFamilies.revokedAt)));
     },
 
-    async revokeAllForUser(userId, at, reason) {
+    async revokeAllForUser(userId, at, reason, exceptId) {
       const rows = await db
         .update(refreshFamilies)
         .set({ revokedAt: at, revokeReason: reason })
-        .where(and(eq(refreshFamilies.userId, userId), active(at)))
+        .where(
+          and(
+            eq(refreshFamilies.userId, userId),
+            active(at),
+            exceptId === undefined ? undefined : ne(refreshFamilies.id, exceptId),
+          ),
+        )
         .returning({ id: refreshFamilies.id });
       return rows.map((r) => r.id);
     },

@@ -5,37 +5,63 @@ import type { RevocationList } from "../../ports";
 const sidKey = (sid: string) => `rv:sid:${sid}`;
 const nbfKey = (userId: string) => `rv:nbf:${userId}`;
 
+/**
+ * Only ever raised, atomically in one script: two racing logout-alls keep the
+ * later time (a GET then SET from here could lower it). The value is
+ * `<ms>` or `<ms>:<session id to spare>`; the time alone orders them.
+ */
+const RAISE_NOT_BEFORE = `
+local cur = tonumber(string.match(redis.call('GET', KEYS[1]) or '0', '^%d+') or '0')
+if tonumber(ARGV[1]) > cur then redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[2]) end
+return 1`;
+
+/** A stored not-before: Upstash's client hands a bare number back as a number. */
+function parseNotBefore(value: unknown): { atMs: number; except: string | null } | null {
+  if (value === null || value === undefined) return null;
+  const match = /^(\d+)(?::([A-Za-z0-9_-]{1,64}))?$/.exec(String(value));
+  if (!match) return null;
+  return { atMs: Number(match[1]), except: match[2] ?? null };
+}
+
+/** Whether a session is ended by its user's not-before. */
+function endedBy(notBefore: ReturnType<typeof parseNotBefore>, sid: string): boolean {
+  if (!notBefore || notBefore.except === sid) return false;
+  // Sessions started at or before the user's logout-all are dead (ms precision).
+  const startedAt = familyStartedAt(sid);
+  return startedAt === null || startedAt <= notBefore.atMs;
+}
+
 export function createRedisRevocationList(redis: Redis): RevocationList {
   return {
     async revokeSession(sessionId, ttlSeconds) {
       await redis.set(sidKey(sessionId), 1, { ex: ttlSeconds });
     },
 
-    async setUserNotBefore(userId, atMs, ttlSeconds) {
-      // Only ever raised, atomically in one script: two racing logout-alls keep
-      // the later time (a GET then SET from here could lower it).
+    async setUserNotBefore(userId, atMs, ttlSeconds, exceptSessionId) {
+      const value = exceptSessionId ? `${atMs}:${exceptSessionId}` : String(atMs);
       await redis.eval(
-        "local cur = tonumber(redis.call('GET', KEYS[1]) or '0') if tonumber(ARGV[1]) > cur then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end return 1",
+        RAISE_NOT_BEFORE,
         [nbfKey(userId)],
-        [String(atMs), String(ttlSeconds)],
+        [String(atMs), String(ttlSeconds), value],
       );
     },
 
     async userNotBefore(userId) {
-      const value = await redis.get<number | string>(nbfKey(userId));
-      return value === null ? null : Number(value);
+      return parseNotBefore(await redis.get(nbfKey(userId)))?.atMs ?? null;
+    },
+
+    async notBeforeFor(userId, sessionId) {
+      const notBefore = parseNotBefore(await redis.get(nbfKey(userId)));
+      return notBefore && notBefore.except !== sessionId ? notBefore.atMs : null;
     },
 
     async isRevoked({ sid, sub }) {
-      const [denied, notBefore] = await redis.mget<[number | null, number | string | null]>(
+      const [denied, notBefore] = await redis.mget<[number | null, unknown]>(
         sidKey(sid),
         nbfKey(sub),
       );
       if (denied !== null) return true;
-      if (notBefore === null) return false;
-      // Sessions started at or before the user's logout-all are dead (ms precision).
-      const startedAt = familyStartedAt(sid);
-      return startedAt === null || startedAt <= Number(notBefore);
+      return endedBy(parseNotBefore(notBefore), sid);
     },
   };
 }

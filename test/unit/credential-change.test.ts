@@ -1,0 +1,140 @@
+// The order of a credential change (security review: a failure after the
+// password commit left old sessions alive, with the reset token spent and the
+// old password gone, so nothing could be re-run). Sessions are ended first,
+// then the credential commits, then the end is repeated; a failure at any step
+// leaves something that can be repeated.
+import { describe, expect, it } from "vitest";
+import { changeCredentials } from "../../src/auth/credential-change";
+import { type ResetDeps, resetPassword } from "../../src/auth/recovery";
+import type { SessionDeps } from "../../src/auth/sessions";
+import type { RecoveryTokenStore, RevocationList, SessionStore } from "../../src/ports";
+
+const TOKEN = "A".repeat(43);
+
+function sessionDeps(opts: { failNotBefore?: boolean } = {}) {
+  const calls: string[] = [];
+  const background: Promise<unknown>[] = [];
+  const revocation = {
+    async setUserNotBefore(_user: string, _at: number, _ttl: number, except?: string) {
+      calls.push(except ? `notBefore(except ${except})` : "notBefore");
+      if (opts.failNotBefore) throw new Error("redis unreachable");
+    },
+    async revokeSession() {
+      calls.push("deny");
+    },
+  } as unknown as RevocationList;
+  const sessions = {
+    async revokeAllForUser() {
+      calls.push("list");
+      return ["f1"];
+    },
+    async revoke() {},
+  } as unknown as SessionStore;
+  const deps: SessionDeps = {
+    families: {
+      start: async () => {
+        throw new Error("unused");
+      },
+      rotate: async () => {
+        throw new Error("unused");
+      },
+      revoke: async () => {
+        calls.push("object");
+        return { revoked: true, userId: "u1" };
+      },
+      setEmailVerified: async () => {},
+    },
+    sessions,
+    revocation,
+    clock: { now: () => 1_800_000_000_000 },
+    accessTtlSeconds: 900,
+    refreshTtlSeconds: 3600,
+    audit: { record: (e) => calls.push(`audit ${e.type}`) },
+    background: (p) => background.push(p),
+  };
+  return { deps, calls, settle: () => Promise.all(background) };
+}
+
+describe("changeCredentials", () => {
+  it("ends sessions, commits, ends them again, then cleans up the listed ones", async () => {
+    const { deps, calls, settle } = sessionDeps();
+    await changeCredentials(
+      deps,
+      { userId: "u1", endSessions: true, keepSessionId: "keep", reason: "password_changed" },
+      async () => {
+        calls.push("commit");
+      },
+    );
+    await settle();
+    expect(calls).toEqual([
+      "notBefore(except keep)",
+      "commit",
+      "notBefore(except keep)",
+      "list",
+      "object",
+      "deny",
+    ]);
+  });
+
+  it("commits nothing when sessions could not be ended", async () => {
+    const { deps, calls } = sessionDeps({ failNotBefore: true });
+    const commit = async () => {
+      calls.push("commit");
+    };
+    await expect(
+      changeCredentials(deps, { userId: "u1", endSessions: true, reason: "logout_all" }, commit),
+    ).rejects.toThrow("redis unreachable");
+    expect(calls).not.toContain("commit");
+  });
+
+  it("still commits (and ends outstanding tokens) when sessions are kept", async () => {
+    const { deps, calls } = sessionDeps();
+    await changeCredentials(deps, { userId: "u1", endSessions: false, reason: "x" }, async () => {
+      calls.push("commit");
+    });
+    expect(calls).toEqual(["commit"]);
+  });
+});
+
+describe("resetPassword", () => {
+  function resetDeps(opts: { failNotBefore?: boolean; failCommit?: boolean }) {
+    const session = sessionDeps(opts);
+    const tokens = {
+      usableResetOwner: async () => "u1",
+      consumeReset: async () => {
+        session.calls.push("consume");
+        if (opts.failCommit) throw new Error("postgres unreachable");
+        return { userId: "u1", email: "a@example.test" };
+      },
+    } as unknown as RecoveryTokenStore;
+    const deps: ResetDeps = {
+      account: {
+        passwords: {
+          hash: async () => "$argon2id$new",
+          verify: async () => ({ ok: false, needsRehash: false }),
+          dummyVerify: async () => {},
+        },
+        minPasswordLength: 15,
+      },
+      tokens,
+      sessions: session.deps,
+      guard: {} as ResetDeps["guard"],
+      jobs: { enqueue: async () => {} },
+      revokeSessions: true,
+    };
+    return { deps, calls: session.calls };
+  }
+  const input = { token: TOKEN, password: "a new and quite long passphrase 2026" };
+
+  it("leaves the token unspent when the sessions could not be ended (the reset can be repeated)", async () => {
+    const { deps, calls } = resetDeps({ failNotBefore: true });
+    await expect(resetPassword(deps, input)).rejects.toThrow("redis unreachable");
+    expect(calls).toEqual(["notBefore"]);
+  });
+
+  it("has already ended the sessions when the commit fails (and the token is unspent)", async () => {
+    const { deps, calls } = resetDeps({ failCommit: true });
+    await expect(resetPassword(deps, input)).rejects.toThrow("postgres unreachable");
+    expect(calls).toEqual(["notBefore", "consume"]);
+  });
+});
