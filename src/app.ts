@@ -34,6 +34,10 @@ export const app = new Hono<AppEnv>()
       crossOriginResourcePolicy: "same-site",
     }),
   )
+  // Liveness and readiness come before the configuration middleware: /health must
+  // answer whatever the configuration, /ready explains a bad one (src/routes/health.ts).
+  // Neither is for browsers, so neither gets CORS.
+  .route("/", health)
   .use(withConfig)
   // CORS only for the configured origins (the same list that may use cookie mode).
   .use(
@@ -52,7 +56,6 @@ export const app = new Hono<AppEnv>()
       maxAge: 600,
     }),
   )
-  .route("/", health)
   .route("/", jwks)
   .route("/", accounts)
   .route("/", tokens)

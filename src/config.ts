@@ -1,9 +1,12 @@
+// Relative imports name their `.ts` file so Node (type stripping, no bundler)
+// can load this module too: `npm run deploy:check` (scripts/check-deploy.ts)
+// validates a deployment with this very parser.
 import { z } from "zod";
-import type { AuditKey } from "./audit/chain";
-import { parseAuditKeys } from "./audit/keys";
-import { parseSigningKeys, type SigningJwk, SigningKeysError } from "./auth/tokens/signing-jwk";
-import { log } from "./log";
-import type { LimitBucket } from "./ports";
+import type { AuditKey } from "./audit/chain.ts";
+import { parseAuditKeys } from "./audit/keys.ts";
+import { parseSigningKeys, type SigningJwk, SigningKeysError } from "./auth/tokens/signing-jwk.ts";
+import { log } from "./log.ts";
+import type { LimitBucket } from "./ports.ts";
 
 /**
  * Validated, typed configuration. Parsed once per isolate from the Worker's
@@ -90,11 +93,20 @@ export interface EmailConfig {
 
 export class ConfigError extends Error {
   override name = "ConfigError";
+  /** The variables at fault: names only, safe for a log line or `/ready`. */
   readonly variables: string[];
+  /**
+   * Why each variable was refused, stated as the rule it breaks and never
+   * quoting the value (the schema's messages name bounds and patterns only).
+   * For `npm run deploy:check`; the Worker itself reports names alone.
+   */
+  readonly problems: Readonly<Record<string, string>>;
 
-  constructor(variables: string[]) {
+  constructor(problems: Record<string, string>) {
+    const variables = Object.keys(problems);
     super(`invalid configuration: ${variables.join(", ")}`);
     this.variables = variables;
+    this.problems = problems;
   }
 }
 
@@ -176,6 +188,18 @@ const EnvSchema = z.object({
   LEGACY_SESSION_COOKIE: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/),
 });
 
+/** Every variable the Worker reads and whether it must be set (a schema entry that refuses `undefined`). */
+export function configVariables(): Array<{ name: string; required: boolean }> {
+  return Object.entries(EnvSchema.shape).map(([name, schema]) => ({
+    name,
+    required: !schema.safeParse(undefined).success,
+  }));
+}
+
+/** The key-list rule of PASSWORD_PEPPER and AUDIT_HMAC_KEYS (src/audit/keys.ts), for ConfigError. */
+const KEY_LIST_RULE =
+  "must be id:base64key[,id:base64key…], ids distinct, keys of at least 32 bytes";
+
 /**
  * `PASSWORD_PEPPER` is `id:base64key[,id:base64key...]`; the first entry peppers
  * new hashes, the others still verify old ones so the pepper can rotate.
@@ -222,27 +246,41 @@ const emptyToUndefined = (env: Record<string, unknown>): Record<string, unknown>
 export function parseConfig(env: Record<string, unknown>): Config {
   const parsed = EnvSchema.safeParse(emptyToUndefined(env));
   if (!parsed.success) {
-    const names = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
-    throw new ConfigError(names);
+    const problems: Record<string, string> = {};
+    for (const issue of parsed.error.issues) problems[String(issue.path[0])] ??= issue.message;
+    throw new ConfigError(problems);
   }
   const e = parsed.data;
   const peppers = parsePeppers(e.PASSWORD_PEPPER);
-  if (peppers === null) throw new ConfigError(["PASSWORD_PEPPER"]);
-  if (e.ARGON2_MEMORY_KIB < 8 * e.ARGON2_PARALLELISM) throw new ConfigError(["ARGON2_MEMORY_KIB"]);
+  if (peppers === null) throw new ConfigError({ PASSWORD_PEPPER: KEY_LIST_RULE });
+  if (e.ARGON2_MEMORY_KIB < 8 * e.ARGON2_PARALLELISM)
+    throw new ConfigError({
+      ARGON2_MEMORY_KIB: "must be at least 8 KiB per lane (ARGON2_PARALLELISM)",
+    });
   const introspectionKeys = parseServiceKeys(e.INTROSPECTION_KEYS);
-  if (introspectionKeys === null) throw new ConfigError(["INTROSPECTION_KEYS"]);
+  if (introspectionKeys === null)
+    throw new ConfigError({
+      INTROSPECTION_KEYS:
+        "must be id:secret[,id:secret…], ids distinct, secrets of 32–256 characters",
+    });
   const allowedOrigins = parseOrigins(e.ALLOWED_ORIGINS);
-  if (allowedOrigins === null) throw new ConfigError(["ALLOWED_ORIGINS"]);
+  if (allowedOrigins === null)
+    throw new ConfigError({
+      ALLOWED_ORIGINS: "must be comma-separated origins (scheme://host[:port], no path)",
+    });
   const auditKeys = parseAuditKeys(e.AUDIT_HMAC_KEYS);
-  if (auditKeys === null) throw new ConfigError(["AUDIT_HMAC_KEYS"]);
+  if (auditKeys === null) throw new ConfigError({ AUDIT_HMAC_KEYS: KEY_LIST_RULE });
   // Requiring verification without a way to send the mail would lock everyone out.
   if (e.REQUIRE_EMAIL_VERIFICATION === "true" && !e.EMAIL_API_KEY)
-    throw new ConfigError(["EMAIL_API_KEY"]);
+    throw new ConfigError({
+      EMAIL_API_KEY: "must be set while REQUIRE_EMAIL_VERIFICATION is true",
+    });
   let signingKeys: SigningJwk[];
   try {
     signingKeys = parseSigningKeys(e.SIGNING_KEYS);
   } catch (err) {
-    if (err instanceof SigningKeysError) throw new ConfigError(["SIGNING_KEYS"]);
+    // SigningKeysError messages name a key's index and the rule, never key material.
+    if (err instanceof SigningKeysError) throw new ConfigError({ SIGNING_KEYS: err.message });
     throw err;
   }
   return {

@@ -4,11 +4,20 @@ import { ConfigError, configFromEnv } from "../config";
 import { AuthError } from "../errors";
 import { createServices } from "../services";
 
-/** Fails closed: with a bad configuration every request gets 503, never a guess. */
+/**
+ * Fails closed: with a bad configuration every request through here gets 503,
+ * never a guess. The answer points the operator to the two places that say
+ * which variables are at fault (GET /ready and the log line); it does not list
+ * them itself, so API clients get one stable error whatever the deployment.
+ */
 export const withConfig = createMiddleware<AppEnv>(async (c, next) => {
   const config = configFromEnv(c.env);
   if (config instanceof ConfigError) {
-    throw new AuthError("server_misconfigured", 503, "the service is not configured");
+    throw new AuthError(
+      "server_misconfigured",
+      503,
+      "the service is not configured: GET /ready names the variables, `npx wrangler tail` shows the log",
+    );
   }
   c.set("config", config);
   c.set(

@@ -1,12 +1,42 @@
 import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
+import { ConfigError, configFromEnv } from "../config";
 import { errorName, log } from "../log";
+import { withConfig } from "../middleware/config";
 
+/** Where an operator goes from a `misconfigured` readiness answer. */
+const MISCONFIGURED_HINT =
+  "set each listed variable (a secret with `npx wrangler secret put NAME`, anything else in " +
+  "wrangler.jsonc `vars`) and redeploy; `npm run deploy:check` says what is wrong with each, " +
+  "`npx wrangler tail` shows this Worker's log";
+
+/**
+ * Readiness under a bad configuration: 503 with the variables at fault, by name
+ * only (never a value; names are not secrets, they are the documented ones).
+ */
+const reportMisconfiguration = createMiddleware<AppEnv>(async (c, next) => {
+  const config = configFromEnv(c.env);
+  if (!(config instanceof ConfigError)) return next();
+  // configFromEnv logs once per isolate; this line comes with every probe, so a
+  // `wrangler tail` opened after the first request still shows the names.
+  log("error", "not ready: invalid configuration", { variables: config.variables });
+  c.header("Cache-Control", "no-store");
+  return c.json(
+    { status: "misconfigured", variables: config.variables, hint: MISCONFIGURED_HINT },
+    503,
+  );
+});
+
+/**
+ * Mounted ahead of the configuration middleware (src/app.ts): liveness must not
+ * depend on configuration, and readiness is where a bad one is explained.
+ */
 export const health = new Hono<AppEnv>()
-  // Liveness: no I/O at all.
+  // Liveness: no I/O and no configuration at all.
   .get("/health", (c) => c.json({ status: "ok" }))
   // Readiness: one real round trip to each dependency through the production clients.
-  .get("/ready", async (c) => {
+  .get("/ready", reportMisconfiguration, withConfig, async (c) => {
     const probes = c.get("services").probes;
     const results = await Promise.all(
       probes.map(async (p) => {

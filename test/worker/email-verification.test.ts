@@ -155,7 +155,7 @@ describe("configuration of the email flows", () => {
   it("fails closed when verification is required but no provider key is set", async () => {
     const res = await callWithEnv(
       { REQUIRE_EMAIL_VERIFICATION: "true", EMAIL_API_KEY: undefined },
-      "/health",
+      "/.well-known/jwks.json",
     );
     expect(res.status).toBe(503);
     expect(((await res.json()) as { error: string }).error).toBe("server_misconfigured");

@@ -18,6 +18,27 @@ describe("GET /health", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "ok" });
   });
+
+  // Regression: the config middleware ran before every route, so a deployment
+  // missing one secret answered 503 even to liveness probes.
+  it.each([
+    ["AUDIT_HMAC_KEYS is missing", { AUDIT_HMAC_KEYS: undefined }],
+    [
+      "every required secret is missing",
+      {
+        DATABASE_URL: undefined,
+        UPSTASH_REDIS_REST_URL: undefined,
+        UPSTASH_REDIS_REST_TOKEN: undefined,
+        SIGNING_KEYS: undefined,
+        AUDIT_HMAC_KEYS: undefined,
+      },
+    ],
+    ["a var is malformed", { ACCESS_TOKEN_TTL_SECONDS: "fifteen" }],
+  ])("answers 200 when %s: liveness does not depend on configuration", async (_name, bad) => {
+    const res = await callWithEnv(bad, "/health");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok" });
+  });
 });
 
 describe("GET /ready", () => {
@@ -44,15 +65,50 @@ describe("GET /ready", () => {
       checks: { postgres: "unavailable", redis: "ok" },
     });
   });
+
+  it("names the misconfigured variables, never their values, and says where to look", async () => {
+    const badKeys = `k1:${btoa("too short for an HMAC key")}`;
+    const res = await callWithEnv(
+      { AUDIT_HMAC_KEYS: badKeys, UPSTASH_REDIS_REST_TOKEN: undefined, ISSUER: "not a url" },
+      "/ready",
+    );
+    expect(res.status).toBe(503);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const text = await res.text();
+    const body = JSON.parse(text) as { status: string; variables: string[]; hint: string };
+    expect(body.status).toBe("misconfigured");
+    // The schema's failures come first and together; the key lists are checked after them.
+    expect(body.variables.sort()).toEqual(["ISSUER", "UPSTASH_REDIS_REST_TOKEN"]);
+    expect(body.hint).toContain("npx wrangler tail");
+    expect(body.hint).toContain("npm run deploy:check");
+    expect(text).not.toContain("not a url");
+
+    const keysOnly = await callWithEnv({ AUDIT_HMAC_KEYS: badKeys }, "/ready");
+    const keysText = await keysOnly.text();
+    expect(JSON.parse(keysText)).toMatchObject({ variables: ["AUDIT_HMAC_KEYS"] });
+    expect(keysText).not.toContain(badKeys);
+    expect(keysText).not.toContain(badKeys.slice(3));
+  });
+
+  it("names a missing AUDIT_HMAC_KEYS", async () => {
+    const res = await callWithEnv({ AUDIT_HMAC_KEYS: undefined }, "/ready");
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({
+      status: "misconfigured",
+      variables: ["AUDIT_HMAC_KEYS"],
+      hint: expect.stringContaining("wrangler secret put"),
+    });
+  });
 });
 
 describe("configuration", () => {
-  it("fails closed with 503 when a secret is missing, naming no value", async () => {
-    const res = await callWithEnv({ SIGNING_KEYS: undefined }, "/ready");
+  it("fails closed with 503 when a secret is missing, pointing to /ready and the log", async () => {
+    const res = await callWithEnv({ SIGNING_KEYS: undefined }, "/.well-known/jwks.json");
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({
       error: "server_misconfigured",
-      error_description: "the service is not configured",
+      error_description:
+        "the service is not configured: GET /ready names the variables, `npx wrangler tail` shows the log",
     });
   });
 
@@ -65,7 +121,7 @@ describe("configuration", () => {
     ],
     ["an empty set", JSON.stringify({ keys: [] })],
   ])("fails closed at startup when SIGNING_KEYS is %s", async (_name, value) => {
-    const res = await callWithEnv({ SIGNING_KEYS: value }, "/health");
+    const res = await callWithEnv({ SIGNING_KEYS: value }, "/.well-known/jwks.json");
     expect(res.status).toBe(503);
     expect(((await res.json()) as { error: string }).error).toBe("server_misconfigured");
   });
@@ -75,13 +131,16 @@ describe("configuration", () => {
     ["a duplicated id", `p1:${btoa("x".repeat(32))},p1:${btoa("y".repeat(32))}`],
     ["no id", btoa("x".repeat(32))],
   ])("fails closed when PASSWORD_PEPPER has %s", async (_name, value) => {
-    const res = await callWithEnv({ PASSWORD_PEPPER: value }, "/health");
+    const res = await callWithEnv({ PASSWORD_PEPPER: value }, "/.well-known/jwks.json");
     expect(res.status).toBe(503);
     expect(((await res.json()) as { error: string }).error).toBe("server_misconfigured");
   });
 
   it("fails closed on a malformed number rather than guessing", async () => {
-    const res = await callWithEnv({ ACCESS_TOKEN_TTL_SECONDS: "fifteen" }, "/health");
+    const res = await callWithEnv(
+      { ACCESS_TOKEN_TTL_SECONDS: "fifteen" },
+      "/.well-known/jwks.json",
+    );
     expect(res.status).toBe(503);
   });
 });
