@@ -11,6 +11,7 @@ import { requestId } from "./middleware/request-id";
 import { accounts } from "./routes/accounts";
 import { adminAudit } from "./routes/admin-audit";
 import { adminUsers } from "./routes/admin-users";
+import { allowedMethods } from "./routes/allowed-methods";
 import { emailRoutes } from "./routes/email";
 import { health } from "./routes/health";
 import { introspect } from "./routes/introspect";
@@ -67,7 +68,19 @@ export const app = new Hono<AppEnv>()
   .route("/", legacy)
   .route("/", pages);
 
-app.notFound(() => {
+// Derived once per isolate from the routes above: a pure function of the code.
+let methodsOf: ((path: string) => string[]) | undefined;
+
+app.notFound((c) => {
+  methodsOf ??= allowedMethods(app.routes);
+  const allowed = methodsOf(c.req.path);
+  // The router also matches a trailing slash the app (strict) does not route:
+  // a path that "allows" this very method was not routed, so it does not exist.
+  if (allowed.length > 0 && !allowed.includes(c.req.method)) {
+    throw new AuthError("method_not_allowed", 405, `use ${allowed.join(", ")}`, {
+      Allow: allowed.join(", "),
+    });
+  }
   throw new AuthError("not_found", 404, "no such endpoint");
 });
 

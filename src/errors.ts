@@ -15,6 +15,7 @@ export type ErrorCode =
   | "email_taken"
   | "email_not_verified"
   | "not_found"
+  | "not_configured"
   | "method_not_allowed"
   | "unsupported_media_type"
   | "payload_too_large"
@@ -46,6 +47,14 @@ export class AuthError extends Error {
 
 export const invalidRequest = (description: string): AuthError =>
   new AuthError("invalid_request", 400, description);
+
+/**
+ * 404 for a feature that is off in this deployment, with a code of its own so
+ * that a missing setting is not mistaken for a typo in the path. Names the
+ * setting (a name is not a secret), never a value.
+ */
+export const notConfigured = (feature: string, variable: string): AuthError =>
+  new AuthError("not_configured", 404, `${feature} is off: ${variable} is not set`);
 
 export const unavailable = (description: string, retryAfterSeconds = 1): AuthError =>
   new AuthError("temporarily_unavailable", 503, description, {

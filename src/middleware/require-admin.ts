@@ -2,7 +2,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import { matchServiceKey } from "../auth/service-keys";
 import { checkIpLimit } from "../auth/throttle";
-import { AuthError } from "../errors";
+import { AuthError, notConfigured } from "../errors";
 import { clientNetworkOf } from "./rate-limit";
 
 const BEARER = /^Bearer +(\S+)$/;
@@ -13,7 +13,7 @@ const BEARER = /^Bearer +(\S+)$/;
  */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const key = c.get("config").adminApiKey;
-  if (!key) throw new AuthError("not_found", 404, "no such endpoint");
+  if (!key) throw notConfigured("the admin API", "ADMIN_API_KEY");
   // Checks a secret: limited per IP before the comparison, failing closed.
   const services = c.get("services");
   await checkIpLimit(services.limiter, "admin_ip", clientNetworkOf(c), services.clock.now(), false);

@@ -5,7 +5,7 @@ import type { AppEnv } from "../app-env";
 import { type CredentialDeps, changePassword, requestEmailChange } from "../auth/credentials";
 import { requestPasswordReset, resetPassword, verifyEmail } from "../auth/recovery";
 import { checkIpLimit } from "../auth/throttle";
-import { AuthError } from "../errors";
+import { AuthError, notConfigured } from "../errors";
 import { limitByIp } from "../middleware/rate-limit";
 import { requireAuth } from "../middleware/require-auth";
 import type { MailJobs } from "../ports";
@@ -19,7 +19,7 @@ const token = z.string().max(256);
 /** Without EMAIL_API_KEY the email flows do not exist. */
 function mailJobs(c: Context<AppEnv>): MailJobs {
   const jobs = c.get("services").mailJobs;
-  if (!jobs) throw new AuthError("not_found", 404, "email is not configured");
+  if (!jobs) throw notConfigured("email", "EMAIL_API_KEY");
   return jobs;
 }
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { matchServiceKey } from "../auth/service-keys";
 import { toIntrospection } from "../auth/tokens/introspection";
-import { AuthError } from "../errors";
+import { AuthError, notConfigured } from "../errors";
 import { limitByIp } from "../middleware/rate-limit";
 import { readJson } from "./read-json";
 
@@ -25,7 +25,7 @@ export const introspect = new Hono<AppEnv>().post(
   limitByIp("introspect_ip", { failOpen: false }),
   async (c) => {
     const keys = c.get("config").introspectionKeys;
-    if (keys.length === 0) throw new AuthError("not_found", 404, "no such endpoint");
+    if (keys.length === 0) throw notConfigured("token introspection", "INTROSPECTION_KEYS");
     const presented = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
     const caller = presented ? await matchServiceKey(presented, keys) : null;
     if (!caller) {

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { createPostgresLegacyStore } from "../adapters/postgres/legacy-store";
 import type { AppEnv } from "../app-env";
 import { checkIpLimit } from "../auth/throttle";
-import { AuthError, invalidRequest } from "../errors";
+import { AuthError, invalidRequest, notConfigured } from "../errors";
 import { exchangeLegacySession } from "../legacy/exchange";
 import { clientNetworkOf } from "../middleware/rate-limit";
 import { readJson } from "./read-json";
@@ -25,7 +25,8 @@ const ExchangeBody = z.object({
 export const legacy = new Hono<AppEnv>().post("/v1/legacy/exchange", async (c) => {
   const config = c.get("config");
   const deadlineMs = config.legacy.sessionDeadlineMs;
-  if (deadlineMs === undefined) throw new AuthError("not_found", 404, "no such endpoint");
+  if (deadlineMs === undefined)
+    throw notConfigured("the legacy session exchange", "LEGACY_CUTOVER_AT");
   const services = c.get("services");
   // A session key is a credential: limited like a login, per IP, failing closed.
   await checkIpLimit(services.limiter, "login_ip", clientNetworkOf(c), services.clock.now(), false);

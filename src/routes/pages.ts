@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
-import { AuthError } from "../errors";
+import { AuthError, notConfigured } from "../errors";
 import {
   PAGE_SCRIPT_PATH,
   PAGE_STYLE_PATH,
@@ -21,7 +21,7 @@ const PAGE_CSP =
 
 /** Like the endpoints they post to, the pages exist only when email is configured. */
 const emailConfigured = createMiddleware<AppEnv>(async (c, next) => {
-  if (!c.get("config").email) throw new AuthError("not_found", 404, "email is not configured");
+  if (!c.get("config").email) throw notConfigured("email", "EMAIL_API_KEY");
   await next();
 });
 

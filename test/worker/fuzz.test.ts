@@ -38,6 +38,8 @@ const CODES = new Set([
   "unauthorized",
   "email_taken",
   "not_found",
+  "not_configured",
+  "method_not_allowed",
   "unsupported_media_type",
   "payload_too_large",
   "too_many_requests",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, postJson } from "./helpers";
+import { call, callWithEnv, postJson, randomClientIp } from "./helpers";
 
 describe("security headers", () => {
   it.each([
@@ -44,5 +44,52 @@ describe("CORS", () => {
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
     const simple = await call("/health", { headers: { origin: "https://evil.example" } });
     expect(simple.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+// A new user's trial: a wrong method answered 404 like a typo in the path.
+describe("a path that exists, with another method", () => {
+  it.each([
+    ["GET", "/v1/login", "POST"],
+    ["DELETE", "/v1/register", "POST"],
+    ["PUT", "/v1/token/refresh", "POST"],
+    ["POST", "/.well-known/jwks.json", "GET, HEAD"],
+  ])("%s %s answers 405 with Allow: %s", async (method, path, allow) => {
+    const res = await call(path, { method });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe(allow);
+    expect(await res.json()).toEqual({
+      error: "method_not_allowed",
+      error_description: `use ${allow}`,
+    });
+  });
+
+  it("asks a bearer-protected path for credentials first", async () => {
+    expect((await call("/v1/sessions", { method: "PUT" })).status).toBe(401);
+  });
+
+  it("leaves a path that exists for no method a 404", async () => {
+    expect((await call("/v1/logins", { method: "GET" })).status).toBe(404);
+  });
+});
+
+// A new user's trial: an endpoint switched off by configuration answered 404
+// `not_found`, exactly like a typo, with no word on what turns it on.
+describe("a feature that is not configured", () => {
+  it.each([
+    [{ ADMIN_API_KEY: undefined }, "/v1/admin/stats", "GET", "ADMIN_API_KEY"],
+    [{ INTROSPECTION_KEYS: undefined }, "/v1/introspect", "POST", "INTROSPECTION_KEYS"],
+    [{ LEGACY_CUTOVER_AT: undefined }, "/v1/legacy/exchange", "POST", "LEGACY_CUTOVER_AT"],
+    [{ EMAIL_API_KEY: undefined }, "/v1/password/forgot", "POST", "EMAIL_API_KEY"],
+  ])("answers 404 not_configured naming the setting: %j", async (off, path, method, name) => {
+    const res = await callWithEnv(off, path, {
+      method,
+      headers: { "content-type": "application/json", "cf-connecting-ip": randomClientIp() },
+      body: method === "POST" ? "{}" : null,
+    });
+    expect(res.status).toBe(404);
+    const body = (await res.json()) as { error: string; error_description: string };
+    expect(body.error).toBe("not_configured");
+    expect(body.error_description).toContain(name);
   });
 });

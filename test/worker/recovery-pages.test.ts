@@ -102,16 +102,16 @@ describe("the pages mail links open", () => {
     expect((await loginWith(user.email, password)).status).toBe(200);
   });
 
-  it("other methods and paths stay the API's JSON 404", async () => {
-    for (const [method, path] of [
-      ["POST", "/verify-email"],
-      ["DELETE", "/reset-password"],
-      ["GET", "/verify-email/"],
-      ["GET", "/pages/other.js"],
+  it("other methods and paths stay the API's JSON errors (405 for a page's path, else 404)", async () => {
+    for (const [method, path, status, error] of [
+      ["POST", "/verify-email", 405, "method_not_allowed"],
+      ["DELETE", "/reset-password", 405, "method_not_allowed"],
+      ["GET", "/verify-email/", 404, "not_found"],
+      ["GET", "/pages/other.js", 404, "not_found"],
     ] as const) {
       const res = await call(path, { method });
-      expect(res.status, `${method} ${path}`).toBe(404);
-      expect(await res.json()).toMatchObject({ error: "not_found" });
+      expect(res.status, `${method} ${path}`).toBe(status);
+      expect(await res.json()).toMatchObject({ error });
       expect(res.headers.get("content-security-policy")).toBe(
         "default-src 'none'; frame-ancestors 'none'",
       );
