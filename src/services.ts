@@ -12,13 +12,16 @@ import { createRedisRevocationList } from "./adapters/redis/revocation";
 import { createTurnstileChallenge } from "./adapters/turnstile/siteverify";
 import { argon2ForIsolate } from "./adapters/wasm/argon2";
 import { createAuditLog } from "./audit/log";
+import { FIRST_PARTY_CLIENT_ID } from "./auth/client";
 import {
   createPasswordHasher,
   maxStoredHashMemoryKiB,
   type PasswordHasher,
 } from "./auth/password/hasher";
+import type { FamilyDeps, FamilyStorage } from "./auth/refresh/family";
 import type { RefreshFamilies } from "./auth/refresh/types";
 import type { SessionDeps } from "./auth/sessions";
+import { issueAccessToken } from "./auth/tokens/access-token";
 import { type CheckResult, checkAccessToken } from "./auth/tokens/check";
 import { loadSigningKeys, type SigningKeySet } from "./auth/tokens/signing-keys";
 import type { Config } from "./config";
@@ -206,6 +209,38 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
       },
       background: (p) => scope.waitUntil(p.catch((err: unknown) => logBackgroundFailure(err))),
     }),
+  };
+}
+
+/**
+ * What a refresh family's object needs besides its storage: the policy, the
+ * signer, the clock and the user's not-before from Redis (a client per call,
+ * since Upstash speaks HTTP and a family is visited once per refresh).
+ */
+export function createFamilyDeps(config: Config, storage: FamilyStorage): FamilyDeps {
+  return {
+    storage,
+    clock: systemClock,
+    policy: {
+      ttlMs: config.refresh.ttlSeconds * 1000,
+      graceMs: config.refresh.reuseGraceSeconds * 1000,
+      idleTimeoutMs: config.refresh.idleTimeoutSeconds * 1000,
+    },
+    mintAccessToken: async (subject, nowMs) =>
+      issueAccessToken(
+        await loadSigningKeys(config.signingKeys),
+        {
+          issuer: config.issuer,
+          audience: config.audience,
+          clientId: FIRST_PARTY_CLIENT_ID,
+          ttlSeconds: config.accessTokenTtlSeconds,
+          format: config.accessTokenFormat,
+        },
+        { now: () => nowMs },
+        subject,
+      ),
+    notBeforeFor: (userId, familyId) =>
+      createRedisRevocationList(createRedis(config)).notBeforeFor(userId, familyId),
   };
 }
 

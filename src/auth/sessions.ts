@@ -37,7 +37,9 @@ export async function startSession(
 ): Promise<IssuedTokens> {
   const now = deps.clock.now();
   const familyId = newFamilyId(now);
-  const tokens = await deps.families.start(familyId, input.userId, input.emailVerified);
+  const tokens = await deps.families.start(familyId, input.userId, {
+    email_verified: input.emailVerified,
+  });
   try {
     await deps.sessions.insert({
       id: familyId,
@@ -152,7 +154,7 @@ export async function endFamily(
  */
 export async function markEmailVerified(deps: SessionDeps, userId: string): Promise<void> {
   const live = await deps.sessions.listActive(userId, new Date(deps.clock.now()));
-  await Promise.all(live.map((s) => deps.families.setEmailVerified(s.id, true)));
+  await Promise.all(live.map((s) => deps.families.updateClaims(s.id, { email_verified: true })));
 }
 
 export function listSessions(deps: SessionDeps, userId: string): Promise<SessionRecord[]> {

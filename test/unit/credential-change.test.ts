@@ -42,7 +42,7 @@ function sessionDeps(opts: { failNotBefore?: boolean } = {}) {
         calls.push("object");
         return { revoked: true, userId: "u1" };
       },
-      setEmailVerified: async () => {},
+      updateClaims: async () => {},
     },
     sessions,
     revocation,

@@ -15,7 +15,7 @@ const KEY = sessions[0]?.session_key as string;
 function deps(opts: { deadlineMs?: number; consumeAs?: string | null; failStart?: boolean } = {}) {
   const calls = { consumed: [] as string[], released: [] as string[], started: 0 };
   const families: RefreshFamilies = {
-    async setEmailVerified() {},
+    async updateClaims() {},
     async start(familyId, userId): Promise<IssuedTokens> {
       calls.started += 1;
       if (opts.failStart) throw new Error("durable object unavailable");

@@ -20,7 +20,11 @@ const settings = {
   ttlSeconds: 900,
 };
 const clock = { now: () => Date.now() };
-const subject = { userId: "u1", sessionId: "AAAAAAAAAAAAAAAAAAAAAA", emailVerified: false };
+const subject = {
+  userId: "u1",
+  sessionId: "AAAAAAAAAAAAAAAAAAAAAA",
+  claims: { email_verified: false },
+};
 
 describe("signing key rotation", () => {
   it("imports private keys as non-extractable (and public ones for verifying only)", async () => {

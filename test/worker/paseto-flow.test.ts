@@ -22,7 +22,7 @@ async function pasetoFor(userId: string, sessionId: string): Promise<string> {
       keys,
       settings,
       { now: () => Date.now() },
-      { userId, sessionId, emailVerified: false },
+      { userId, sessionId, claims: { email_verified: false } },
     )
   ).token;
 }

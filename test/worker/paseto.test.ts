@@ -161,7 +161,7 @@ const settings = {
 const claims = buildClaims({ ...settings, clientId: "first-party" }, clock, {
   userId: crypto.randomUUID(),
   sessionId: crypto.randomUUID(),
-  emailVerified: false,
+  claims: { email_verified: false },
 });
 // Both formats accept a token at most ttl + skew after its iat.
 const OLDEST = settings.ttlSeconds + CLOCK_SKEW_SECONDS;

@@ -6,11 +6,10 @@ export function createDurableRefreshFamilies(
 ): RefreshFamilies {
   const stub = (familyId: string) => ns.get(ns.idFromName(familyId));
   return {
-    start: (familyId, userId, emailVerified) =>
-      stub(familyId).start({ familyId, userId, emailVerified }),
+    start: (familyId, userId, claims) => stub(familyId).start({ familyId, userId, claims }),
     rotate: (familyId, secret) => stub(familyId).rotate({ familyId, secret }),
     revoke: (familyId, reason, secret) =>
       stub(familyId).revoke(secret === undefined ? { reason } : { reason, secret }),
-    setEmailVerified: (familyId, verified) => stub(familyId).setEmailVerified(verified),
+    updateClaims: (familyId, patch) => stub(familyId).updateClaims(patch),
   };
 }

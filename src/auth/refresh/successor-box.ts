@@ -69,7 +69,7 @@ export async function openSuccessor(
   }
 }
 
-function fromBase64url(s: string): Uint8Array {
+function fromBase64url(s: string): Uint8Array<ArrayBuffer> {
   const bin = atob(s.replaceAll("-", "+").replaceAll("_", "/"));
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }

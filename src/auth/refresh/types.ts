@@ -1,5 +1,16 @@
 import type { InvalidReason } from "./rotation";
 
+/**
+ * What a session's access tokens say about its user besides the standard
+ * claims: one snapshot per family, set at sign-in and changed through
+ * `RefreshFamilies.updateClaims`, so a new claim (roles, amr, auth_time) is a
+ * field here, not a column, an RPC and a port method of its own.
+ */
+export interface SessionClaims {
+  /** Whether the user's current address is verified (RFC 9068 profile, OIDC Core §5.1). */
+  email_verified: boolean;
+}
+
 /** What a successful start or rotation hands back to the client. */
 export interface IssuedTokens {
   userId: string;
@@ -24,10 +35,10 @@ export type RevokeResult = { revoked: true; userId: string } | { revoked: false 
  * are serialized by its object; calls for different families are independent.
  */
 export interface RefreshFamilies {
-  start(familyId: string, userId: string, emailVerified: boolean): Promise<IssuedTokens>;
+  start(familyId: string, userId: string, claims: SessionClaims): Promise<IssuedTokens>;
   rotate(familyId: string, secret: string): Promise<RotateResult>;
   /** With `secret`, revokes only if it is one of the family's tokens. */
   revoke(familyId: string, reason: string, secret?: string): Promise<RevokeResult>;
-  /** What the family's next access tokens say in `email_verified`. */
-  setEmailVerified(familyId: string, verified: boolean): Promise<void>;
+  /** Changes what the family's next access tokens say; tokens already issued keep theirs. */
+  updateClaims(familyId: string, patch: Partial<SessionClaims>): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { Clock } from "../../ports";
+import type { SessionClaims } from "../refresh/types";
 import {
   type AccessTokenSettings,
   buildClaims,
@@ -21,7 +22,7 @@ export async function issueAccessToken(
   keys: SigningKeySet,
   settings: AccessTokenSettings,
   clock: Clock,
-  subject: { userId: string; sessionId: string; emailVerified: boolean },
+  subject: { userId: string; sessionId: string; claims: SessionClaims },
 ): Promise<{ token: string; expiresIn: number }> {
   const claims = buildClaims(settings, clock, subject);
   const token =

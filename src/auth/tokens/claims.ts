@@ -1,4 +1,5 @@
 import type { Clock } from "../../ports";
+import type { SessionClaims } from "../refresh/types";
 
 /** Claims of an access token (RFC 9068 §2.2), in either format. */
 export interface AccessTokenClaims {
@@ -51,7 +52,7 @@ export const CLOCK_SKEW_SECONDS = 30;
 export function buildClaims(
   settings: ClaimSettings,
   clock: Clock,
-  subject: { userId: string; sessionId: string; emailVerified: boolean },
+  subject: { userId: string; sessionId: string; claims: SessionClaims },
 ): AccessTokenClaims {
   const iat = Math.floor(clock.now() / 1000);
   return {
@@ -60,7 +61,7 @@ export function buildClaims(
     sub: subject.userId,
     client_id: settings.clientId,
     sid: subject.sessionId,
-    email_verified: subject.emailVerified,
+    email_verified: subject.claims.email_verified,
     iat,
     exp: iat + settings.ttlSeconds,
     jti: crypto.randomUUID(),

@@ -1,0 +1,98 @@
+// The refresh family's rules (src/auth/refresh/family.ts) with an in-memory
+// storage that passes the same contract as the Durable Object's: what a family
+// signs, when it asks Redis, and how its claims snapshot reaches its tokens.
+import { describe, expect, it } from "vitest";
+import {
+  type FamilyDeps,
+  rotateFamily,
+  runFamilyAlarm,
+  startFamily,
+  updateFamilyClaims,
+} from "../../src/auth/refresh/family";
+import { newFamilyId, parseRefreshToken } from "../../src/auth/refresh/refresh-token";
+import type { SessionClaims } from "../../src/auth/refresh/types";
+import { familyStorageContract } from "../contract/family-storage";
+import { memoryFamilyStorage } from "./support/memory-family-storage";
+
+familyStorageContract("in-memory fake", (body) => body(memoryFamilyStorage()));
+
+const T0 = 1_800_000_000_000;
+
+function setup() {
+  const calls = { minted: [] as SessionClaims[], notBefore: 0 };
+  let now = T0;
+  const deps: FamilyDeps = {
+    storage: memoryFamilyStorage(),
+    clock: { now: () => now },
+    policy: { ttlMs: 3_600_000, graceMs: 10_000, idleTimeoutMs: 0 },
+    async mintAccessToken(subject) {
+      calls.minted.push({ ...subject.claims });
+      return { token: `at-${calls.minted.length}`, expiresIn: 900 };
+    },
+    async notBeforeFor() {
+      calls.notBefore += 1;
+      return null;
+    },
+  };
+  return { deps, calls, tick: (ms: number) => (now += ms) };
+}
+
+async function started() {
+  const s = setup();
+  const familyId = newFamilyId(T0);
+  const first = await startFamily(s.deps, {
+    familyId,
+    userId: "u1",
+    claims: { email_verified: false },
+  });
+  const secret = parseRefreshToken(first.refreshToken)?.secret as string;
+  return { ...s, familyId, first, secret };
+}
+
+describe("rotateFamily", () => {
+  // Security review: a candidate successor was signed and sealed, and Redis
+  // asked for the user's not-before, before the secret was looked at.
+  it("refuses an unknown secret before signing anything or asking Redis", async () => {
+    const { deps, calls, familyId } = await started();
+    calls.minted.length = 0;
+    const result = await rotateFamily(deps, { familyId, secret: "A".repeat(43) });
+    expect(result).toEqual({ outcome: "invalid", reason: "unknown_token" });
+    expect(calls).toEqual({ minted: [], notBefore: 0 });
+  });
+
+  it("rotates the current token once, answers a retry in the window with the same pair, and revokes on reuse", async () => {
+    const { deps, familyId, secret, tick } = await started();
+    const rotated = await rotateFamily(deps, { familyId, secret });
+    expect(rotated.outcome).toBe("rotated");
+    tick(1_000);
+    const retried = await rotateFamily(deps, { familyId, secret });
+    expect(retried).toMatchObject({ outcome: "retried" });
+    if (rotated.outcome !== "rotated" || retried.outcome !== "retried") throw new Error();
+    expect(retried.refreshToken).toBe(rotated.refreshToken);
+    const next = parseRefreshToken(rotated.refreshToken)?.secret as string;
+    expect((await rotateFamily(deps, { familyId, secret: next })).outcome).toBe("rotated");
+    expect(await rotateFamily(deps, { familyId, secret })).toEqual({
+      outcome: "reuse",
+      userId: "u1",
+    });
+    expect(deps.storage.family()?.revokedAt).not.toBeNull();
+  });
+});
+
+describe("the claims snapshot", () => {
+  it("goes into every token the family mints, and a change reaches the next one only", async () => {
+    const { deps, calls, familyId, secret } = await started();
+    expect(calls.minted).toEqual([{ email_verified: false }]);
+    updateFamilyClaims(deps, { email_verified: true });
+    await rotateFamily(deps, { familyId, secret });
+    expect(calls.minted.at(-1)).toEqual({ email_verified: true });
+  });
+
+  it("is left alone for a family that is gone", async () => {
+    const { deps, tick } = await started();
+    tick(3_600_001);
+    await runFamilyAlarm(deps);
+    expect(() => updateFamilyClaims(deps, { email_verified: true })).not.toThrow();
+    expect(deps.storage.family()).toBeNull();
+  });
+});
