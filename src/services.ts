@@ -18,6 +18,7 @@ import {
   maxStoredHashMemoryKiB,
   type PasswordHasher,
 } from "./auth/password/hasher";
+import type { ForeignHashScheme } from "./auth/password/stored-password";
 import type { FamilyDeps, FamilyStorage } from "./auth/refresh/family";
 import type { RefreshFamilies } from "./auth/refresh/types";
 import type { SessionDeps } from "./auth/sessions";
@@ -25,6 +26,7 @@ import { issueAccessToken } from "./auth/tokens/access-token";
 import { type CheckResult, checkAccessToken } from "./auth/tokens/check";
 import { loadSigningKeys, type SigningKeySet } from "./auth/tokens/signing-keys";
 import type { Config } from "./config";
+import { legacyHashScheme } from "./legacy/lazy-migration";
 import { errorName, log } from "./log";
 import {
   type AccountGuard,
@@ -58,6 +60,8 @@ export interface Services {
   readonly breachedPasswords: BreachedPasswordCheck | undefined;
   readonly botChallenge: BotChallenge | undefined;
   readonly passwords: PasswordHasher;
+  /** Stored hash formats other than ours: the legacy carve-out's. */
+  readonly foreignHashes: ForeignHashScheme;
   readonly probes: readonly HealthProbe[];
   /** The tamper-evident trail; `record` never waits on a database. */
   readonly audit: AuditLog;
@@ -157,6 +161,7 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
     get passwords() {
       return passwords();
     },
+    foreignHashes: legacyHashScheme,
     get recoveryTokens() {
       return createPostgresRecoveryStore(db());
     },

@@ -1,8 +1,8 @@
 import { AuthError } from "../errors";
-import { checkStoredPassword } from "../legacy/lazy-migration";
 import type { UserRecord } from "../ports";
 import { type AccountDeps, checkPasswordSize } from "./accounts";
 import { normalizePassword } from "./password/policy";
+import { checkStoredPassword, type ForeignHashScheme } from "./password/stored-password";
 import { accountKey, type LoginThrottleDeps, throttledPasswordCheck } from "./throttle";
 
 /**
@@ -10,7 +10,11 @@ import { accountKey, type LoginThrottleDeps, throttledPasswordCheck } from "./th
  * (auth/throttle.ts): a login by email, and the signed-in user's
  * re-authentication before a credential change.
  */
-export type PasswordCheckDeps = AccountDeps & LoginThrottleDeps;
+export type PasswordCheckDeps = AccountDeps &
+  LoginThrottleDeps & {
+    /** Stored formats other than ours (the legacy carve-out contributes its own). */
+    foreignHashes?: ForeignHashScheme;
+  };
 
 /** Where a password attempt comes from. */
 export interface AttemptSource {
@@ -68,7 +72,7 @@ async function attempt(email: string, source: AttemptSource) {
  * legacy or outdated hash re-hashes it by compare-and-swap and records
  * `hash_upgraded` (docs/migration.md).
  */
-async function verify(deps: AccountDeps, user: UserRecord, raw: string): Promise<UserRecord> {
+async function verify(deps: PasswordCheckDeps, user: UserRecord, raw: string): Promise<UserRecord> {
   if (!(await checkStoredPassword(deps, user, raw, normalizePassword(raw)))) {
     throw invalidCredentials();
   }

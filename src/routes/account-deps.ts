@@ -30,6 +30,7 @@ export function passwordCheckDeps(c: Context<AppEnv>): PasswordCheckDeps {
     guard: services.accountGuard,
     maxFailures: c.get("config").accountMaxFailures,
     ...(services.botChallenge ? { challenge: services.botChallenge } : {}),
+    foreignHashes: services.foreignHashes,
   };
 }
 

@@ -9,7 +9,8 @@ import { ensureWasm } from "../../scripts/extract-wasm.ts";
 import { type Argon2id, createArgon2id, HashingBusyError } from "../../src/auth/password/argon2id";
 import { createPasswordHasher, type PasswordHasher } from "../../src/auth/password/hasher";
 import { normalizePassword } from "../../src/auth/password/policy";
-import { checkStoredPassword } from "../../src/legacy/lazy-migration";
+import { checkStoredPassword } from "../../src/auth/password/stored-password";
+import { legacyHashScheme } from "../../src/legacy/lazy-migration";
 import type { UserRecord, UserStore } from "../../src/ports";
 import users from "../fixtures/legacy/users.json";
 
@@ -58,7 +59,12 @@ const userWith = (u: (typeof users)[number]): UserRecord => ({
 });
 
 const check = (store: UserStore, user: UserRecord, typed: string, passwords = hasher) =>
-  checkStoredPassword({ users: store, passwords }, user, typed, normalizePassword(typed));
+  checkStoredPassword(
+    { users: store, passwords, foreignHashes: legacyHashScheme },
+    user,
+    typed,
+    normalizePassword(typed),
+  );
 
 const bcryptFixture = users.find((u) =>
   u.name.startsWith("python bcrypt $2b$"),
