@@ -10,7 +10,27 @@ export interface SignInDeps {
   sessions: SessionDeps;
   /** REQUIRE_EMAIL_VERIFICATION: no session for an address that was never proven. */
   requireEmailVerification: boolean;
+  /** A second factor before the session (a feature fills it: MFA); none = no second step. */
+  secondFactor?: SecondFactorGate;
 }
+
+/**
+ * The second-factor hook of the sign-in. Asked after the first factor and the
+ * verification gate, before any session exists: it either lets the sign-in
+ * through or answers with the challenge the client must meet first (and then
+ * completes the sign-in itself, through this same door, once it is met).
+ */
+export interface SecondFactorGate {
+  challenge(
+    user: SigningInUser,
+    method: SignInMethod,
+  ): Promise<{ challenge: string; methods: string[] } | null>;
+}
+
+/** A sign-in either opens a session or stops at a second-factor challenge. */
+export type SignInOutcome =
+  | { kind: "session"; tokens: IssuedTokens }
+  | { kind: "second_factor"; challenge: string; methods: string[] };
 
 /** The account that proved itself, as far as the sign-in needs it. */
 export interface SigningInUser {
@@ -35,7 +55,7 @@ export async function completeSignIn(
     ip: string | null;
     transport?: "body" | "cookie";
   },
-): Promise<IssuedTokens> {
+): Promise<SignInOutcome> {
   const audit = deps.sessions.audit;
   if (deps.requireEmailVerification && !user.emailVerified) {
     audit.record({
@@ -49,6 +69,8 @@ export async function completeSignIn(
       "confirm your email address first; POST /v1/email/verify/resend with {email} sends a new link",
     );
   }
+  const second = await deps.secondFactor?.challenge(user, how.method);
+  if (second) return { kind: "second_factor", ...second };
   const issued = await startSession(deps.sessions, {
     userId: user.id,
     emailVerified: user.emailVerified,
@@ -66,5 +88,5 @@ export async function completeSignIn(
       details: { family, transport: how.transport ?? "body" },
     });
   }
-  return issued;
+  return { kind: "session", tokens: issued };
 }

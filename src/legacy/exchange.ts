@@ -1,5 +1,4 @@
-import type { IssuedTokens } from "../auth/refresh/types";
-import { completeSignIn, type SignInDeps } from "../auth/sign-in";
+import { completeSignIn, type SignInDeps, type SignInOutcome } from "../auth/sign-in";
 import { AuthError } from "../errors";
 import type { LegacyStore } from "./ports";
 import { sha256Hex } from "./sha256-hex";
@@ -30,7 +29,7 @@ const SESSION_KEY = /^[\x21-\x7e]{1,256}$/;
 export async function exchangeLegacySession(
   deps: ExchangeDeps,
   input: { sessionKey: string; userAgent: string | null; ip: string | null },
-): Promise<IssuedTokens> {
+): Promise<SignInOutcome> {
   const now = deps.signIn.sessions.clock.now();
   if (now >= deps.deadlineMs) throw invalidLegacySession();
   if (!SESSION_KEY.test(input.sessionKey)) throw invalidLegacySession();

@@ -12,7 +12,7 @@ import type { MailJobs } from "../ports";
 import { accountDeps, attemptSource, passwordCheckDeps } from "./account-deps";
 import { emailField, passwordField } from "./fields";
 import { readJson } from "./read-json";
-import { tokenResponse } from "./token-response";
+import { signInResponse } from "./token-response";
 
 const Credentials = z.object({ email: emailField, password: passwordField });
 const LoginBody = Credentials.extend({
@@ -58,7 +58,7 @@ export const accounts = new Hono<AppEnv>()
       services.audit.record({ type: "login_failed", userId: null, details: { reason } });
       throw err;
     });
-    const issued = await completeSignIn(
+    const outcome = await completeSignIn(
       {
         sessions: services.sessionDeps(),
         requireEmailVerification: c.get("config").requireEmailVerification,
@@ -71,7 +71,7 @@ export const accounts = new Hono<AppEnv>()
         ip: c.req.header("cf-connecting-ip") ?? null,
       },
     );
-    return tokenResponse(c, issued, input.token_transport);
+    return signInResponse(c, outcome, input.token_transport);
   })
   .get("/v1/me", requireAuth, async (c) => {
     const user = await c.get("services").users.findById(c.get("claims").sub);

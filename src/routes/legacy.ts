@@ -9,7 +9,7 @@ import { AuthError, invalidRequest, notConfigured } from "../errors";
 import { exchangeLegacySession } from "../legacy/exchange";
 import { clientNetworkOf } from "../middleware/rate-limit";
 import { readJson } from "./read-json";
-import { requireAllowedOrigin, tokenResponse } from "./token-response";
+import { requireAllowedOrigin, signInResponse } from "./token-response";
 
 const ExchangeBody = z.object({
   session_key: z.string().max(512).optional(),
@@ -35,7 +35,7 @@ export const legacy = new Hono<AppEnv>().post("/v1/legacy/exchange", async (c) =
   if (sessionKey === undefined) {
     throw invalidRequest("session_key or the legacy session cookie is required");
   }
-  const issued = await exchangeLegacySession(
+  const outcome = await exchangeLegacySession(
     {
       store: createPostgresLegacyStore(services.db),
       signIn: {
@@ -50,7 +50,7 @@ export const legacy = new Hono<AppEnv>().post("/v1/legacy/exchange", async (c) =
       ip: c.req.header("cf-connecting-ip") ?? null,
     },
   );
-  return tokenResponse(c, issued, body.token_transport);
+  return signInResponse(c, outcome, body.token_transport);
 });
 
 /**

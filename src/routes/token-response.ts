@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../app-env";
 import type { IssuedTokens } from "../auth/refresh/types";
+import type { SignInOutcome } from "../auth/sign-in";
 import { AuthError } from "../errors";
 
 /**
@@ -35,6 +36,20 @@ export function tokenResponse(c: Context<AppEnv>, tokens: IssuedTokens, transpor
     return c.json(body);
   }
   return c.json({ ...body, refresh_token: tokens.refreshToken });
+}
+
+/**
+ * The answer to a sign-in: the token pair, or (when a second factor is due) no
+ * token at all, only the challenge the client answers next.
+ */
+export function signInResponse(
+  c: Context<AppEnv>,
+  outcome: SignInOutcome,
+  transport: TokenTransport,
+) {
+  if (outcome.kind === "session") return tokenResponse(c, outcome.tokens, transport);
+  c.header("Cache-Control", "no-store");
+  return c.json({ mfa_required: true, mfa_token: outcome.challenge, methods: outcome.methods });
 }
 
 export function clearRefreshCookie(c: Context<AppEnv>): void {

@@ -66,8 +66,9 @@ const input = (sessionKey = KEY) => ({ sessionKey, userAgent: null, ip: null });
 describe("exchangeLegacySession", () => {
   it("consumes the session by the SHA-256 hex of its key (as Python computes it) and issues a pair", async () => {
     const { deps: d, calls } = deps();
-    const tokens = await exchangeLegacySession(d, input());
-    expect(tokens.userId).toBe("user-1");
+    const outcome = await exchangeLegacySession(d, input());
+    const tokens = outcome.kind === "session" ? outcome.tokens : null;
+    expect(tokens?.userId).toBe("user-1");
     expect(calls.consumed).toEqual([sessions[0]?.session_key_sha256]);
     expect(await sha256Hex(KEY)).toBe(sessions[0]?.session_key_sha256);
   });

@@ -1,0 +1,76 @@
+// The sign-in door (src/auth/sign-in.ts): every method passes the same gates
+// in the same order, and nothing exists until they all passed.
+import { describe, expect, it } from "vitest";
+import type { RefreshFamilies } from "../../src/auth/refresh/types";
+import type { SessionDeps } from "../../src/auth/sessions";
+import { completeSignIn, type SignInMethod } from "../../src/auth/sign-in";
+import type { SessionStore } from "../../src/ports";
+
+function deps() {
+  const events: string[] = [];
+  const families = {
+    async start(familyId: string, userId: string) {
+      events.push("session");
+      return {
+        userId,
+        refreshToken: `${familyId}.${"s".repeat(43)}`,
+        accessToken: "at",
+        accessExpiresIn: 900,
+        refreshExpiresIn: 3600,
+      };
+    },
+  } as unknown as RefreshFamilies;
+  const sessions: SessionDeps = {
+    families,
+    sessions: { insert: async () => {} } as unknown as SessionStore,
+    revocation: {} as SessionDeps["revocation"],
+    clock: { now: () => 1_800_000_000_000 },
+    accessTtlSeconds: 900,
+    refreshTtlSeconds: 3600,
+    audit: { record: (e) => void events.push(e.type) },
+    background: () => {},
+  };
+  return { sessions, events };
+}
+
+const how = (method: SignInMethod) => ({ method, userAgent: null, ip: null });
+const verified = { id: "u1", emailVerified: true };
+
+describe("completeSignIn", () => {
+  it.each(["password", "legacy_session"] as const)(
+    "%s: refuses an unverified address when verification is required, before any session",
+    async (method) => {
+      const { sessions, events } = deps();
+      const signIn = completeSignIn(
+        { sessions, requireEmailVerification: true },
+        { id: "u1", emailVerified: false },
+        how(method),
+      );
+      await expect(signIn).rejects.toMatchObject({ code: "email_not_verified", status: 403 });
+      expect(events).toEqual(["login_failed"]);
+    },
+  );
+
+  it("stops at a second-factor challenge without a session, when the hook asks for one", async () => {
+    const { sessions, events } = deps();
+    const secondFactor = { challenge: async () => ({ challenge: "mfa-1", methods: ["otp"] }) };
+    const outcome = await completeSignIn(
+      { sessions, requireEmailVerification: false, secondFactor },
+      verified,
+      how("password"),
+    );
+    expect(outcome).toEqual({ kind: "second_factor", challenge: "mfa-1", methods: ["otp"] });
+    expect(events).toEqual([]);
+  });
+
+  it("opens the session and records the method's success event otherwise", async () => {
+    const { sessions, events } = deps();
+    const outcome = await completeSignIn(
+      { sessions, requireEmailVerification: true, secondFactor: { challenge: async () => null } },
+      verified,
+      how("legacy_session"),
+    );
+    expect(outcome.kind).toBe("session");
+    expect(events).toEqual(["session", "token_issued", "legacy_session_exchanged"]);
+  });
+});
