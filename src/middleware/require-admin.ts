@@ -1,11 +1,9 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
-import { matchServiceKey } from "../auth/service-keys";
 import { checkIpLimit } from "../auth/throttle";
-import { AuthError, notConfigured } from "../errors";
+import { notConfigured } from "../errors";
+import { keyRequired, presentedServiceKey } from "./bearer";
 import { clientNetworkOf } from "./rate-limit";
-
-const BEARER = /^Bearer +(\S+)$/;
 
 /**
  * Admin endpoints: off (404) unless ADMIN_API_KEY is set; otherwise the caller
@@ -17,20 +15,13 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   // Checks a secret: limited per IP before the comparison, failing closed.
   const services = c.get("services");
   await checkIpLimit(services.limiter, "admin_ip", clientNetworkOf(c), services.clock.now(), false);
-  const presented = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
-  const ok =
-    presented !== undefined &&
-    (await matchServiceKey(presented, [{ id: "admin", secret: key }])) !== null;
+  const ok = (await presentedServiceKey(c, [{ id: "admin", secret: key }])) !== null;
   // Every use of the admin key is recorded, refused ones included.
   services.audit.record({
     type: "admin_key_used",
     userId: null,
     details: { method: c.req.method, path: c.req.path, outcome: ok ? "ok" : "denied" },
   });
-  if (!ok) {
-    throw new AuthError("unauthorized", 401, "a valid admin key is required", {
-      "WWW-Authenticate": `Bearer realm="${c.get("config").realm}"`,
-    });
-  }
+  if (!ok) throw keyRequired(c.get("config").realm, "admin key");
   await next();
 });

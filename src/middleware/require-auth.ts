@@ -2,6 +2,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import type { AccessTokenClaims } from "../auth/tokens/claims";
 import { AuthError } from "../errors";
+import { bearerOf } from "./bearer";
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -10,7 +11,7 @@ declare module "hono" {
 }
 
 // RFC 6750 §2.1 b64token.
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/;
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /** RFC 6750 §3.1 invalid_token, with its challenge. */
 export const invalidToken = (realm: string): AuthError =>
@@ -31,8 +32,8 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
       "WWW-Authenticate": `Bearer realm="${realm}"`,
     });
   }
-  const token = BEARER.exec(header)?.[1];
-  if (!token) throw invalidToken(realm);
+  const token = bearerOf(c);
+  if (!token || !B64TOKEN.test(token)) throw invalidToken(realm);
   const result = await c.get("services").checkAccessToken(token);
   if (!result.ok) throw invalidToken(realm);
   c.set("claims", result.claims);

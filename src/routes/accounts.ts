@@ -11,8 +11,8 @@ import { invalidToken, requireAuth } from "../middleware/require-auth";
 import type { MailJobs } from "../ports";
 import { accountDeps, attemptSource, passwordCheckDeps } from "./account-deps";
 import { emailField, passwordField } from "./fields";
-import { readJson } from "./read-json";
 import { signInResponse } from "./token-response";
+import { jsonBody } from "./validate";
 
 const Credentials = z.object({ email: emailField, password: passwordField });
 const LoginBody = Credentials.extend({
@@ -35,18 +35,23 @@ const publicUser = (u: {
 
 export const accounts = new Hono<AppEnv>()
   // Fails closed: without Redis, sign-ups cannot be bounded.
-  .post("/v1/register", limitByIp("register_ip", { failOpen: false }), async (c) => {
-    const input = await readJson(c, Credentials);
-    const user = await register(accountDeps(c), input);
-    c.get("services").audit.record({ type: "register", userId: user.id, details: {} });
-    const jobs = c.get("services").mailJobs;
-    // After the insert, in the background: a queue hiccup must not fail a
-    // registration that happened; the user can ask for the mail again.
-    if (jobs) c.executionCtx.waitUntil(enqueueQuietly(jobs, user.id));
-    return c.json({ user: publicUser(user) }, 201);
-  })
-  .post("/v1/login", async (c) => {
-    const input = await readJson(c, LoginBody);
+  .post(
+    "/v1/register",
+    limitByIp("register_ip", { failOpen: false }),
+    jsonBody(Credentials),
+    async (c) => {
+      const input = c.req.valid("json");
+      const user = await register(accountDeps(c), input);
+      c.get("services").audit.record({ type: "register", userId: user.id, details: {} });
+      const jobs = c.get("services").mailJobs;
+      // After the insert, in the background: a queue hiccup must not fail a
+      // registration that happened; the user can ask for the mail again.
+      if (jobs) c.executionCtx.waitUntil(enqueueQuietly(jobs, user.id));
+      return c.json({ user: publicUser(user) }, 201);
+    },
+  )
+  .post("/v1/login", jsonBody(LoginBody), async (c) => {
+    const input = c.req.valid("json");
     const services = c.get("services");
     const user = await passwordLogin(
       passwordCheckDeps(c),

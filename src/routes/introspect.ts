@@ -1,17 +1,16 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
-import { matchServiceKey } from "../auth/service-keys";
 import { toIntrospection } from "../auth/tokens/introspection";
-import { AuthError, notConfigured } from "../errors";
+import { notConfigured } from "../errors";
+import { keyRequired, presentedServiceKey } from "../middleware/bearer";
 import { limitByIp } from "../middleware/rate-limit";
-import { readJson } from "./read-json";
+import { formOrJsonBody } from "./validate";
 
 const TokenParam = z.object({
   token: z.string().max(4096),
   token_type_hint: z.string().max(64).optional(),
 });
-const BEARER = /^Bearer +(\S+)$/;
 
 /**
  * RFC 7662 token introspection for services outside Workers (inside Workers,
@@ -23,22 +22,17 @@ export const introspect = new Hono<AppEnv>().post(
   "/v1/introspect",
   // Checks a secret (the service key): fails closed.
   limitByIp("introspect_ip", { failOpen: false }),
-  async (c) => {
+  async (c, next) => {
     const keys = c.get("config").introspectionKeys;
     if (keys.length === 0) throw notConfigured("token introspection", "INTROSPECTION_KEYS");
-    const presented = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
-    const caller = presented ? await matchServiceKey(presented, keys) : null;
-    if (!caller) {
-      throw new AuthError("unauthorized", 401, "a valid service key is required", {
-        "WWW-Authenticate": `Bearer realm="${c.get("config").realm}"`,
-      });
+    if (!(await presentedServiceKey(c, keys))) {
+      throw keyRequired(c.get("config").realm, "service key");
     }
-    // §2.1 specifies a form body; JSON is accepted too.
-    const form = /^application\/x-www-form-urlencoded\b/i.test(c.req.header("content-type") ?? "");
-    const params = form ? TokenParam.safeParse(await c.req.parseBody()) : null;
-    if (params && !params.success) throw new AuthError("invalid_request", 400, "token is required");
-    const { token } = params?.data ?? (await readJson(c, TokenParam));
-    const result = await c.get("services").checkAccessToken(token);
+    await next();
+  },
+  formOrJsonBody(TokenParam, "token is required"),
+  async (c) => {
+    const result = await c.get("services").checkAccessToken(c.req.valid("json").token);
     c.header("Cache-Control", "no-store");
     return c.json(toIntrospection(result));
   },

@@ -4,12 +4,11 @@ import { getCookie } from "hono/cookie";
 import { z } from "zod";
 import { createPostgresLegacyStore } from "../adapters/postgres/legacy-store";
 import type { AppEnv } from "../app-env";
-import { checkIpLimit } from "../auth/throttle";
-import { AuthError, invalidRequest, notConfigured } from "../errors";
+import { invalidRequest, notConfigured } from "../errors";
 import { exchangeLegacySession } from "../legacy/exchange";
-import { clientNetworkOf } from "../middleware/rate-limit";
-import { readJson } from "./read-json";
+import { limitByIp } from "../middleware/rate-limit";
 import { requireAllowedOrigin, signInResponse } from "./token-response";
+import { jsonBody } from "./validate";
 
 const ExchangeBody = z.object({
   session_key: z.string().max(512).optional(),
@@ -22,36 +21,43 @@ const ExchangeBody = z.object({
  * site, becomes a normal token pair, once. Off (404) until LEGACY_CUTOVER_AT
  * is set: nothing is exchangeable without a deadline.
  */
-export const legacy = new Hono<AppEnv>().post("/v1/legacy/exchange", async (c) => {
-  const config = c.get("config");
-  const deadlineMs = config.legacy.sessionDeadlineMs;
-  if (deadlineMs === undefined)
-    throw notConfigured("the legacy session exchange", "LEGACY_CUTOVER_AT");
-  const services = c.get("services");
+export const legacy = new Hono<AppEnv>().post(
+  "/v1/legacy/exchange",
+  async (c, next) => {
+    if (c.get("config").legacy.sessionDeadlineMs === undefined)
+      throw notConfigured("the legacy session exchange", "LEGACY_CUTOVER_AT");
+    await next();
+  },
   // A session key is a credential: limited like a login, per IP, failing closed.
-  await checkIpLimit(services.limiter, "login_ip", clientNetworkOf(c), services.clock.now(), false);
-  const body = await readJson(c, ExchangeBody);
-  const sessionKey = legacyKeyOf(c, body.session_key);
-  if (sessionKey === undefined) {
-    throw invalidRequest("session_key or the legacy session cookie is required");
-  }
-  const outcome = await exchangeLegacySession(
-    {
-      store: createPostgresLegacyStore(services.db),
-      signIn: {
-        sessions: services.sessionDeps(),
-        requireEmailVerification: config.requireEmailVerification,
+  limitByIp("login_ip", { failOpen: false }),
+  jsonBody(ExchangeBody),
+  async (c) => {
+    const config = c.get("config");
+    const deadlineMs = config.legacy.sessionDeadlineMs as number;
+    const services = c.get("services");
+    const body = c.req.valid("json");
+    const sessionKey = legacyKeyOf(c, body.session_key);
+    if (sessionKey === undefined) {
+      throw invalidRequest("session_key or the legacy session cookie is required");
+    }
+    const outcome = await exchangeLegacySession(
+      {
+        store: createPostgresLegacyStore(services.db),
+        signIn: {
+          sessions: services.sessionDeps(),
+          requireEmailVerification: config.requireEmailVerification,
+        },
+        deadlineMs,
       },
-      deadlineMs,
-    },
-    {
-      sessionKey,
-      userAgent: c.req.header("user-agent") ?? null,
-      ip: c.req.header("cf-connecting-ip") ?? null,
-    },
-  );
-  return signInResponse(c, outcome, body.token_transport);
-});
+      {
+        sessionKey,
+        userAgent: c.req.header("user-agent") ?? null,
+        ip: c.req.header("cf-connecting-ip") ?? null,
+      },
+    );
+    return signInResponse(c, outcome, body.token_transport);
+  },
+);
 
 /**
  * The session key: from the body, else from the monolith's cookie. The browser

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
-import { AuthError, notConfigured } from "../errors";
+import { notConfigured } from "../errors";
 import {
   PAGE_SCRIPT_PATH,
   PAGE_STYLE_PATH,
