@@ -25,12 +25,14 @@ export interface LaunchOptions {
   env?: Record<string, string | undefined>;
   /** A data folder to use (kept at stop); default: a fresh temporary one (removed). */
   dataDir?: string;
+  /** The port to serve on (the issuer follows it); default: a free one. */
+  port?: number;
 }
 
 export const newDataDir = () => mkdtempSync(path.join(tmpdir(), "edge-auth-e2e-"));
 
 export async function launchDev(options: LaunchOptions = {}): Promise<DevProcess> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? newDataDir();
   const env: Record<string, string | undefined> = {
     ...process.env,

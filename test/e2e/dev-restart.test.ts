@@ -3,7 +3,7 @@
 // Objects included.
 import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { type DevProcess, json, newDataDir, startDev } from "./dev-process.ts";
+import { type DevProcess, json, type LaunchOptions, newDataDir, startDev } from "./dev-process.ts";
 
 const password = "an e2e password that is long";
 // Given in the environment, so this test does not depend on the keys npm run dev generates.
@@ -35,16 +35,29 @@ async function auditVerify(base: string): Promise<unknown> {
 
 describe("npm run dev restarted on the same data folder", () => {
   const dataDir = newDataDir();
-  let dev: DevProcess | undefined;
+  // Every server started here, so that one left running by a failed assertion is stopped too.
+  const started: DevProcess[] = [];
+  const start = async (options: LaunchOptions) => {
+    const dev = await startDev(options);
+    started.push(dev);
+    return dev;
+  };
   afterAll(async () => {
-    await dev?.stop();
+    for (const dev of started) await dev.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("still refuses an access token logged out before the restart (revocations are kept)", async () => {
-    dev = await startDev({ dataDir, env });
+    let dev = await start({ dataDir, env });
+    // The same port again after the restart: the issuer follows it.
+    const port = dev.port;
     const email = `e2e-restart-${Date.now()}@example.test`;
-    expect((await fetch(`${dev.base}/v1/register`, json({ email, password }))).status).toBe(201);
+    const other = `e2e-restart-other-${Date.now()}@example.test`;
+    for (const address of [email, other]) {
+      const res = await fetch(`${dev.base}/v1/register`, json({ email: address, password }));
+      expect(res.status).toBe(201);
+    }
+    const kept = (await login(dev.base, other)).access_token;
     const { access_token } = await login(dev.base, email);
     expect((await me(dev.base, access_token)).status).toBe(200);
     const out = await fetch(`${dev.base}/v1/logout-all`, {
@@ -55,17 +68,18 @@ describe("npm run dev restarted on the same data folder", () => {
     expect((await me(dev.base, access_token)).status).toBe(401);
     await dev.stop();
 
-    dev = await startDev({ dataDir, env });
+    dev = await start({ dataDir, env, port });
+    // A token nobody logged out is still good, so a refusal below is the revocation's doing.
+    expect((await me(dev.base, kept)).status).toBe(200);
     // Regression: the dev redis-server kept nothing, so the token came back to life.
     expect((await me(dev.base, access_token)).status).toBe(401);
     // What the database holds is there too: the account still logs in.
     await login(dev.base, email);
     await dev.stop();
-    dev = undefined;
   }, 240_000);
 
   it("starts from nothing after the data folder is wiped: audit chains verify, old refresh tokens are unknown", async () => {
-    dev = await startDev({ dataDir, env });
+    let dev = await start({ dataDir, env });
     const email = `e2e-wipe-${Date.now()}@example.test`;
     expect((await fetch(`${dev.base}/v1/register`, json({ email, password }))).status).toBe(201);
     const { refresh_token } = await login(dev.base, email);
@@ -73,7 +87,7 @@ describe("npm run dev restarted on the same data folder", () => {
     await dev.stop();
 
     rmSync(dataDir, { recursive: true, force: true });
-    dev = await startDev({ dataDir, env });
+    dev = await start({ dataDir, env });
     // Regression: Durable Object state stayed in the checkout's .wrangler/state,
     // so the audit heads of the wiped database made every chain `truncated`
     // and its refresh families still answered.

@@ -133,14 +133,16 @@ describe("two npm run dev side by side", () => {
 
 describe("npm run dev after a dev server was killed", () => {
   const dataDir = newDataDir();
+  let killed: DevProcess | undefined;
   let dev: DevProcess | undefined;
   afterAll(async () => {
+    await killed?.stop();
     await dev?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("takes over the lock a dead process left behind", async () => {
-    const killed = await startDev({ dataDir });
+    killed = await startDev({ dataDir });
     const devPid = descendantsOf(killed.child.pid as number).find((p) =>
       p.command.includes("dev/dev.ts"),
     )?.pid as number;
