@@ -1,202 +1,194 @@
 // `npm run dev`: the worker on 127.0.0.1:8787 with zero configuration.
 //
-// - Postgres: DATABASE_URL if set, else embedded PGlite (data in .dev-data/).
-// - Redis: REDIS_URL if set, else a redis-server started here if one is on PATH,
-//   else (or with DEV_REDIS=memory) a clearly labelled in-memory dev fallback
-//   that still runs Lua scripts.
+// - Postgres: DATABASE_URL if set, else embedded PGlite (files in .dev-data/pglite).
+// - Redis: REDIS_URL if set, else a redis-server started here (required: there
+//   is no stand-in, the Worker's Lua scripts need a real Redis).
+// - Durable Object storage and the Redis data live in a state folder that
+//   belongs to the database (dev-server/local-state.ts): reset one, reset both.
+//   One dev server per state folder (dev-server/lock.ts).
 // - The project's bridges put the production clients (Neon driver, Upstash REST)
 //   in front of whichever were chosen; migrations are applied.
-// - Dev secrets are generated once into the git-ignored .dev.vars; the Worker
+// - Dev secrets are generated into the git-ignored .dev.vars; the Worker
 //   itself never falls back to a default secret.
 // - Every documented config variable set in this process's environment overrides
 //   the defaults for this run (e.g. ACCESS_TOKEN_TTL_SECONDS=60 npm run dev).
-import { spawn } from "node:child_process";
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+// - Ctrl-C stops everything it started (dev-server/lifecycle.ts).
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureWasm } from "../scripts/extract-wasm.ts";
 import { applyMigrations } from "../scripts/migrate.ts";
+import { connectRedis, startNeonBridge, startUpstashBridge } from "./bridges/index.ts";
+import { ensureDevVars } from "./dev-server/dev-vars.ts";
+import { DevLifecycle } from "./dev-server/lifecycle.ts";
 import {
-  connectRedis,
-  type RedisBackend,
-  startNeonBridge,
-  startUpstashBridge,
-} from "./bridges/index.ts";
-import { generateSigningKeySet } from "./keys.ts";
-import { startMailSink } from "./stack/mail-sink.ts";
+  bindStateToDatabase,
+  databaseIdentity,
+  type LocalState,
+  localStateFor,
+  pgliteDir,
+} from "./dev-server/local-state.ts";
+import { acquireDevLock, DevLockHeld } from "./dev-server/lock.ts";
+import { startDevMailSink } from "./dev-server/mail.ts";
+import { usageLines } from "./dev-server/usage.ts";
+import { composeWorkerVars, configNames, devServerDefaults } from "./dev-server/worker-vars.ts";
+import { startWranglerDev } from "./dev-server/wrangler.ts";
 import { startPglite } from "./stack/pglite.ts";
-import { hasRedisServer, startRedisServer } from "./stack/redis.ts";
+import { hasRedisServer, REDIS_INSTALL_HINT, startRedisServer } from "./stack/redis.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const devVarsPath = path.join(root, ".dev.vars");
-const cleanups: Array<() => Promise<void>> = [];
+const log = (message: string) => console.log(`[dev] ${message}`);
+const lifecycle = new DevLifecycle(log);
 
-function log(msg: string): void {
-  console.log(`[dev] ${msg}`);
-}
+/** A failure the user can act on: printed as it is, without a stack. */
+class DevStartError extends Error {}
 
-function parseDotenv(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split("\n")) {
-    const m = /^\s*([A-Z0-9_]+)\s*=\s*(.*)$/.exec(line);
-    if (m?.[1]) out[m[1]] = (m[2] ?? "").replace(/^'(.*)'$|^"(.*)"$/, "$1$2");
-  }
-  return out;
-}
-
-/** Names of every documented variable: wrangler.jsonc vars plus .dev.vars.example secrets. */
-function configNames(): string[] {
-  const jsonc = readFileSync(path.join(root, "wrangler.jsonc"), "utf8").replace(
-    /^\s*\/\/.*$/gm,
-    "",
+function requireRedis(): void {
+  if (process.env.REDIS_URL || hasRedisServer()) return;
+  throw new DevStartError(
+    [
+      "npm run dev needs Redis, and no redis-server is on PATH. Install it:",
+      ...REDIS_INSTALL_HINT.map((hint) => `  ${hint}`),
+      "or point REDIS_URL at a Redis you run (REDIS_URL=redis://127.0.0.1:6379 npm run dev).",
+    ].join("\n"),
   );
-  const vars = Object.keys((JSON.parse(jsonc) as { vars: Record<string, string> }).vars);
-  const secrets = Object.keys(
-    parseDotenv(readFileSync(path.join(root, ".dev.vars.example"), "utf8")),
-  );
-  return [...new Set([...vars, ...secrets])];
 }
 
-const devAuditKeys = () =>
-  `dev1:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64")}`;
-
-/** Dev-only secrets, written once so tokens survive restarts. */
-async function ensureDevVars(): Promise<Record<string, string>> {
-  if (existsSync(devVarsPath)) {
-    const existing = parseDotenv(readFileSync(devVarsPath, "utf8"));
-    // A .dev.vars written before the audit trail existed gets its key once.
-    if (!existing.AUDIT_HMAC_KEYS) {
-      existing.AUDIT_HMAC_KEYS = devAuditKeys();
-      appendFileSync(devVarsPath, `AUDIT_HMAC_KEYS='${existing.AUDIT_HMAC_KEYS}'\n`);
-      log("added AUDIT_HMAC_KEYS to .dev.vars");
-    }
-    return existing;
+/** Postgres: PGlite in the data folder, or the server at DATABASE_URL. */
+async function startDatabase(dataDir: string): Promise<{ url: string; label: string }> {
+  const external = process.env.DATABASE_URL;
+  if (external) {
+    const { host, pathname } = new URL(external);
+    return { url: external, label: `DATABASE_URL from the environment (${host}${pathname})` };
   }
-  const values = {
-    AUDIT_HMAC_KEYS: devAuditKeys(),
-    SIGNING_KEYS: await generateSigningKeySet(),
-    UPSTASH_REDIS_REST_TOKEN: Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString(
-      "base64url",
-    ),
-    PASSWORD_PEPPER: `dev1:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64")}`,
-  };
-  const body = Object.entries(values)
-    // Single quotes: dotenv keeps the JSON inside them literally.
-    .map(([k, v]) => `${k}='${v}'`)
-    .join("\n");
-  writeFileSync(
-    devVarsPath,
-    `# Generated by npm run dev for local use only. Never commit.\n${body}\n`,
-    { mode: 0o600 },
-  );
-  log("wrote dev secrets to .dev.vars");
-  return values;
+  const files = pgliteDir(dataDir);
+  const pglite = await startPglite(files);
+  lifecycle.onStop(pglite.stop);
+  return { url: pglite.url, label: `embedded PGlite in ${files} (set DATABASE_URL for a server)` };
 }
 
-async function startDatabase(): Promise<string> {
-  if (process.env.DATABASE_URL) {
-    log("Postgres: DATABASE_URL from the environment");
-    return process.env.DATABASE_URL;
-  }
-  const dataDir = process.env.DEV_DATA_DIR ?? path.join(root, ".dev-data");
-  const pglite = await startPglite(path.join(dataDir, "pglite"));
-  cleanups.push(pglite.stop);
-  log("Postgres: embedded PGlite (.dev-data/pglite); set DATABASE_URL to use a real server");
-  return pglite.url;
-}
-
-async function startRedis(): Promise<() => Promise<RedisBackend> | RedisBackend> {
+async function startRedis(state: LocalState): Promise<{ url: string; label: string }> {
   if (process.env.REDIS_URL) {
-    log("Redis: REDIS_URL from the environment");
-    const url = process.env.REDIS_URL;
-    return () => connectRedis(url);
+    return { url: process.env.REDIS_URL, label: "REDIS_URL from the environment" };
   }
-  if (hasRedisServer() && process.env.DEV_REDIS !== "memory") {
-    const redis = await startRedisServer();
-    cleanups.push(redis.stop);
-    log(`Redis: redis-server started on ${redis.url}`);
-    return () => connectRedis(redis.url);
-  }
-  log("Redis: DEV-ONLY in-memory fallback (install redis-server or set REDIS_URL for a real one)");
-  const { startMemoryRedis } = await import("./stack/memory-redis.ts");
-  const memory = startMemoryRedis();
-  // Every bridge connection gets its own MULTI state over the shared data.
-  return () => memory.connect();
+  const redis = await startRedisServer({ dataDir: state.redisDir });
+  lifecycle.onStop(redis.stop);
+  return { url: redis.url, label: `redis-server on ${redis.url}, data in ${state.redisDir}` };
 }
 
 /** Outgoing mail: EMAIL_API_URL from the environment, else a local Resend-API sink. */
-async function startMail(): Promise<Record<string, string>> {
+async function startMail(): Promise<{ vars: Record<string, string>; mailbox?: string }> {
   if (process.env.EMAIL_API_URL) {
     log("Mail: EMAIL_API_URL from the environment");
-    return {};
+    return { vars: {} };
   }
   const apiKey = `re_dev_${Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("hex")}`;
-  const sink = await startMailSink({ apiKey, port: Number(process.env.MAIL_SINK_PORT ?? 8025) });
-  cleanups.push(sink.close);
-  log(`Mail: captured by a local sink, read it at ${sink.url}/messages`);
+  const { sink, fellBackFrom } = await startDevMailSink({
+    apiKey,
+    requestedPort: process.env.MAIL_SINK_PORT,
+  });
+  lifecycle.onStop(sink.close);
+  const mailbox = `${sink.url}/messages`;
+  if (fellBackFrom !== undefined) {
+    log(`Mail: port ${fellBackFrom} is taken (another npm run dev?), so the sink uses another`);
+  }
+  log(`Mail: captured by a local sink, read it at ${mailbox}`);
   return {
-    EMAIL_API_URL: `${sink.url}/emails`,
-    EMAIL_API_KEY: apiKey,
-    EMAIL_RETRY_BASE_SECONDS: "5",
+    vars: {
+      EMAIL_API_URL: `${sink.url}/emails`,
+      EMAIL_API_KEY: apiKey,
+      EMAIL_RETRY_BASE_SECONDS: "5",
+    },
+    mailbox,
   };
 }
 
-async function shutdown(code: number): Promise<never> {
-  for (const fn of cleanups.reverse()) await fn().catch(() => {});
-  process.exit(code);
+/** Resolves once the Worker answers /health; false if wrangler exited first. */
+async function workerAnswers(base: string, exited: Promise<number>): Promise<boolean> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  while (!gone && !lifecycle.isStopping) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) return true;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
 }
 
 async function main(): Promise<void> {
+  lifecycle.stopOnSignals();
+  requireRedis();
+  const port = process.env.PORT ?? "8787";
+  const base = `http://127.0.0.1:${port}`;
+  const dataDir = path.resolve(root, process.env.DEV_DATA_DIR || ".dev-data");
+  const state = localStateFor(dataDir, process.env.DATABASE_URL || null);
+
+  // Before anything touches the state folder or PGlite's files.
+  mkdirSync(state.dir, { recursive: true });
+  const lock = acquireDevLock(state.lockFile, base, (stale) =>
+    log(`taking over the lock of a dev server that is gone (pid ${stale?.pid ?? "unknown"})`),
+  );
+  lifecycle.onStop(() => lock.release());
+
   await ensureWasm(root);
-  const secrets = await ensureDevVars();
-  const databaseUrl = await startDatabase();
-  await applyMigrations(databaseUrl);
-  const redisFactory = await startRedis();
-  const token = process.env.UPSTASH_REDIS_REST_TOKEN ?? secrets.UPSTASH_REDIS_REST_TOKEN ?? "";
+  const devVars = await ensureDevVars(path.join(root, ".dev.vars"), log);
+  const database = await startDatabase(dataDir);
+  log(`Postgres: ${database.label}`);
+  if (bindStateToDatabase(state, await databaseIdentity(database.url))) {
+    log(`the database was created anew: its old local state in ${state.dir} was deleted`);
+  }
+  await applyMigrations(database.url);
+  const redis = await startRedis(state);
+  log(`Redis: ${redis.label}`);
+
+  const token = process.env.UPSTASH_REDIS_REST_TOKEN ?? devVars.UPSTASH_REDIS_REST_TOKEN ?? "";
   const neon = await startNeonBridge({ port: 0 });
-  const upstash = await startUpstashBridge({ port: 0, token, redis: redisFactory });
-  cleanups.push(neon.close, upstash.close);
+  lifecycle.onStop(neon.close);
+  const upstash = await startUpstashBridge({
+    port: 0,
+    token,
+    redis: () => connectRedis(redis.url),
+  });
+  lifecycle.onStop(upstash.close);
   const mail = await startMail();
 
-  const port = process.env.PORT ?? "8787";
-  const vars: Record<string, string> = {
-    ...secrets,
-    DATABASE_URL: databaseUrl,
-    NEON_FETCH_ENDPOINT: neon.fetchEndpoint,
-    UPSTASH_REDIS_REST_URL: upstash.url,
-    ISSUER: `http://127.0.0.1:${port}`,
-    ...mail,
-  };
-  for (const name of configNames()) {
-    const value = process.env[name];
-    if (value !== undefined && name !== "DATABASE_URL") vars[name] = value;
-  }
-  const args = [
-    "wrangler",
-    "dev",
-    "--ip",
-    "127.0.0.1",
-    "--port",
-    port,
-    "--show-interactive-dev-session=false",
-  ];
-  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
-  log(`starting the worker on http://127.0.0.1:${port}`);
-  const child = spawn("npx", args, {
-    cwd: root,
-    stdio: "inherit",
-    // Offline-friendly: no telemetry or update checks against the network.
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_UPDATE_CHECK: "false" },
+  const vars = composeWorkerVars({
+    defaults: devServerDefaults(port),
+    devVars,
+    started: {
+      DATABASE_URL: database.url,
+      NEON_FETCH_ENDPOINT: neon.fetchEndpoint,
+      UPSTASH_REDIS_REST_URL: upstash.url,
+      ...mail.vars,
+    },
+    environment: process.env,
+    names: configNames(root),
   });
-  for (const sig of ["SIGINT", "SIGTERM"] as const) {
-    process.on(sig, () => {
-      child.kill(sig);
-    });
+  if (lifecycle.isStopping) return;
+  log(`starting the worker on ${base}`);
+  const wrangler = startWranglerDev({ root, port, persistTo: state.wranglerDir, vars });
+  lifecycle.onStop(() => wrangler.stop());
+  void wrangler.exited.then((code) => lifecycle.stop(code));
+
+  if (await workerAnswers(base, wrangler.exited)) {
+    const fromEnvironment = new Set(configNames(root).filter((n) => process.env[n] !== undefined));
+    for (const line of usageLines({
+      base,
+      vars,
+      fromEnvironment,
+      database: database.label,
+      stateDir: state.dir,
+      mailbox: mail.mailbox,
+    })) {
+      log(line);
+    }
   }
-  child.on("exit", (code) => void shutdown(code ?? 0));
 }
 
-main().catch(async (err: unknown) => {
-  console.error(`[dev] failed: ${err instanceof Error ? err.message : String(err)}`);
-  await shutdown(1);
+main().catch(async (error: unknown) => {
+  const known = error instanceof DevStartError || error instanceof DevLockHeld;
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(known ? `[dev] ${message}` : `[dev] failed: ${message}`);
+  await lifecycle.stop(1);
 });

@@ -1,0 +1,86 @@
+// Which value the dev server hands the Worker (dev/dev-server/worker-vars.ts)
+// and how it prints the routes that need a key (dev/dev-server/usage.ts).
+import { describe, expect, it } from "vitest";
+import { shellQuote, usageLines } from "../../dev/dev-server/usage.ts";
+import { composeWorkerVars, devServerDefaults } from "../../dev/dev-server/worker-vars.ts";
+
+const names = ["ISSUER", "ALLOWED_ORIGINS", "APP_BASE_URL", "DATABASE_URL", "ADMIN_API_KEY"];
+
+describe("devServerDefaults", () => {
+  // Regression: APP_BASE_URL stayed on 8787 whatever PORT was, and ALLOWED_ORIGINS was empty.
+  it("point the issuer, cookie-mode origins and mail links at the dev server itself", () => {
+    expect(devServerDefaults("9000")).toEqual({
+      ISSUER: "http://127.0.0.1:9000",
+      ALLOWED_ORIGINS: "http://127.0.0.1:9000,http://localhost:9000",
+      APP_BASE_URL: "http://127.0.0.1:9000",
+    });
+  });
+});
+
+describe("composeWorkerVars", () => {
+  const compose = (environment: NodeJS.ProcessEnv, devVars: Record<string, string> = {}) =>
+    composeWorkerVars({
+      defaults: devServerDefaults("9000"),
+      devVars,
+      started: { DATABASE_URL: "postgres://started" },
+      environment,
+      names,
+    });
+
+  it("keeps the defaults when nothing else is given", () => {
+    expect(compose({}).ALLOWED_ORIGINS).toBe("http://127.0.0.1:9000,http://localhost:9000");
+  });
+
+  it("lets .dev.vars beat a default, and the environment beat both, even with an empty value", () => {
+    const devVars = { APP_BASE_URL: "http://app.test", ALLOWED_ORIGINS: "http://a.test" };
+    expect(compose({}, devVars)).toMatchObject(devVars);
+    const vars = compose({ APP_BASE_URL: "http://env.test", ALLOWED_ORIGINS: "" }, devVars);
+    expect(vars.APP_BASE_URL).toBe("http://env.test");
+    expect(vars.ALLOWED_ORIGINS).toBe("");
+  });
+
+  it("keeps the database the dev server chose, whatever DATABASE_URL says", () => {
+    expect(compose({ DATABASE_URL: "" }).DATABASE_URL).toBe("postgres://started");
+  });
+
+  it("passes only documented names from the environment", () => {
+    expect(compose({ HOME: "/root" }).HOME).toBeUndefined();
+  });
+});
+
+describe("usageLines", () => {
+  const facts = {
+    base: "http://127.0.0.1:9000",
+    vars: { ADMIN_API_KEY: "a".repeat(43), INTROSPECTION_KEYS: `dev:${"s".repeat(43)}` },
+    fromEnvironment: new Set<string>(),
+    database: "PGlite",
+    stateDir: "/data/pglite-state",
+    mailbox: "http://127.0.0.1:8025/messages",
+  };
+
+  it("prints curl lines with the dev keys", () => {
+    const lines = usageLines(facts).join("\n");
+    expect(lines).toContain(
+      `curl -s http://127.0.0.1:9000/v1/admin/stats -H 'authorization: Bearer ${"a".repeat(43)}'`,
+    );
+    expect(lines).toContain(`-H 'authorization: Bearer ${"s".repeat(43)}'`);
+    expect(lines).toContain("read it at http://127.0.0.1:8025/messages");
+  });
+
+  it("names a key from the environment instead of printing it", () => {
+    const lines = usageLines({
+      ...facts,
+      fromEnvironment: new Set(["ADMIN_API_KEY", "INTROSPECTION_KEYS"]),
+    }).join("\n");
+    expect(lines).not.toContain("a".repeat(43));
+    expect(lines).not.toContain("s".repeat(43));
+    expect(lines).toContain('"authorization: Bearer $ADMIN_API_KEY"');
+    // POSIX ${NAME#*:}: the secret after the key's id.
+    expect(lines).toContain(`"authorization: Bearer $${"{"}INTROSPECTION_KEYS#*:}"`);
+  });
+
+  it("quotes for a POSIX shell", () => {
+    expect(shellQuote("plain-word_1")).toBe("plain-word_1");
+    expect(shellQuote("it's $x")).toBe(`'it'\\''s $x'`);
+  });
+});
