@@ -11,7 +11,7 @@ import { consumeMailBatch } from "./email/consumer";
 export default {
   fetch: app.fetch,
   queue: (batch, env, ctx) => consumeMailBatch(batch, env, ctx),
-  scheduled: async (controller, env) => {
-    await deleteExpiredRecoveryTokens(env, controller.scheduledTime);
+  scheduled: async (controller, env, ctx) => {
+    await deleteExpiredRecoveryTokens(env, ctx, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env, unknown>;

@@ -2,10 +2,10 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import type { CheckFailure } from "./auth/tokens/check";
 import type { AccessTokenClaims } from "./auth/tokens/claims";
 import { type IntrospectionResponse, toIntrospection } from "./auth/tokens/introspection";
+import { createServices } from "./composition-root";
 import { ConfigError, configFromEnv } from "./config";
 import { classifyFailure } from "./failures";
 import { errorName, log } from "./log";
-import { createServices } from "./services";
 
 export type { AccessTokenClaims } from "./auth/tokens/claims";
 export type { IntrospectionResponse } from "./auth/tokens/introspection";

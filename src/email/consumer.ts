@@ -1,9 +1,7 @@
-import { createResendMailer } from "../adapters/email/resend";
-import { createPostgresRecoveryStore } from "../adapters/postgres/recovery-store";
+import { createServices } from "../composition-root";
 import { ConfigError, configFromEnv } from "../config";
 import { errorName, log } from "../log";
-import type { MailJob } from "../ports";
-import { createServices } from "../services";
+import type { Mailer, MailJob } from "../ports";
 import { MailJobSchema, runMailJob } from "./jobs";
 import { retryDelaySeconds } from "./retry";
 
@@ -33,13 +31,8 @@ export async function consumeMailBatch(
   });
   const deps = {
     users: services.users,
-    tokens: createPostgresRecoveryStore(services.db),
-    mailer: createResendMailer({
-      url: email.apiUrl,
-      apiKey: email.apiKey,
-      from: email.from,
-      timeoutMs: 10_000,
-    }),
+    tokens: services.recoveryTokens,
+    mailer: services.mailer as Mailer,
     limiter: services.limiter,
     clock: services.clock,
     appBaseUrl: email.appBaseUrl,

@@ -1,8 +1,8 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
+import { createServices } from "../composition-root";
 import { ConfigError, configFromEnv } from "../config";
 import { AuthError } from "../errors";
-import { createServices } from "../services";
 
 /**
  * Fails closed: with a bad configuration every request through here gets 503,

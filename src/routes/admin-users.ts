@@ -1,6 +1,5 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { createPostgresLegacyStore } from "../adapters/postgres/legacy-store";
 import type { AppEnv } from "../app-env";
 import { AuthError, invalidRequest } from "../errors";
 import { importLegacySessions } from "../legacy/import-sessions";
@@ -16,7 +15,7 @@ import { migrationStats } from "../legacy/stats";
 import { requireAdmin } from "../middleware/require-admin";
 import { readBounded, tooLarge } from "./read-body";
 
-const legacyStore = (c: Context<AppEnv>) => createPostgresLegacyStore(c.get("services").db);
+const legacyStore = (c: Context<AppEnv>) => c.get("services").legacy;
 
 /**
  * The carve-out's operator endpoints (docs/migration.md), behind the admin key.

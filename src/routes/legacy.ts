@@ -2,7 +2,6 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { z } from "zod";
-import { createPostgresLegacyStore } from "../adapters/postgres/legacy-store";
 import type { AppEnv } from "../app-env";
 import { invalidRequest, notConfigured } from "../errors";
 import { exchangeLegacySession } from "../legacy/exchange";
@@ -42,7 +41,7 @@ export const legacy = new Hono<AppEnv>().post(
     }
     const outcome = await exchangeLegacySession(
       {
-        store: createPostgresLegacyStore(services.db),
+        store: services.legacy,
         signIn: {
           sessions: services.sessionDeps(),
           requireEmailVerification: config.requireEmailVerification,

@@ -1,4 +1,8 @@
-import { createScheduledController } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createScheduledController,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
@@ -17,10 +21,13 @@ describe("scheduled cleanup (cron)", () => {
       values (${`${tag}-v-old`}, ${user.id}, 'verify', ${user.email}, now() - interval '1 day'),
              (${`${tag}-v-live`}, ${user.id}, 'verify', ${user.email}, now() + interval '1 day')`;
 
+    const ctx = createExecutionContext();
     await worker.scheduled(
       createScheduledController({ scheduledTime: new Date(), cron: "17 3 * * *" }),
       env,
+      ctx,
     );
+    await waitOnExecutionContext(ctx);
 
     const left = await db`
       select token_hash from password_reset_tokens where token_hash like ${`${tag}-%`}

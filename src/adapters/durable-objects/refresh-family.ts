@@ -13,8 +13,8 @@ import type {
   RotateResult,
   SessionClaims,
 } from "../../auth/refresh/types";
+import { createFamilyDeps } from "../../composition-root";
 import { ConfigError, configFromEnv } from "../../config";
-import { createFamilyDeps } from "../../services";
 import { createFamilyStorage, migrateFamilySchema } from "./family-storage";
 
 /**

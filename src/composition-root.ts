@@ -1,6 +1,8 @@
 import { createDurableRefreshFamilies } from "./adapters/durable-objects/refresh-families";
+import { createResendMailer } from "./adapters/email/resend";
 import { createPwnedRangeCheck } from "./adapters/hibp/pwned-range";
 import { createDb, type Db } from "./adapters/postgres/client";
+import { createPostgresLegacyStore } from "./adapters/postgres/legacy-store";
 import { createPostgresRecoveryStore } from "./adapters/postgres/recovery-store";
 import { createPostgresSessionStore } from "./adapters/postgres/session-store";
 import { createPostgresUserStore } from "./adapters/postgres/user-store";
@@ -27,6 +29,7 @@ import { type CheckResult, checkAccessToken } from "./auth/tokens/check";
 import { loadSigningKeys, type SigningKeySet } from "./auth/tokens/signing-keys";
 import type { Config } from "./config";
 import { legacyHashScheme } from "./legacy/lazy-migration";
+import type { LegacyStore } from "./legacy/ports";
 import { errorName, log } from "./log";
 import {
   type AccountGuard,
@@ -35,6 +38,7 @@ import {
   type BreachedPasswordCheck,
   type Clock,
   type HealthProbe,
+  type Mailer,
   type MailJobs,
   type RateLimiter,
   type RecoveryTokenStore,
@@ -45,6 +49,11 @@ import {
 } from "./ports";
 
 /**
+ * The composition root: the one place that constructs adapters, for requests,
+ * the RPC entrypoint, the queue consumer, the cron trigger and both Durable
+ * Objects. Routes, features and the objects receive ports, never a driver,
+ * a client or a binding.
+ *
  * Everything a request may need, built lazily: clients are created per request
  * (Neon and Upstash speak HTTP, so this is cheap) and only when first used.
  */
@@ -68,6 +77,10 @@ export interface Services {
   readonly recoveryTokens: RecoveryTokenStore;
   /** The mail queue; undefined when email is not configured. */
   readonly mailJobs: MailJobs | undefined;
+  /** The email provider (the queue consumer sends through it); undefined when email is off. */
+  readonly mailer: Mailer | undefined;
+  /** The carve-out's storage: imports, legacy sessions, migration stats. */
+  readonly legacy: LegacyStore;
   signingKeys(): Promise<SigningKeySet>;
   sessionDeps(): SessionDeps;
   /** Signature, claims and revocation: the one online check for access tokens. */
@@ -167,6 +180,20 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
     },
     get mailJobs() {
       return config.email ? createQueueMailJobs(env.MAIL_QUEUE) : undefined;
+    },
+    get mailer() {
+      const email = config.email;
+      return email
+        ? createResendMailer({
+            url: email.apiUrl,
+            apiKey: email.apiKey,
+            from: email.from,
+            timeoutMs: 10_000,
+          })
+        : undefined;
+    },
+    get legacy() {
+      return createPostgresLegacyStore(db());
     },
     get probes(): HealthProbe[] {
       return [
