@@ -2,6 +2,7 @@ import type { AuditHead, HeadState } from "../adapters/durable-objects/audit-hea
 import type { Db } from "../adapters/postgres/client";
 import {
   type AuditCheckpoint,
+  type AuditDisplacement,
   type AuditKey,
   type AuditSource,
   type AuditVerifyResult,
@@ -22,6 +23,23 @@ export interface StoredAuditDeps {
 /** A live head's state; asking creates nothing durable for a chain that never had events. */
 export function headState(heads: StoredAuditDeps["heads"], chain: string): Promise<HeadState> {
   return heads.get(heads.idFromName(chain)).state(chain);
+}
+
+/** Head reads in flight at once: each is a subrequest, and they are cheap. */
+const HEAD_READS_IN_FLIGHT = 16;
+
+/** The live heads of `chains`, a bounded number at a time. */
+export async function readHeads(
+  heads: StoredAuditDeps["heads"],
+  chains: readonly string[],
+): Promise<Map<string, HeadState>> {
+  const out = new Map<string, HeadState>();
+  for (let i = 0; i < chains.length; i += HEAD_READS_IN_FLIGHT) {
+    const slice = chains.slice(i, i + HEAD_READS_IN_FLIGHT);
+    const states = await Promise.all(slice.map((chain) => headState(heads, chain)));
+    for (const state of states) out.set(state.chain, state);
+  }
+  return out;
 }
 
 /** What the head knows Postgres holds, as a checkpoint (none before its first flush). */
@@ -48,23 +66,48 @@ export async function chainsToCheck(
 
 /**
  * Verifies the stored chains against their newest stored checkpoint and their
- * live head, one page at a time.
+ * live head, one page at a time. A head that reports a displaced row fails
+ * its chain (`displaced`) even where the stored rows look intact.
  */
 export async function verifyStoredAudit(
   deps: StoredAuditDeps,
   requested?: readonly string[],
 ): Promise<AuditVerifyResult> {
   const chains = await chainsToCheck(deps, requested);
+  // Every head before any row: a head only moves forward, so reading it first
+  // cannot make a concurrent flush look like a truncation.
+  const heads = await readHeads(deps.heads, chains);
+  const headOf = (chain: string): HeadState => {
+    const state = heads.get(chain);
+    if (!state) throw new Error("a chain's head was not read");
+    return state;
+  };
   const source: AuditSource = {
     chainIds: async () => chains,
-    // The head first: it only moves forward, so reading it before the rows
-    // cannot make a concurrent flush look like a truncation.
     checkpoints: async (chain) => {
-      const live = headCheckpoint(await headState(deps.heads, chain));
+      const live = headCheckpoint(headOf(chain));
       const stored = await latestCheckpoint(deps.db, chain);
       return [stored, live].filter((c): c is AuditCheckpoint => c !== null);
+    },
+    displaced: async (chain) => {
+      const { displacedSeq } = headOf(chain);
+      return displacedSeq === null ? null : { chain, seq: displacedSeq };
     },
     rows: (chain, after, limit) => readAuditRows(deps.db, chain, after, limit),
   };
   return verifySource(source, deps.keys);
+}
+
+/**
+ * Chains whose head reports a displaced row, for readiness: the configured
+ * shards only (one cheap read each); verification covers every chain.
+ */
+export async function displacedChains(
+  heads: StoredAuditDeps["heads"],
+  chains: readonly string[],
+): Promise<AuditDisplacement[]> {
+  const states = await readHeads(heads, chains);
+  return [...states.values()].flatMap((s) =>
+    s.displacedSeq === null ? [] : [{ chain: s.chain, seq: s.displacedSeq }],
+  );
 }

@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { AUDIT_FORMAT_VERSION, type AuditRow, computeMac, GENESIS_MAC } from "../../audit/chain";
 import { type AuditEventInput, toEventFields } from "../../audit/event";
-import { writeAuditBatch } from "../../audit/postgres-store";
 import { CHAIN_ID } from "../../audit/shard";
+import { writeAuditBatch } from "../../audit/write-batch";
 import { type Config, ConfigError, configFromEnv } from "../../config";
 import { errorName, log } from "../../log";
 import { createDb } from "../postgres/client";
@@ -17,6 +17,11 @@ const BACKOFF_MIN_MS = 1_000;
 const BACKOFF_MAX_MS = 60_000;
 /** Event ids remembered for de-duplicating retried hand-offs. */
 const RECENT_IDS = 4096;
+
+/** The batch statement could not certify its rows (a concurrent writer); retried like an outage. */
+class BatchUnconfirmed extends Error {
+  override name = "BatchUnconfirmed";
+}
 
 interface HeadRow extends Record<string, SqlStorageValue> {
   chain: string;
@@ -44,8 +49,15 @@ export interface HeadState {
   flushedMac: string;
   /** Events buffered here, not yet in Postgres. */
   pending: number;
-  /** Consecutive failed flushes (0 when Postgres last answered). */
+  /** Consecutive flushes that did not complete (Postgres unreachable, or a displaced row). */
   failures: number;
+  /**
+   * Postgres holds a row this head did not write at this seq (a planted row):
+   * the genuine event there and every later one wait in `pending`, and the
+   * flush stays halted, retrying with backoff, until that row is removed.
+   * Null when the flush is not blocked.
+   */
+  displacedSeq: number | null;
 }
 
 /**
@@ -58,7 +70,8 @@ export interface HeadState {
  * storage) until an alarm writes them to Postgres in order; they leave
  * `pending` only after the INSERT committed. When Postgres is unreachable the
  * alarm retries with backoff, so nothing is lost and nothing reaches Postgres
- * out of order.
+ * out of order. A foreign row at one of the chain's next sequence numbers
+ * halts the flush instead of displacing the genuine event (see `displacedSeq`).
  */
 export class AuditHead extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -81,6 +94,11 @@ export class AuditHead extends DurableObject<Env> {
       );
       // Pruning by seq on every append must not scan the table (rows read are billed).
       this.sql.exec("CREATE INDEX IF NOT EXISTS recent_seq ON recent (seq)");
+      // Its own table rather than a column of `head`: heads created before it
+      // existed need no ALTER TABLE.
+      this.sql.exec(
+        "CREATE TABLE IF NOT EXISTS displaced (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL)",
+      );
     });
   }
 
@@ -157,7 +175,15 @@ export class AuditHead extends DurableObject<Env> {
       flushedMac: head?.flushed_mac ?? GENESIS_MAC,
       pending,
       failures: head?.failures ?? 0,
+      displacedSeq: this.displacedSeq(),
     };
+  }
+
+  private displacedSeq(): number | null {
+    return (
+      this.sql.exec<{ seq: number }>("SELECT seq FROM displaced WHERE id = 1").toArray()[0]?.seq ??
+      null
+    );
   }
 
   /** Writes buffered rows to Postgres; on failure schedules its own retry. Never throws. */
@@ -185,36 +211,73 @@ export class AuditHead extends DurableObject<Env> {
         const rows = this.pendingRows(BATCH_ROWS);
         const last = rows.at(-1);
         if (!last) return;
-        const inserted = await writeAuditBatch(db, rows);
-        if (inserted < rows.length) {
-          log("warn", "audit rows already present in Postgres", {
+        const outcome = await writeAuditBatch(db, rows);
+        if (outcome.writtenThrough !== null) this.flushedThrough(rows, outcome.writtenThrough);
+        if (outcome.displacedSeq !== null) {
+          await this.halt(last.chain, outcome.displacedSeq);
+          return;
+        }
+        // A concurrent writer took one of these seqs after the statement's
+        // snapshot: nothing is certain; the retry compares what is there now.
+        if (outcome.writtenThrough !== last.seq) throw new BatchUnconfirmed();
+        if (outcome.inserted < rows.length) {
+          log("info", "audit rows were already in Postgres (a retried flush)", {
             chain: last.chain,
-            rows: rows.length - inserted,
+            rows: rows.length - outcome.inserted,
           });
         }
-        // Only now, with the INSERT committed, may the rows leave the buffer.
-        this.ctx.storage.transactionSync(() => {
-          this.sql.exec("DELETE FROM pending WHERE seq <= ?", last.seq);
-          this.sql.exec(
-            "UPDATE head SET flushed_seq = ?, flushed_mac = ?, failures = 0 WHERE id = 1",
-            last.seq,
-            last.mac,
-          );
-        });
+        this.sql.exec("DELETE FROM displaced");
       }
       // More than one run's worth was pending: continue right away.
       await this.ctx.storage.setAlarm(Date.now());
     } catch (err) {
-      const failures = this.recordFailure();
-      const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(failures - 1, 16));
-      // Jitter, so heads that failed together do not retry together.
-      await this.ctx.storage.setAlarm(Date.now() + delay * (1 + Math.random() * 0.2));
+      const delay = await this.retryLater();
       log("warn", "audit flush failed; will retry", {
-        failures,
+        failures: this.head()?.failures ?? 1,
         retryInMs: delay,
         error: errorName(err),
       });
     }
+  }
+
+  /** The rows up to `seq` are committed, with their checkpoint: only now may they leave the buffer. */
+  private flushedThrough(rows: AuditRow[], seq: number): void {
+    const row = rows.find((r) => r.seq === seq);
+    if (!row) throw new Error("writtenThrough names a row outside the batch");
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM pending WHERE seq <= ?", seq);
+      this.sql.exec(
+        "UPDATE head SET flushed_seq = ?, flushed_mac = ?, failures = 0 WHERE id = 1",
+        seq,
+        row.mac,
+      );
+    });
+  }
+
+  /**
+   * A row this head did not write holds `seq` in Postgres. Keeping the
+   * genuine row (and all after it) pending is the only way not to lose it;
+   * the flush retries with backoff so it resumes by itself once an operator
+   * has removed the foreign row (after forensics). Logged as an error with the
+   * chain and seq only: row contents belong in the trail, not in logs.
+   */
+  private async halt(chain: string, seq: number): Promise<void> {
+    this.sql.exec("INSERT OR REPLACE INTO displaced (id, seq) VALUES (1, ?)", seq);
+    const delay = await this.retryLater();
+    log("error", "audit row displaced: Postgres holds a different row at this seq; flush halted", {
+      chain,
+      seq,
+      failures: this.head()?.failures ?? 1,
+      retryInMs: delay,
+    });
+  }
+
+  /** Exponential backoff with jitter, so heads that failed together do not retry together. */
+  private async retryLater(): Promise<number> {
+    const failures = this.recordFailure();
+    const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(failures - 1, 16));
+    await this.ctx.storage.setAlarm(Date.now() + delay * (1 + Math.random() * 0.2));
+    return delay;
   }
 
   private recordFailure(): number {
