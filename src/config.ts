@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { AuditKey } from "./audit/chain";
 import { parseAuditKeys } from "./audit/keys";
+import { MAX_SHARDS } from "./audit/shard";
 import { parseSigningKeys, type SigningJwk, SigningKeysError } from "./auth/tokens/signing-jwk";
 import { log } from "./log";
 import type { LimitBucket } from "./ports";
@@ -156,7 +157,7 @@ const EnvSchema = z.object({
   TURNSTILE_SECRET_KEY: z.string().min(1).max(256).optional(),
   TURNSTILE_VERIFY_URL: url,
   AUDIT_HMAC_KEYS: z.string().min(1),
-  AUDIT_SHARDS: int(1, 256),
+  AUDIT_SHARDS: int(1, MAX_SHARDS),
   AUDIT_DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")

@@ -10,14 +10,13 @@ import {
   verifySource,
 } from "./chain";
 import { latestCheckpoint, readAuditRows, storedChainIds } from "./postgres-store";
-import { shardChains } from "./shard";
+import { MAX_SHARDS, shardChains } from "./shard";
 
 export interface StoredAuditDeps {
   /** Reads audit_events and audit_checkpoints. */
   db: Db;
   heads: DurableObjectNamespace<AuditHead>;
   keys: ReadonlyArray<AuditKey>;
-  shards: number;
 }
 
 /** A live head's state; asking creates nothing durable for a chain that never had events. */
@@ -49,19 +48,34 @@ function headCheckpoint(state: HeadState): AuditCheckpoint | null {
     : null;
 }
 
+/** The chains to verify or export, each with its live head, read before any of its rows. */
+export interface ChainsToCheck {
+  chains: string[];
+  heads: Map<string, HeadState>;
+}
+
 /**
- * The chains to look at: the requested ones, or every chain found in Postgres
- * plus every configured shard (a shard whose rows and checkpoints were all
- * deleted is still held to its live head).
+ * The chains to look at: the requested ones, or every chain that exists
+ * anywhere: found in Postgres, or known to a head. Heads are asked for every
+ * possible shard, `shard-0` … `shard-255` (AUDIT_SHARDS allows no more), not
+ * only the configured ones: after AUDIT_SHARDS is lowered, a retired chain
+ * whose rows and checkpoints were all deleted is still held to its head.
+ * Asking a head that never had an event stores nothing (audit-head-schema.ts).
  */
 export async function chainsToCheck(
-  deps: Pick<StoredAuditDeps, "db" | "shards">,
+  deps: Pick<StoredAuditDeps, "db" | "heads">,
   requested: readonly string[] | undefined,
-): Promise<string[]> {
-  const chains = requested?.length
-    ? requested
-    : [...(await storedChainIds(deps.db)), ...shardChains(deps.shards)];
-  return [...new Set(chains)].sort(byChainId);
+): Promise<ChainsToCheck> {
+  if (requested?.length) {
+    const chains = [...new Set(requested)].sort(byChainId);
+    return { chains, heads: await readHeads(deps.heads, chains) };
+  }
+  const stored = await storedChainIds(deps.db);
+  const candidates = [...new Set([...stored, ...shardChains(MAX_SHARDS)])].sort(byChainId);
+  const heads = await readHeads(deps.heads, candidates);
+  const known = new Set(stored);
+  const chains = candidates.filter((c) => known.has(c) || (heads.get(c)?.seq ?? 0) > 0);
+  return { chains, heads };
 }
 
 /**
@@ -73,10 +87,9 @@ export async function verifyStoredAudit(
   deps: StoredAuditDeps,
   requested?: readonly string[],
 ): Promise<AuditVerifyResult> {
-  const chains = await chainsToCheck(deps, requested);
   // Every head before any row: a head only moves forward, so reading it first
   // cannot make a concurrent flush look like a truncation.
-  const heads = await readHeads(deps.heads, chains);
+  const { chains, heads } = await chainsToCheck(deps, requested);
   const headOf = (chain: string): HeadState => {
     const state = heads.get(chain);
     if (!state) throw new Error("a chain's head was not read");

@@ -6,6 +6,7 @@ import { writeAuditBatch } from "../../audit/write-batch";
 import { type Config, ConfigError, configFromEnv } from "../../config";
 import { errorName, log } from "../../log";
 import { createDb } from "../postgres/client";
+import { createHeadSchema, hasHeadSchema } from "./audit-head-schema";
 
 /** Coalesces appends into fewer INSERTs and checkpoints; events reach Postgres this much later. */
 const FLUSH_DELAY_MS = 500;
@@ -60,6 +61,18 @@ export interface HeadState {
   displacedSeq: number | null;
 }
 
+/** A head that never had an event (no tables, nothing stored). */
+const emptyState = (chain: string): HeadState => ({
+  chain,
+  seq: 0,
+  mac: GENESIS_MAC,
+  flushedSeq: 0,
+  flushedMac: GENESIS_MAC,
+  pending: 0,
+  failures: 0,
+  displacedSeq: null,
+});
+
 /**
  * The head of one audit chain (one shard). It alone assigns the chain's next
  * sequence number and MAC, so concurrent appends are serialized here: reading
@@ -76,29 +89,15 @@ export interface HeadState {
 export class AuditHead extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private flushing: Promise<void> | null = null;
+  /** False until the first append: a head that was only asked writes nothing. */
+  private hasSchema = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     ctx.blockConcurrencyWhile(async () => {
-      this.sql.exec(`CREATE TABLE IF NOT EXISTS head (
-        id INTEGER PRIMARY KEY CHECK (id = 1), chain TEXT NOT NULL,
-        seq INTEGER NOT NULL, mac TEXT NOT NULL,
-        flushed_seq INTEGER NOT NULL, flushed_mac TEXT NOT NULL,
-        failures INTEGER NOT NULL DEFAULT 0)`);
-      this.sql.exec(
-        "CREATE TABLE IF NOT EXISTS pending (seq INTEGER PRIMARY KEY, row TEXT NOT NULL)",
-      );
-      this.sql.exec(
-        "CREATE TABLE IF NOT EXISTS recent (event_id TEXT PRIMARY KEY, seq INTEGER NOT NULL)",
-      );
-      // Pruning by seq on every append must not scan the table (rows read are billed).
-      this.sql.exec("CREATE INDEX IF NOT EXISTS recent_seq ON recent (seq)");
-      // Its own table rather than a column of `head`: heads created before it
-      // existed need no ALTER TABLE.
-      this.sql.exec(
-        "CREATE TABLE IF NOT EXISTS displaced (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL)",
-      );
+      this.hasSchema = hasHeadSchema(this.sql);
+      if (this.hasSchema) createHeadSchema(this.sql);
     });
   }
 
@@ -118,6 +117,10 @@ export class AuditHead extends DurableObject<Env> {
     const signing = this.config().audit.keys[0];
     if (!signing) throw new Error("no audit signing key");
     const fields = toEventFields(input.event);
+    if (!this.hasSchema) {
+      createHeadSchema(this.sql);
+      this.hasSchema = true;
+    }
 
     const result = this.ctx.storage.transactionSync((): AppendResult => {
       const seen = this.sql
@@ -164,6 +167,7 @@ export class AuditHead extends DurableObject<Env> {
 
   /** The chain's head, what Postgres is known to hold, and the buffer. */
   async state(chain: string): Promise<HeadState> {
+    if (!this.hasSchema) return emptyState(chain);
     const head = this.head();
     const pending = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM pending").one().n;
     if (head && head.chain !== chain) throw new Error("this head serves another chain");
@@ -203,7 +207,7 @@ export class AuditHead extends DurableObject<Env> {
   }
 
   private async flush(): Promise<void> {
-    if (this.pendingRows(1).length === 0) return;
+    if (!this.hasSchema || this.pendingRows(1).length === 0) return;
     try {
       const config = this.config();
       const db = createDb({ ...config, databaseUrl: config.audit.databaseUrl });
