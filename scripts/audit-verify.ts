@@ -25,6 +25,10 @@ import { parseAuditKeys } from "../src/audit/keys.ts";
 
 class UsageError extends Error {}
 
+// bigint columns come back as text (pg's default for int8, made explicit), so
+// an output column named `seq` is text: every ORDER BY names the table's
+// column (`audit_events.seq`), never the bare alias, which PostgreSQL would
+// resolve to the text output column and sort 1, 10, 11, …, 2.
 const COLUMNS = `chain_id, seq::text AS seq, v, at_ms::text AS at_ms, event_id, type, user_id,
   request_id, ip, user_agent, details, key_id, prev_mac, mac`;
 
@@ -74,14 +78,16 @@ function databaseSource(client: pg.Client, only: string[]): AuditSource {
     async checkpoints(chain) {
       // The newest one bounds the tail; older ones lie below it.
       const { rows } = await client.query<{ seq: string; mac: string }>(
-        "SELECT seq::text AS seq, mac FROM audit_checkpoints WHERE chain_id = $1 ORDER BY seq DESC LIMIT 1",
+        `SELECT seq::text AS seq, mac FROM audit_checkpoints WHERE chain_id = $1
+         ORDER BY audit_checkpoints.seq DESC LIMIT 1`,
         [chain],
       );
       return rows.map((r) => ({ chain, seq: Number(r.seq), mac: r.mac, source: "checkpoint" }));
     },
     async rows(chain, after, limit) {
       const { rows } = await client.query<DbRow>(
-        `SELECT ${COLUMNS} FROM audit_events WHERE chain_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+        `SELECT ${COLUMNS} FROM audit_events WHERE chain_id = $1 AND seq > $2
+         ORDER BY audit_events.seq LIMIT $3`,
         [chain, after, limit],
       );
       return rows.map(toRow);

@@ -14,6 +14,8 @@ import { createRedisRevocationList } from "./adapters/redis/revocation";
 import { createTurnstileChallenge } from "./adapters/turnstile/siteverify";
 import { argon2ForIsolate } from "./adapters/wasm/argon2";
 import { createAuditLog } from "./audit/log";
+import { shardChains } from "./audit/shard";
+import { displacedChains } from "./audit/stored";
 import { FIRST_PARTY_CLIENT_ID } from "./auth/client";
 import {
   createPasswordHasher,
@@ -197,11 +199,30 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
     },
     get probes(): HealthProbe[] {
       return [
-        { name: "postgres", check: async () => void (await db().execute("select 1")) },
+        {
+          name: "postgres",
+          check: async () => {
+            await db().execute("select 1");
+            return undefined;
+          },
+        },
         {
           name: "redis",
           check: async () => {
             if ((await redis().ping()) !== "PONG") throw new Error("unexpected PING reply");
+            return undefined;
+          },
+        },
+        // Advisory: anyone with INSERT on audit_events can plant a row that
+        // halts a head's flush, and must not be able to take the service out
+        // of rotation by doing so (docs/audit.md, "Operating it").
+        {
+          name: "audit",
+          advisory: true,
+          check: async () => {
+            const chains = shardChains(config.audit.shards);
+            const found = await displacedChains(env.AUDIT_HEAD, chains);
+            return found.length > 0 ? "conflict" : undefined;
           },
         },
       ];

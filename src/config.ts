@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { AuditKey } from "./audit/chain.ts";
 import { parseAuditKeys } from "./audit/keys.ts";
+import { MAX_SHARDS } from "./audit/shard.ts";
 import { parseSigningKeys, type SigningJwk, SigningKeysError } from "./auth/tokens/signing-jwk.ts";
 import { log } from "./log.ts";
 import type { LimitBucket } from "./ports.ts";
@@ -171,7 +172,7 @@ const EnvSchema = z.object({
   TURNSTILE_SECRET_KEY: z.string().min(1).max(256).optional(),
   TURNSTILE_VERIFY_URL: url,
   AUDIT_HMAC_KEYS: z.string().min(1),
-  AUDIT_SHARDS: int(1, 256),
+  AUDIT_SHARDS: int(1, MAX_SHARDS),
   AUDIT_DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")

@@ -36,7 +36,10 @@ export interface UserStore {
 /** A dependency that `/ready` checks with one real round trip. */
 export interface HealthProbe {
   name: string;
-  check(): Promise<void>;
+  /** Resolves when healthy, or to a finding other than "ok" (e.g. "conflict"); rejects when unreachable. */
+  check(): Promise<string | undefined>;
+  /** Reported in `checks` only: its result never takes the service out of rotation. */
+  advisory?: boolean;
 }
 
 export interface Clock {

@@ -54,6 +54,17 @@ export interface AuditCheckpoint {
   source?: string;
 }
 
+/**
+ * A live head's report that Postgres holds, at `seq`, a row the head did not
+ * write: its genuine event there waits unflushed. The stored rows may look
+ * intact (the foreign row could even be removed by now); the head's word is
+ * what shows that an event is missing from them.
+ */
+export interface AuditDisplacement {
+  chain: string;
+  seq: number;
+}
+
 export interface AuditKey {
   id: string;
   key: Uint8Array;
@@ -66,7 +77,8 @@ export type AuditFailureReason =
   | "prev_mac_mismatch"
   | "reordered"
   | "mac_mismatch"
-  | "truncated";
+  | "truncated"
+  | "displaced";
 
 export interface AuditFailure {
   ok: false;
@@ -170,15 +182,18 @@ export class ChainVerifier {
   private events = 0;
   private failure: AuditFailure | null = null;
   private brokenLink: { seq: number; claimedPrev: string; detail: string } | null = null;
+  private readonly displaced: AuditDisplacement | null;
 
   constructor(
     chain: string,
     keys: ReadonlyArray<AuditKey>,
     checkpoints: ReadonlyArray<AuditCheckpoint>,
+    displaced: AuditDisplacement | null = null,
   ) {
     this.chain = chain;
     this.keys = new Map(keys.map((k) => [k.id, k.key]));
     this.checkpoints = checkpoints.filter((c) => c.chain === chain).sort((a, b) => a.seq - b.seq);
+    this.displaced = displaced?.chain === chain ? displaced : null;
   }
 
   /** True once the outcome is known and further rows cannot change it. */
@@ -254,8 +269,28 @@ export class ChainVerifier {
     this.expectedSeq++;
   }
 
-  /** The chain's outcome; checkpoints beyond the last row mean rows were removed from the tail. */
+  /**
+   * The chain's outcome; checkpoints beyond the last row mean rows were
+   * removed from the tail. A displacement is the first failure unless the rows
+   * already break before its seq; at its seq it names the cause, where the
+   * rows alone could only show a foreign row's symptom.
+   */
   finish(): AuditFailure | { ok: true; events: number; lastSeq: number } {
+    const outcome = this.rowsOutcome();
+    const d = this.displaced;
+    if (d && (outcome.ok || outcome.sequence >= d.seq)) {
+      return {
+        ok: false,
+        chain: this.chain,
+        sequence: d.seq,
+        reason: "displaced",
+        detail: `the live head holds the genuine event at seq ${d.seq} unflushed: Postgres has a row there the head did not write`,
+      };
+    }
+    return outcome;
+  }
+
+  private rowsOutcome(): AuditFailure | { ok: true; events: number; lastSeq: number } {
     if (this.brokenLink) {
       this.fail(this.brokenLink.seq, "prev_mac_mismatch", this.brokenLink.detail);
     }
@@ -311,6 +346,8 @@ export interface AuditSource {
   checkpoints(chain: string): Promise<AuditCheckpoint[]>;
   /** Up to `limit` rows with seq > `afterSeq`, ascending by seq. */
   rows(chain: string, afterSeq: number, limit: number): Promise<AuditRow[]>;
+  /** A live head's displacement report for the chain, where a source can ask one. */
+  displaced?(chain: string): Promise<AuditDisplacement | null>;
 }
 
 /**
@@ -339,7 +376,9 @@ export async function verifySource(
   const chains = (await source.chainIds()).slice().sort(byChainId);
   let events = 0;
   for (const chain of chains) {
-    const verifier = new ChainVerifier(chain, keys, await source.checkpoints(chain));
+    const checkpoints = await source.checkpoints(chain);
+    const displaced = (await source.displaced?.(chain)) ?? null;
+    const verifier = new ChainVerifier(chain, keys, checkpoints, displaced);
     for await (const page of pagesBySeq((after, n) => source.rows(chain, after, n), pageSize)) {
       for (const row of page) verifier.push(row);
       if (verifier.done) break;

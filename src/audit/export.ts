@@ -1,6 +1,6 @@
 import { AUDIT_FORMAT_VERSION, type AuditRow, GENESIS_MAC, pagesBySeq } from "./chain";
 import { readAuditRows, readCheckpoints } from "./postgres-store";
-import { chainsToCheck, headState, type StoredAuditDeps } from "./stored";
+import { chainsToCheck, type StoredAuditDeps } from "./stored";
 
 const PAGE = 500;
 
@@ -33,13 +33,14 @@ export function exportAudit(
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   async function* lines(): AsyncGenerator<unknown> {
-    const chains = await chainsToCheck(deps, requested);
+    // Every head before any row, as in verification: they only move forward.
+    const { chains, heads } = await chainsToCheck(deps, requested);
     yield header(chains, now);
     let events = 0;
     let checkpoints = 0;
     for (const chain of chains) {
-      // Heads first, as in verification: they only move forward.
-      const head = await headState(deps.heads, chain);
+      const head = heads.get(chain);
+      if (!head) throw new Error("a chain's head was not read");
       const rows = (after: number, n: number) => readAuditRows(deps.db, chain, after, n);
       for await (const page of pagesBySeq(rows, PAGE)) {
         for (const row of page) yield eventLine(row);

@@ -9,23 +9,6 @@ export interface StoredCheckpoint extends AuditCheckpoint {
   created_at: string;
 }
 
-const toColumns = (r: AuditRow): typeof auditEvents.$inferInsert => ({
-  chainId: r.chain,
-  seq: r.seq,
-  v: r.v,
-  atMs: r.at,
-  eventId: r.id,
-  type: r.type,
-  userId: r.user_id,
-  requestId: r.request_id,
-  ip: r.ip,
-  userAgent: r.user_agent,
-  details: r.details,
-  keyId: r.key_id,
-  prevMac: r.prev_mac,
-  mac: r.mac,
-});
-
 const fromColumns = (c: typeof auditEvents.$inferSelect): AuditRow => ({
   v: c.v,
   chain: c.chainId,
@@ -42,31 +25,6 @@ const fromColumns = (c: typeof auditEvents.$inferSelect): AuditRow => ({
   prev_mac: c.prevMac,
   mac: c.mac,
 });
-
-/**
- * Writes a head's next rows (consecutive, ascending) and a checkpoint at the
- * last of them in one transaction: one round trip over Neon's HTTP path.
- * `ON CONFLICT DO NOTHING` makes a retry after an unanswered attempt harmless.
- * Returns how many rows were new; fewer than given means some (chain, seq)
- * already existed (a retry, or a row someone else put there, which the
- * verifier will report).
- */
-export async function writeAuditBatch(db: Db, rows: AuditRow[]): Promise<number> {
-  const last = rows.at(-1);
-  if (!last) return 0;
-  const [inserted] = await db.batch([
-    db
-      .insert(auditEvents)
-      .values(rows.map(toColumns))
-      .onConflictDoNothing()
-      .returning({ seq: auditEvents.seq }),
-    db
-      .insert(auditCheckpoints)
-      .values({ chainId: last.chain, seq: last.seq, mac: last.mac, keyId: last.key_id })
-      .onConflictDoNothing(),
-  ]);
-  return inserted.length;
-}
 
 /** Up to `limit` rows of a chain after `afterSeq`, by seq (the primary key's order). */
 export async function readAuditRows(

@@ -7,6 +7,12 @@
 /** Chain ids of production shards: `shard-0` … `shard-<N-1>`. */
 export const DEFAULT_CHAIN_PREFIX = "shard-";
 
+/**
+ * The most shards AUDIT_SHARDS may configure. Verification asks the heads of
+ * all of them, so a shard retired by lowering AUDIT_SHARDS is still checked.
+ */
+export const MAX_SHARDS = 256;
+
 /** Chain ids: short, printable, safe in a Durable Object name, a URL and a log line. */
 export const CHAIN_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 

@@ -32,7 +32,6 @@ export const adminAudit = new Hono<AppEnv>()
         db: c.get("services").db,
         heads: c.env.AUDIT_HEAD,
         keys: config.audit.keys,
-        shards: config.audit.shards,
       },
       requestedChains(c.req.queries("chain")),
     );
@@ -42,7 +41,7 @@ export const adminAudit = new Hono<AppEnv>()
   .get("/v1/admin/audit/export", (c) => {
     const now = new Date();
     const stream = exportAudit(
-      { db: c.get("services").db, heads: c.env.AUDIT_HEAD, shards: c.get("config").audit.shards },
+      { db: c.get("services").db, heads: c.env.AUDIT_HEAD },
       requestedChains(c.req.queries("chain")),
       now,
     );

@@ -81,35 +81,47 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function insert(rows: AuditRow[]): Promise<void> {
-  for (const r of rows) {
+/** Inserts rows as the heads do (many per statement) and checkpoints at `checkpointSeqs` (default: the last row). */
+async function insert(rows: AuditRow[], checkpointSeqs?: number[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    const slice = rows.slice(i, i + 500);
     await client.query(
       `INSERT INTO audit_events (chain_id, seq, v, at_ms, event_id, type, user_id, request_id, ip,
          user_agent, details, key_id, prev_mac, mac)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
+       SELECT chain_id, seq, v, at_ms, event_id, type, user_id, request_id, ip, user_agent,
+              details, key_id, prev_mac, mac
+       FROM jsonb_to_recordset($1::jsonb) AS t(chain_id text, seq bigint, v smallint, at_ms bigint,
+         event_id text, type text, user_id text, request_id text, ip text, user_agent text,
+         details jsonb, key_id text, prev_mac text, mac text)`,
       [
-        r.chain,
-        r.seq,
-        r.v,
-        r.at,
-        r.id,
-        r.type,
-        r.user_id,
-        r.request_id,
-        r.ip,
-        r.user_agent,
-        JSON.stringify(r.details),
-        r.key_id,
-        r.prev_mac,
-        r.mac,
+        JSON.stringify(
+          slice.map((r) => ({
+            chain_id: r.chain,
+            seq: r.seq,
+            v: r.v,
+            at_ms: r.at,
+            event_id: r.id,
+            type: r.type,
+            user_id: r.user_id,
+            request_id: r.request_id,
+            ip: r.ip,
+            user_agent: r.user_agent,
+            details: r.details,
+            key_id: r.key_id,
+            prev_mac: r.prev_mac,
+            mac: r.mac,
+          })),
+        ),
       ],
     );
   }
-  const last = rows.at(-1) as AuditRow;
-  await client.query(
-    "INSERT INTO audit_checkpoints (chain_id, seq, mac, key_id) VALUES ($1, $2, $3, $4)",
-    [last.chain, last.seq, last.mac, last.key_id],
-  );
+  for (const seq of checkpointSeqs ?? [(rows.at(-1) as AuditRow).seq]) {
+    const row = rows.find((r) => r.seq === seq) as AuditRow;
+    await client.query(
+      "INSERT INTO audit_checkpoints (chain_id, seq, mac, key_id) VALUES ($1, $2, $3, $4)",
+      [row.chain, row.seq, row.mac, row.key_id],
+    );
+  }
 }
 
 /** An export as GET /v1/admin/audit/export writes it. */
@@ -159,6 +171,127 @@ describe("npm run audit:verify against DATABASE_URL", () => {
     const other = `k1:${Buffer.alloc(32, 6).toString("base64")}`;
     const r = await run(["--chain", "shard-1"], { DATABASE_URL: db.url, AUDIT_HMAC_KEYS: other });
     expect(r.out).toMatchObject({ chain: "shard-1", sequence: 1, reason: "mac_mismatch" });
+  });
+});
+
+// Regression guard: the script once selected `seq::text AS seq … ORDER BY seq`,
+// which sorts by the text alias (1, 10, 11, …, 2), so every intact chain of 10
+// or more events was reported as a gap at seq 2, and the newest checkpoint was
+// the one whose seq sorts last as text (9 before 1234), hiding a cut-off tail.
+describe("npm run audit:verify on chains longer than 10 rows and than one page (1000)", () => {
+  const LONG = 1234;
+  /** Checkpoints as successive flushes leave them: one per batch, the last one at the tail. */
+  const FLUSHES = [9, 200, 1000, LONG];
+  const verifyOnly = (chain: string, keys = KEYS) =>
+    run(["--chain", chain], { DATABASE_URL: db.url, AUDIT_HMAC_KEYS: keys });
+  const seqOf = (chain: string, seq: number) =>
+    client.query("SELECT 1 FROM audit_events WHERE chain_id = $1 AND seq = $2", [chain, seq]);
+
+  it("reports an intact chain as intact, as --file does for the same rows", async () => {
+    const rows = chainRows("long-intact", LONG);
+    await insert(rows, FLUSHES);
+    expect(await verifyOnly("long-intact")).toEqual({
+      code: 0,
+      out: { ok: true, chains: 1, events: LONG },
+    });
+    const file = await run(["--file", exportFile("long.ndjson", rows)], { AUDIT_HMAC_KEYS: KEYS });
+    expect(file).toEqual({ code: 0, out: { ok: true, chains: 1, events: LONG } });
+    // Ten rows exactly: the shortest chain the text order broke.
+    await insert(chainRows("ten", 10));
+    expect(await verifyOnly("ten")).toEqual({ code: 0, out: { ok: true, chains: 1, events: 10 } });
+  });
+
+  it("a deleted row on the second page: gap", async () => {
+    await insert(chainRows("long-gap", LONG), FLUSHES);
+    await client.query("DELETE FROM audit_events WHERE chain_id = 'long-gap' AND seq = 1001");
+    expect(await verifyOnly("long-gap")).toMatchObject({
+      code: 1,
+      out: { ok: false, chain: "long-gap", sequence: 1001, reason: "gap" },
+    });
+  });
+
+  it("an altered field: mac_mismatch", async () => {
+    await insert(chainRows("long-edit", LONG), FLUSHES);
+    await client.query(
+      `UPDATE audit_events SET details = '{"reason":"nothing to see"}'
+       WHERE chain_id = 'long-edit' AND seq = 1100`,
+    );
+    expect(await verifyOnly("long-edit")).toMatchObject({
+      code: 1,
+      out: { sequence: 1100, reason: "mac_mismatch" },
+    });
+  });
+
+  it("an altered user id: mac_mismatch", async () => {
+    await insert(chainRows("long-user", LONG), FLUSHES);
+    await client.query(
+      "UPDATE audit_events SET user_id = 'someone-else' WHERE chain_id = 'long-user' AND seq = 11",
+    );
+    expect(await verifyOnly("long-user")).toMatchObject({
+      code: 1,
+      out: { sequence: 11, reason: "mac_mismatch" },
+    });
+  });
+
+  it("rows swapped across the page boundary: reordered", async () => {
+    await insert(chainRows("long-swap", LONG), FLUSHES);
+    const swap = (from: number, to: number) =>
+      client.query("UPDATE audit_events SET seq = $2 WHERE chain_id = 'long-swap' AND seq = $1", [
+        from,
+        to,
+      ]);
+    await swap(12, -12);
+    await swap(1050, 12);
+    await swap(-12, 1050);
+    expect(await verifyOnly("long-swap")).toMatchObject({
+      code: 1,
+      out: { sequence: 12, reason: "reordered" },
+    });
+  });
+
+  it("a truncated tail: the newest stored checkpoint (numerically) says it was longer", async () => {
+    await insert(chainRows("long-cut", LONG), FLUSHES);
+    await client.query("DELETE FROM audit_events WHERE chain_id = 'long-cut' AND seq > 1000");
+    expect((await seqOf("long-cut", 1001)).rowCount).toBe(0);
+    expect(await verifyOnly("long-cut")).toMatchObject({
+      code: 1,
+      out: { sequence: 1001, reason: "truncated" },
+    });
+  });
+
+  it("a forged row appended without the key: mac_mismatch", async () => {
+    const rows = chainRows("long-forged", LONG);
+    await insert(rows, FLUSHES);
+    const last = rows.at(-1) as AuditRow;
+    const forged = { ...last, seq: LONG + 1, id: "forged", type: "logout", prev_mac: last.mac };
+    await insert(
+      [{ ...forged, mac: computeMac(new Uint8Array(32).fill(7), last.mac, forged) }],
+      [],
+    );
+    expect(await verifyOnly("long-forged")).toMatchObject({
+      code: 1,
+      out: { sequence: LONG + 1, reason: "mac_mismatch" },
+    });
+  });
+
+  it("a row naming a key that is not configured: unknown_key", async () => {
+    await insert(chainRows("long-key", LONG), FLUSHES);
+    await client.query(
+      "UPDATE audit_events SET key_id = 'gone' WHERE chain_id = 'long-key' AND seq = 1002",
+    );
+    expect(await verifyOnly("long-key")).toMatchObject({
+      code: 1,
+      out: { sequence: 1002, reason: "unknown_key" },
+    });
+  });
+
+  it("the wrong verification key: mac_mismatch at seq 1", async () => {
+    await insert(chainRows("long-wrong-key", LONG), FLUSHES);
+    const other = `k1:${Buffer.alloc(32, 6).toString("base64")}`;
+    expect(await verifyOnly("long-wrong-key", other)).toMatchObject({
+      code: 1,
+      out: { sequence: 1, reason: "mac_mismatch" },
+    });
   });
 });
 

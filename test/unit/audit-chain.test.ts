@@ -238,6 +238,45 @@ describe("verifyChain", () => {
   });
 });
 
+// A head's displacement report (a planted row holds a seq whose genuine event
+// the head keeps pending): the stored rows alone can look intact.
+describe("ChainVerifier with a displacement report", () => {
+  const run = (rows: AuditRow[], seq: number, chain = "shard-0") =>
+    verifySource(
+      {
+        chainIds: async () => ["shard-0"],
+        checkpoints: async () => [],
+        rows: async (_c, after, limit) => rows.filter((r) => r.seq > after).slice(0, limit),
+        displaced: async () => ({ chain, seq }),
+      },
+      [K1],
+    );
+
+  it("fails an otherwise intact chain at the displaced seq", async () => {
+    expect(await run(chain(4), 5)).toEqual({
+      ok: false,
+      chain: "shard-0",
+      sequence: 5,
+      reason: "displaced",
+      detail: expect.any(String),
+    });
+  });
+
+  it("names the cause where the planted row's own symptom is at the same seq", async () => {
+    const rows = chain(5).map((r) => (r.seq === 5 ? { ...r, mac: "ab".repeat(32) } : r));
+    expect(await run(rows, 5)).toMatchObject({ sequence: 5, reason: "displaced" });
+  });
+
+  it("still reports an earlier break first", async () => {
+    const rows = chain(6).filter((r) => r.seq !== 2);
+    expect(await run(rows, 5)).toMatchObject({ sequence: 2, reason: "gap" });
+  });
+
+  it("ignores a report about another chain", async () => {
+    expect(await run(chain(3), 2, "shard-1")).toEqual({ ok: true, chains: 1, events: 3 });
+  });
+});
+
 describe("verifySource", () => {
   it("pages through a long chain and gives the same answers as verifyChain", async () => {
     const rows = chain(25);

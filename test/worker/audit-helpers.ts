@@ -9,6 +9,7 @@ import { expect } from "vitest";
 import { registerLocalBridge } from "../../src/adapters/postgres/client";
 import type { AuditFailure, AuditVerifyResult } from "../../src/audit/chain";
 import { createAuditLog } from "../../src/audit/log";
+import { DEFAULT_CHAIN_PREFIX, shardOf } from "../../src/audit/shard";
 import type { AuditEvent } from "../../src/ports";
 import { ADMIN, call } from "./helpers";
 
@@ -96,4 +97,24 @@ export async function seqs(chain: string): Promise<number[]> {
     [chain],
   );
   return rows.map((r) => r.seq as number);
+}
+
+/**
+ * Records `n` events of one user in production shard chain `shard-<shard>`, as
+ * a Worker configured with AUDIT_SHARDS=256 would. Each test file uses shard
+ * numbers of its own: Durable Object storage is per file, the database shared.
+ */
+export async function recordInShard(shard: number, n: number): Promise<string> {
+  // 256: the most shards AUDIT_SHARDS allows (config.ts).
+  const shards = 256;
+  let userId = crypto.randomUUID();
+  for (let i = 0; shardOf(userId, shards) !== shard; i++) {
+    if (i > 100_000) throw new Error(`no user id maps to shard ${shard}`);
+    userId = crypto.randomUUID();
+  }
+  await record(
+    Array.from({ length: n }, (_, i) => userEvent(i + 1, userId)),
+    { prefix: DEFAULT_CHAIN_PREFIX, shards },
+  );
+  return `${DEFAULT_CHAIN_PREFIX}${shard}`;
 }

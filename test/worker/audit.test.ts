@@ -18,6 +18,7 @@ import {
   head,
   newPrefix,
   record,
+  recordInShard,
   seqs,
   userEvent,
   verify,
@@ -133,13 +134,23 @@ describe("recording", () => {
 });
 
 describe("which chains are verified", () => {
-  it("without a filter: every chain stored in Postgres, plus every configured shard", async () => {
+  // Regression guard: after AUDIT_SHARDS was lowered, a retired shard whose
+  // rows and checkpoints were gone was never compared with its live head.
+  it("without a filter: every chain stored in Postgres, plus every shard head holding events, configured or not", async () => {
     const a = await flushedChain(1);
     const b = await flushedChain(2);
+    const retired = await recordInShard(200, 2); // beyond the 8 configured; nothing in Postgres
     const config = configFromEnv(env);
     if (config instanceof ConfigError) throw config;
-    const chains = await chainsToCheck({ db: createDb(config), shards: 8 }, undefined);
-    expect(chains).toEqual(expect.arrayContaining([a, b, "shard-0", "shard-7"]));
+    const { chains, heads } = await chainsToCheck(
+      { db: createDb(config), heads: env.AUDIT_HEAD },
+      undefined,
+    );
+    expect(chains).toEqual(expect.arrayContaining([a, b, retired]));
+    expect(heads.get(retired)).toMatchObject({ seq: 2 });
+    // A shard head that never had an event is asked, but no chain.
+    expect(heads.has("shard-255")).toBe(true);
+    expect(chains).not.toContain("shard-255");
     expect(chains).toEqual([...chains].sort());
   });
 });

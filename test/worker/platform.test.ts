@@ -45,7 +45,10 @@ describe("GET /ready", () => {
   it("is green with a real round trip to Postgres and Redis", async () => {
     const res = await call("/ready");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "ready", checks: { postgres: "ok", redis: "ok" } });
+    expect(await res.json()).toEqual({
+      status: "ready",
+      checks: { postgres: "ok", redis: "ok", audit: "ok" },
+    });
   });
 
   it("names Redis when Redis is unreachable", async () => {
@@ -53,7 +56,7 @@ describe("GET /ready", () => {
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({
       status: "unavailable",
-      checks: { postgres: "ok", redis: "unavailable" },
+      checks: { postgres: "ok", redis: "unavailable", audit: "ok" },
     });
   });
 
@@ -62,7 +65,7 @@ describe("GET /ready", () => {
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({
       status: "unavailable",
-      checks: { postgres: "unavailable", redis: "ok" },
+      checks: { postgres: "unavailable", redis: "ok", audit: "ok" },
     });
   });
 

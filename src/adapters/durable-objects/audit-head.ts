@@ -1,11 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import { AUDIT_FORMAT_VERSION, type AuditRow, computeMac, GENESIS_MAC } from "../../audit/chain";
 import { type AuditEventInput, toEventFields } from "../../audit/event";
-import { writeAuditBatch } from "../../audit/postgres-store";
 import { CHAIN_ID } from "../../audit/shard";
+import { writeAuditBatch } from "../../audit/write-batch";
 import { type Config, ConfigError, configFromEnv } from "../../config";
 import { errorName, log } from "../../log";
 import { createDb } from "../postgres/client";
+import { createHeadSchema, hasHeadSchema } from "./audit-head-schema";
 
 /** Coalesces appends into fewer INSERTs and checkpoints; events reach Postgres this much later. */
 const FLUSH_DELAY_MS = 500;
@@ -17,6 +18,11 @@ const BACKOFF_MIN_MS = 1_000;
 const BACKOFF_MAX_MS = 60_000;
 /** Event ids remembered for de-duplicating retried hand-offs. */
 const RECENT_IDS = 4096;
+
+/** The batch statement could not certify its rows (a concurrent writer); retried like an outage. */
+class BatchUnconfirmed extends Error {
+  override name = "BatchUnconfirmed";
+}
 
 interface HeadRow extends Record<string, SqlStorageValue> {
   chain: string;
@@ -44,9 +50,28 @@ export interface HeadState {
   flushedMac: string;
   /** Events buffered here, not yet in Postgres. */
   pending: number;
-  /** Consecutive failed flushes (0 when Postgres last answered). */
+  /** Consecutive flushes that did not complete (Postgres unreachable, or a displaced row). */
   failures: number;
+  /**
+   * Postgres holds a row this head did not write at this seq (a planted row):
+   * the genuine event there and every later one wait in `pending`, and the
+   * flush stays halted, retrying with backoff, until that row is removed.
+   * Null when the flush is not blocked.
+   */
+  displacedSeq: number | null;
 }
+
+/** A head that never had an event (no tables, nothing stored). */
+const emptyState = (chain: string): HeadState => ({
+  chain,
+  seq: 0,
+  mac: GENESIS_MAC,
+  flushedSeq: 0,
+  flushedMac: GENESIS_MAC,
+  pending: 0,
+  failures: 0,
+  displacedSeq: null,
+});
 
 /**
  * The head of one audit chain (one shard). It alone assigns the chain's next
@@ -58,29 +83,21 @@ export interface HeadState {
  * storage) until an alarm writes them to Postgres in order; they leave
  * `pending` only after the INSERT committed. When Postgres is unreachable the
  * alarm retries with backoff, so nothing is lost and nothing reaches Postgres
- * out of order.
+ * out of order. A foreign row at one of the chain's next sequence numbers
+ * halts the flush instead of displacing the genuine event (see `displacedSeq`).
  */
 export class AuditHead extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private flushing: Promise<void> | null = null;
+  /** False until the first append: a head that was only asked writes nothing. */
+  private hasSchema = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     ctx.blockConcurrencyWhile(async () => {
-      this.sql.exec(`CREATE TABLE IF NOT EXISTS head (
-        id INTEGER PRIMARY KEY CHECK (id = 1), chain TEXT NOT NULL,
-        seq INTEGER NOT NULL, mac TEXT NOT NULL,
-        flushed_seq INTEGER NOT NULL, flushed_mac TEXT NOT NULL,
-        failures INTEGER NOT NULL DEFAULT 0)`);
-      this.sql.exec(
-        "CREATE TABLE IF NOT EXISTS pending (seq INTEGER PRIMARY KEY, row TEXT NOT NULL)",
-      );
-      this.sql.exec(
-        "CREATE TABLE IF NOT EXISTS recent (event_id TEXT PRIMARY KEY, seq INTEGER NOT NULL)",
-      );
-      // Pruning by seq on every append must not scan the table (rows read are billed).
-      this.sql.exec("CREATE INDEX IF NOT EXISTS recent_seq ON recent (seq)");
+      this.hasSchema = hasHeadSchema(this.sql);
+      if (this.hasSchema) createHeadSchema(this.sql);
     });
   }
 
@@ -100,6 +117,10 @@ export class AuditHead extends DurableObject<Env> {
     const signing = this.config().audit.keys[0];
     if (!signing) throw new Error("no audit signing key");
     const fields = toEventFields(input.event);
+    if (!this.hasSchema) {
+      createHeadSchema(this.sql);
+      this.hasSchema = true;
+    }
 
     const result = this.ctx.storage.transactionSync((): AppendResult => {
       const seen = this.sql
@@ -146,6 +167,7 @@ export class AuditHead extends DurableObject<Env> {
 
   /** The chain's head, what Postgres is known to hold, and the buffer. */
   async state(chain: string): Promise<HeadState> {
+    if (!this.hasSchema) return emptyState(chain);
     const head = this.head();
     const pending = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM pending").one().n;
     if (head && head.chain !== chain) throw new Error("this head serves another chain");
@@ -157,7 +179,15 @@ export class AuditHead extends DurableObject<Env> {
       flushedMac: head?.flushed_mac ?? GENESIS_MAC,
       pending,
       failures: head?.failures ?? 0,
+      displacedSeq: this.displacedSeq(),
     };
+  }
+
+  private displacedSeq(): number | null {
+    return (
+      this.sql.exec<{ seq: number }>("SELECT seq FROM displaced WHERE id = 1").toArray()[0]?.seq ??
+      null
+    );
   }
 
   /** Writes buffered rows to Postgres; on failure schedules its own retry. Never throws. */
@@ -177,7 +207,7 @@ export class AuditHead extends DurableObject<Env> {
   }
 
   private async flush(): Promise<void> {
-    if (this.pendingRows(1).length === 0) return;
+    if (!this.hasSchema || this.pendingRows(1).length === 0) return;
     try {
       const config = this.config();
       const db = createDb({ ...config, databaseUrl: config.audit.databaseUrl });
@@ -185,36 +215,73 @@ export class AuditHead extends DurableObject<Env> {
         const rows = this.pendingRows(BATCH_ROWS);
         const last = rows.at(-1);
         if (!last) return;
-        const inserted = await writeAuditBatch(db, rows);
-        if (inserted < rows.length) {
-          log("warn", "audit rows already present in Postgres", {
+        const outcome = await writeAuditBatch(db, rows);
+        if (outcome.writtenThrough !== null) this.flushedThrough(rows, outcome.writtenThrough);
+        if (outcome.displacedSeq !== null) {
+          await this.halt(last.chain, outcome.displacedSeq);
+          return;
+        }
+        // A concurrent writer took one of these seqs after the statement's
+        // snapshot: nothing is certain; the retry compares what is there now.
+        if (outcome.writtenThrough !== last.seq) throw new BatchUnconfirmed();
+        if (outcome.inserted < rows.length) {
+          log("info", "audit rows were already in Postgres (a retried flush)", {
             chain: last.chain,
-            rows: rows.length - inserted,
+            rows: rows.length - outcome.inserted,
           });
         }
-        // Only now, with the INSERT committed, may the rows leave the buffer.
-        this.ctx.storage.transactionSync(() => {
-          this.sql.exec("DELETE FROM pending WHERE seq <= ?", last.seq);
-          this.sql.exec(
-            "UPDATE head SET flushed_seq = ?, flushed_mac = ?, failures = 0 WHERE id = 1",
-            last.seq,
-            last.mac,
-          );
-        });
+        this.sql.exec("DELETE FROM displaced");
       }
       // More than one run's worth was pending: continue right away.
       await this.ctx.storage.setAlarm(Date.now());
     } catch (err) {
-      const failures = this.recordFailure();
-      const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(failures - 1, 16));
-      // Jitter, so heads that failed together do not retry together.
-      await this.ctx.storage.setAlarm(Date.now() + delay * (1 + Math.random() * 0.2));
+      const delay = await this.retryLater();
       log("warn", "audit flush failed; will retry", {
-        failures,
+        failures: this.head()?.failures ?? 1,
         retryInMs: delay,
         error: errorName(err),
       });
     }
+  }
+
+  /** The rows up to `seq` are committed, with their checkpoint: only now may they leave the buffer. */
+  private flushedThrough(rows: AuditRow[], seq: number): void {
+    const row = rows.find((r) => r.seq === seq);
+    if (!row) throw new Error("writtenThrough names a row outside the batch");
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM pending WHERE seq <= ?", seq);
+      this.sql.exec(
+        "UPDATE head SET flushed_seq = ?, flushed_mac = ?, failures = 0 WHERE id = 1",
+        seq,
+        row.mac,
+      );
+    });
+  }
+
+  /**
+   * A row this head did not write holds `seq` in Postgres. Keeping the
+   * genuine row (and all after it) pending is the only way not to lose it;
+   * the flush retries with backoff so it resumes by itself once an operator
+   * has removed the foreign row (after forensics). Logged as an error with the
+   * chain and seq only: row contents belong in the trail, not in logs.
+   */
+  private async halt(chain: string, seq: number): Promise<void> {
+    this.sql.exec("INSERT OR REPLACE INTO displaced (id, seq) VALUES (1, ?)", seq);
+    const delay = await this.retryLater();
+    log("error", "audit row displaced: Postgres holds a different row at this seq; flush halted", {
+      chain,
+      seq,
+      failures: this.head()?.failures ?? 1,
+      retryInMs: delay,
+    });
+  }
+
+  /** Exponential backoff with jitter, so heads that failed together do not retry together. */
+  private async retryLater(): Promise<number> {
+    const failures = this.recordFailure();
+    const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(failures - 1, 16));
+    await this.ctx.storage.setAlarm(Date.now() + delay * (1 + Math.random() * 0.2));
+    return delay;
   }
 
   private recordFailure(): number {
