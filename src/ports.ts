@@ -131,6 +131,12 @@ export interface AuditEvent {
  */
 export interface AuditLog {
   record(event: AuditEvent): void;
+  /**
+   * Many events at once, in order: one hand-off per chain, not per event, so
+   * a request that records thousands (a user import) stays far below the
+   * Workers subrequest limit.
+   */
+  recordMany(events: readonly AuditEvent[]): void;
 }
 
 /** The rate-limit buckets, each a sliding window per key (docs/security.md). */

@@ -1,4 +1,4 @@
-import type { AuditHead } from "../adapters/durable-objects/audit-head";
+import { type AuditHead, MAX_BATCH_EVENTS } from "../adapters/durable-objects/audit-head";
 import { errorName, log } from "../log";
 import { type AuditEvent, type AuditLog, type Clock, systemClock } from "../ports";
 import type { AuditEventInput } from "./event";
@@ -27,21 +27,31 @@ const ATTEMPTS = 3;
 
 type Namespace = DurableObjectNamespace<AuditHead>;
 
-async function handOff(ns: Namespace, chain: string, event: AuditEventInput): Promise<void> {
+/**
+ * Hands events to their chain's head, in order, in one call (one subrequest
+ * per chain, however many events). Retried for failures the runtime marks
+ * retryable; the head de-duplicates by event id, so a retry records each once.
+ */
+async function handOff(ns: Namespace, chain: string, events: AuditEventInput[]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       // A fresh stub per attempt: a stub that saw an exception may stay broken.
-      await ns.get(ns.idFromName(chain)).append({ chain, event });
+      const head = ns.get(ns.idFromName(chain));
+      const [only] = events;
+      if (events.length === 1 && only) await head.append({ chain, event: only });
+      else await head.appendBatch({ chain, events });
       return;
     } catch (err) {
       const retryable = (err as { retryable?: unknown })?.retryable === true;
       if (!retryable || attempt >= ATTEMPTS) {
         // The reason and ids only: details may name things that belong in the trail, not in logs.
+        const first = events[0];
         log("error", "audit event not recorded", {
-          type: event.type,
+          type: first?.type,
           chain,
-          requestId: event.requestId,
-          eventId: event.id,
+          requestId: first?.requestId,
+          eventId: first?.id,
+          events: events.length,
           error: errorName(err),
         });
         return;
@@ -68,23 +78,39 @@ async function handOff(ns: Namespace, chain: string, event: AuditEventInput): Pr
 export function createAuditLog(ns: Namespace, opts: AuditLogOptions): AuditLog {
   const clock = opts.clock ?? systemClock;
   const prefix = opts.chainPrefix ?? DEFAULT_CHAIN_PREFIX;
+  const prepare = (event: AuditEvent): { chain: string; input: AuditEventInput } => {
+    const input: AuditEventInput = {
+      id: crypto.randomUUID(),
+      type: event.type,
+      userId: event.userId,
+      details: { ...event.details },
+      requestId: opts.requestId,
+      ip: opts.ip,
+      userAgent: opts.userAgent,
+      at: Math.trunc(clock.now()),
+    };
+    const key = event.userId ?? opts.requestId ?? input.id;
+    return { chain: chainIdOf(shardOf(key, opts.shards), prefix), input };
+  };
   return {
     record(event: AuditEvent): void {
-      const input: AuditEventInput = {
-        id: crypto.randomUUID(),
-        type: event.type,
-        userId: event.userId,
-        details: { ...event.details },
-        requestId: opts.requestId,
-        ip: opts.ip,
-        userAgent: opts.userAgent,
-        at: Math.trunc(clock.now()),
-      };
-      const chain = chainIdOf(
-        shardOf(event.userId ?? opts.requestId ?? input.id, opts.shards),
-        prefix,
-      );
-      opts.waitUntil(handOff(ns, chain, input));
+      const { chain, input } = prepare(event);
+      opts.waitUntil(handOff(ns, chain, [input]));
+    },
+
+    recordMany(events: readonly AuditEvent[]): void {
+      const byChain = new Map<string, AuditEventInput[]>();
+      for (const event of events) {
+        const { chain, input } = prepare(event);
+        const list = byChain.get(chain) ?? [];
+        list.push(input);
+        byChain.set(chain, list);
+      }
+      for (const [chain, list] of byChain) {
+        for (let i = 0; i < list.length; i += MAX_BATCH_EVENTS) {
+          opts.waitUntil(handOff(ns, chain, list.slice(i, i + MAX_BATCH_EVENTS)));
+        }
+      }
     },
   };
 }

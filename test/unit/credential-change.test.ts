@@ -49,7 +49,7 @@ function sessionDeps(opts: { failNotBefore?: boolean } = {}) {
     clock: { now: () => 1_800_000_000_000 },
     accessTtlSeconds: 900,
     refreshTtlSeconds: 3600,
-    audit: { record: (e) => calls.push(`audit ${e.type}`) },
+    audit: { record: (e) => calls.push(`audit ${e.type}`), recordMany: () => {} },
     background: (p) => background.push(p),
   };
   return { deps, calls, settle: () => Promise.all(background) };

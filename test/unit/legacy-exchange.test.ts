@@ -38,7 +38,7 @@ function deps(opts: { deadlineMs?: number; consumeAs?: string | null; failStart?
     clock: { now: () => NOW },
     accessTtlSeconds: 900,
     refreshTtlSeconds: 3600,
-    audit: { record: () => {} },
+    audit: { record: () => {}, recordMany: () => {} },
     background: () => {},
   };
   return {

@@ -27,7 +27,7 @@ function deps() {
     clock: { now: () => 1_800_000_000_000 },
     accessTtlSeconds: 900,
     refreshTtlSeconds: 3600,
-    audit: { record: (e) => void events.push(e.type) },
+    audit: { record: (e) => void events.push(e.type), recordMany: () => {} },
     background: () => {},
   };
   return { sessions, events };

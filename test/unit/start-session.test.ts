@@ -30,7 +30,7 @@ function deps(insert: SessionStore["insert"]) {
     clock: { now: () => 1_800_000_000_000 },
     accessTtlSeconds: 900,
     refreshTtlSeconds: 3600,
-    audit: { record: (e) => void audited.push(e.type) },
+    audit: { record: (e) => void audited.push(e.type), recordMany: () => {} },
     background: () => {},
   };
   return { d, revoked, audited };

@@ -210,4 +210,24 @@ describe("carve-out events reach the audit trail", () => {
     const upgrades = await eventsOf((r) => r.user_id === id && r.type === "hash_upgraded");
     expect(upgrades).toHaveLength(2);
   });
+
+  it("records every user_imported event of a 1,200-user import", async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    const hash = (await import("../fixtures/legacy/users.json")).default.find((u) =>
+      u.password_hash.startsWith("$2a$04$"),
+    )?.password_hash;
+    const records = Array.from({ length: 1200 }, (_, i) => ({
+      email: `bulk-${tag}-${i}@example.test`,
+      password_hash: hash,
+    }));
+    const report = await importRecords("/v1/admin/users/import", records);
+    expect(report.summary.created).toBe(1200);
+    const ids = new Set(
+      (await sql`select id from users where email like ${`bulk-${tag}-%`}`).map(
+        (r) => r.id as string,
+      ),
+    );
+    const events = await eventsOf((r) => r.type === "user_imported" && ids.has(r.user_id ?? ""));
+    expect(events).toHaveLength(1200);
+  }, 60_000);
 });

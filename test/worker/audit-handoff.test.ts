@@ -67,3 +67,42 @@ describe("audit hand-off", () => {
     expect(calls).toHaveLength(1);
   });
 });
+
+// Security review: a bulk import recorded one user_imported event per created
+// user, each its own Durable Object call, which could pass the Workers
+// subrequest limit and lose events. recordMany hands each chain its events at once.
+describe("recordMany", () => {
+  it("hands 1,200 events to 8 chains in at most one call per chain, in order", async () => {
+    const batches: Array<{ chain: string; ids: string[] }> = [];
+    const ns = {
+      idFromName: (name: string) => name,
+      get: () => ({
+        async appendBatch(input: { chain: string; events: Array<{ userId: string }> }) {
+          batches.push({ chain: input.chain, ids: input.events.map((e) => e.userId) });
+          return input.events.map((_, i) => ({ seq: i + 1, duplicate: false }));
+        },
+        async append() {
+          throw new Error("recordMany must not append one by one");
+        },
+      }),
+    } as unknown as Parameters<typeof createAuditLog>[0];
+    const pending: Promise<unknown>[] = [];
+    const users = Array.from({ length: 1200 }, (_, i) => `user-${i}`);
+    createAuditLog(ns, {
+      waitUntil: (p) => pending.push(p),
+      requestId: "req-import",
+      ip: null,
+      userAgent: null,
+      shards: 8,
+    }).recordMany(users.map((id) => ({ type: "user_imported", userId: id, details: {} })));
+    await Promise.all(pending);
+    expect(batches.length).toBeLessThanOrEqual(8);
+    expect(new Set(batches.map((b) => b.chain)).size).toBe(batches.length);
+    const delivered = batches.flatMap((b) => b.ids);
+    expect(delivered.sort()).toEqual([...users].sort());
+    // Each chain gets its users in the order they were recorded.
+    for (const b of batches) {
+      expect(b.ids).toEqual(users.filter((u) => b.ids.includes(u)));
+    }
+  });
+});

@@ -1,6 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
-import { AUDIT_FORMAT_VERSION, type AuditRow, computeMac, GENESIS_MAC } from "../../audit/chain";
-import { type AuditEventInput, toEventFields } from "../../audit/event";
+import {
+  AUDIT_FORMAT_VERSION,
+  type AuditKey,
+  type AuditRow,
+  computeMac,
+  GENESIS_MAC,
+} from "../../audit/chain";
+import { type AuditEventInput, type EventFields, toEventFields } from "../../audit/event";
 import { CHAIN_ID } from "../../audit/shard";
 import { writeAuditBatch } from "../../audit/write-batch";
 import { type Config, ConfigError, configFromEnv } from "../../config";
@@ -18,6 +24,8 @@ const BACKOFF_MIN_MS = 1_000;
 const BACKOFF_MAX_MS = 60_000;
 /** Event ids remembered for de-duplicating retried hand-offs. */
 const RECENT_IDS = 4096;
+/** Events per appendBatch: a whole user import (10,000 records) fits in one call per chain. */
+export const MAX_BATCH_EVENTS = 10_000;
 
 /** The batch statement could not certify its rows (a concurrent writer); retried like an outage. */
 class BatchUnconfirmed extends Error {
@@ -113,48 +121,40 @@ export class AuditHead extends DurableObject<Env> {
 
   /** Appends one event to this chain and buffers it durably; Postgres is written later. */
   async append(input: { chain: string; event: AuditEventInput }): Promise<AppendResult> {
+    const [result] = await this.appendBatch({ chain: input.chain, events: [input.event] });
+    if (!result) throw new Error("an append returned no result");
+    return result;
+  }
+
+  /**
+   * Appends many events to this chain, in the given order, in one synchronous
+   * transaction: all of them are durable here when it returns, or none.
+   * De-duplicated by event id like `append`, so a retried hand-off of the
+   * whole batch records each event once. One call per chain is what lets a
+   * request record thousands of events (a user import) without a subrequest
+   * per event.
+   */
+  async appendBatch(input: { chain: string; events: AuditEventInput[] }): Promise<AppendResult[]> {
     if (!CHAIN_ID.test(input.chain)) throw new TypeError("malformed chain id");
+    if (input.events.length > MAX_BATCH_EVENTS) throw new RangeError("too many events in a batch");
     const signing = this.config().audit.keys[0];
     if (!signing) throw new Error("no audit signing key");
-    const fields = toEventFields(input.event);
+    const all = input.events.map(toEventFields);
     if (!this.hasSchema) {
       createHeadSchema(this.sql);
       this.hasSchema = true;
     }
 
-    const result = this.ctx.storage.transactionSync((): AppendResult => {
-      const seen = this.sql
-        .exec<{ seq: number }>("SELECT seq FROM recent WHERE event_id = ?", fields.id)
-        .toArray()[0];
-      if (seen) return { seq: seen.seq, duplicate: true };
-      const head = this.head();
-      if (head && head.chain !== input.chain) throw new Error("this head serves another chain");
-      const seq = (head?.seq ?? 0) + 1;
-      const prevMac = head?.mac ?? GENESIS_MAC;
-      const record = {
-        v: AUDIT_FORMAT_VERSION,
-        chain: input.chain,
-        seq,
-        ...fields,
-        key_id: signing.id,
-      };
-      const mac = computeMac(signing.key, prevMac, record);
-      const row: AuditRow = { ...record, prev_mac: prevMac, mac };
-      this.sql.exec("INSERT INTO pending (seq, row) VALUES (?, ?)", seq, JSON.stringify(row));
-      if (head) {
-        this.sql.exec("UPDATE head SET seq = ?, mac = ? WHERE id = 1", seq, mac);
-      } else {
-        this.sql.exec(
-          "INSERT INTO head (id, chain, seq, mac, flushed_seq, flushed_mac) VALUES (1, ?, ?, ?, 0, ?)",
-          input.chain,
-          seq,
-          mac,
-          GENESIS_MAC,
-        );
-      }
-      this.sql.exec("INSERT INTO recent (event_id, seq) VALUES (?, ?)", fields.id, seq);
-      this.sql.exec("DELETE FROM recent WHERE seq <= ?", seq - RECENT_IDS);
-      return { seq, duplicate: false };
+    const results = this.ctx.storage.transactionSync((): AppendResult[] => {
+      const out = all.map((fields) => this.appendInTransaction(input.chain, fields, signing));
+      // Keep every id of this batch recognizable (a retry of the whole batch),
+      // and the RECENT_IDS before it, as a single append does.
+      const last = this.head()?.seq ?? 0;
+      this.sql.exec(
+        "DELETE FROM recent WHERE seq <= ?",
+        last - Math.max(RECENT_IDS, input.events.length),
+      );
+      return out;
     });
 
     // Off the caller's path: the caller is already in waitUntil, and the flush
@@ -162,7 +162,36 @@ export class AuditHead extends DurableObject<Env> {
     if ((await this.ctx.storage.getAlarm()) === null) {
       await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
     }
-    return result;
+    return results;
+  }
+
+  /** Reads the head, MACs the next record and buffers it; only inside transactionSync, with no await. */
+  private appendInTransaction(chain: string, fields: EventFields, signing: AuditKey): AppendResult {
+    const seen = this.sql
+      .exec<{ seq: number }>("SELECT seq FROM recent WHERE event_id = ?", fields.id)
+      .toArray()[0];
+    if (seen) return { seq: seen.seq, duplicate: true };
+    const head = this.head();
+    if (head && head.chain !== chain) throw new Error("this head serves another chain");
+    const seq = (head?.seq ?? 0) + 1;
+    const prevMac = head?.mac ?? GENESIS_MAC;
+    const record = { v: AUDIT_FORMAT_VERSION, chain, seq, ...fields, key_id: signing.id };
+    const mac = computeMac(signing.key, prevMac, record);
+    const row: AuditRow = { ...record, prev_mac: prevMac, mac };
+    this.sql.exec("INSERT INTO pending (seq, row) VALUES (?, ?)", seq, JSON.stringify(row));
+    if (head) {
+      this.sql.exec("UPDATE head SET seq = ?, mac = ? WHERE id = 1", seq, mac);
+    } else {
+      this.sql.exec(
+        "INSERT INTO head (id, chain, seq, mac, flushed_seq, flushed_mac) VALUES (1, ?, ?, ?, 0, ?)",
+        chain,
+        seq,
+        mac,
+        GENESIS_MAC,
+      );
+    }
+    this.sql.exec("INSERT INTO recent (event_id, seq) VALUES (?, ?)", fields.id, seq);
+    return { seq, duplicate: false };
   }
 
   /** The chain's head, what Postgres is known to hold, and the buffer. */
