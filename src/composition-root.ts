@@ -1,7 +1,7 @@
 import { createDurableRefreshFamilies } from "./adapters/durable-objects/refresh-families";
 import { createResendMailer } from "./adapters/email/resend";
 import { createPwnedRangeCheck } from "./adapters/hibp/pwned-range";
-import { createDb, type Db } from "./adapters/postgres/client";
+import { createDb } from "./adapters/postgres/client";
 import { createPostgresLegacyStore } from "./adapters/postgres/legacy-store";
 import { createPostgresRecoveryStore } from "./adapters/postgres/recovery-store";
 import { createPostgresSessionStore } from "./adapters/postgres/session-store";
@@ -13,9 +13,10 @@ import { createUpstashRateLimiter } from "./adapters/redis/rate-limiter";
 import { createRedisRevocationList } from "./adapters/redis/revocation";
 import { createTurnstileChallenge } from "./adapters/turnstile/siteverify";
 import { argon2ForIsolate } from "./adapters/wasm/argon2";
+import { exportAudit } from "./audit/export";
 import { createAuditLog } from "./audit/log";
 import { shardChains } from "./audit/shard";
-import { displacedChains } from "./audit/stored";
+import { type AuditTrail, displacedChains, unknownChains, verifyStoredAudit } from "./audit/stored";
 import { FIRST_PARTY_CLIENT_ID } from "./auth/client";
 import {
   createPasswordHasher,
@@ -61,7 +62,6 @@ import {
  */
 export interface Services {
   readonly clock: Clock;
-  readonly db: Db;
   readonly users: UserStore;
   readonly sessions: SessionStore;
   readonly families: RefreshFamilies;
@@ -81,6 +81,8 @@ export interface Services {
   readonly mailJobs: MailJobs | undefined;
   /** The email provider (the queue consumer sends through it); undefined when email is off. */
   readonly mailer: Mailer | undefined;
+  /** The stored audit trail, for operators: verify, export, and which requested chains exist. */
+  readonly auditTrail: AuditTrail;
   /** The carve-out's storage: imports, legacy sessions, migration stats. */
   readonly legacy: LegacyStore;
   signingKeys(): Promise<SigningKeySet>;
@@ -140,8 +142,13 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
   );
   return {
     clock: systemClock,
-    get db() {
-      return db();
+    get auditTrail(): AuditTrail {
+      const deps = { db: db(), heads: env.AUDIT_HEAD, keys: config.audit.keys };
+      return {
+        verify: (chains) => verifyStoredAudit(deps, chains),
+        export: (chains, now) => exportAudit(deps, chains, now),
+        unknownChains: (chains) => unknownChains(deps, chains),
+      };
     },
     get users() {
       return users();

@@ -12,6 +12,14 @@ import {
 import { latestCheckpoint, readAuditRows, storedChainIds } from "./postgres-store";
 import { MAX_SHARDS, shardChains } from "./shard";
 
+/** The stored audit trail as operators reach it (GET /v1/admin/audit/*). */
+export interface AuditTrail {
+  verify(chains: readonly string[] | undefined): Promise<AuditVerifyResult>;
+  /** NDJSON, streamed (./export.ts). */
+  export(chains: readonly string[] | undefined, now: Date): ReadableStream<Uint8Array>;
+  unknownChains(chains: readonly string[]): Promise<string[]>;
+}
+
 export interface StoredAuditDeps {
   /** Reads audit_events and audit_checkpoints. */
   db: Db;
@@ -76,6 +84,23 @@ export async function chainsToCheck(
   const known = new Set(stored);
   const chains = candidates.filter((c) => known.has(c) || (heads.get(c)?.seq ?? 0) > 0);
   return { chains, heads };
+}
+
+/**
+ * The requested chains that exist nowhere: no row, no checkpoint, no head
+ * that has had an event. Asking for one is a mistake (a typo, another
+ * deployment's prefix) to be told, not an intact chain to report.
+ */
+export async function unknownChains(
+  deps: Pick<StoredAuditDeps, "db" | "heads">,
+  requested: readonly string[],
+): Promise<string[]> {
+  const stored = new Set(await storedChainIds(deps.db));
+  const heads = await readHeads(
+    deps.heads,
+    requested.filter((c) => !stored.has(c)),
+  );
+  return [...new Set(requested)].filter((c) => !stored.has(c) && (heads.get(c)?.seq ?? 0) === 0);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { exportAudit } from "../audit/export";
@@ -9,12 +10,18 @@ import { requireAdmin } from "../middleware/require-admin";
 /** At most this many `chain` parameters: each one is a Durable Object call. */
 const MAX_CHAINS = 256;
 
-/** `?chain=a&chain=b` narrows to those chains; none means every chain. */
-function requestedChains(values: string[] | undefined): string[] | undefined {
+/**
+ * `?chain=a&chain=b` narrows to those chains; none means every chain. A chain
+ * that exists nowhere is a 400, not an intact chain.
+ */
+async function requestedChains(c: Context<AppEnv>): Promise<string[] | undefined> {
+  const values = c.req.queries("chain");
   if (!values?.length) return undefined;
   if (values.length > MAX_CHAINS || !values.every((v) => CHAIN_ID.test(v))) {
     throw invalidRequest("chain must name chains like shard-0");
   }
+  const unknown = await c.get("services").auditTrail.unknownChains(values);
+  if (unknown.length > 0) throw invalidRequest(`no such chain: ${unknown.join(", ")}`);
   return values;
 }
 
@@ -26,25 +33,13 @@ function requestedChains(values: string[] | undefined): string[] | undefined {
 export const adminAudit = new Hono<AppEnv>()
   .use("/v1/admin/audit/*", requireAdmin)
   .get("/v1/admin/audit/verify", async (c) => {
-    const config = c.get("config");
-    const result = await verifyStoredAudit(
-      {
-        db: c.get("services").db,
-        heads: c.env.AUDIT_HEAD,
-        keys: config.audit.keys,
-      },
-      requestedChains(c.req.queries("chain")),
-    );
+    const result = await c.get("services").auditTrail.verify(await requestedChains(c));
     c.header("Cache-Control", "no-store");
     return c.json(result);
   })
-  .get("/v1/admin/audit/export", (c) => {
+  .get("/v1/admin/audit/export", async (c) => {
     const now = new Date();
-    const stream = exportAudit(
-      { db: c.get("services").db, heads: c.env.AUDIT_HEAD },
-      requestedChains(c.req.queries("chain")),
-      now,
-    );
+    const stream = c.get("services").auditTrail.export(await requestedChains(c), now);
     return c.body(stream, 200, {
       "Content-Type": "application/x-ndjson; charset=utf-8",
       "Cache-Control": "no-store",

@@ -330,6 +330,22 @@ describe("GET /v1/admin/audit/export", () => {
   });
 });
 
+// A new user's trial: `?chain=unknown` answered ok:true, as if an intact chain.
+describe("a requested chain that exists nowhere", () => {
+  it("is a 400 for verify and for export, while a real one is checked", async () => {
+    const real = await flushedChain(3);
+    for (const path of ["/v1/admin/audit/verify", "/v1/admin/audit/export"]) {
+      const res = await call(`${path}?chain=${real}&chain=no-such-chain`, { headers: ADMIN });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({
+        error: "invalid_request",
+        error_description: "no such chain: no-such-chain",
+      });
+    }
+    expect(await verify(real)).toEqual({ ok: true, chains: 1, events: 3 });
+  });
+});
+
 describe("admin access", () => {
   it("requires the admin key", async () => {
     for (const path of ["/v1/admin/audit/verify", "/v1/admin/audit/export"]) {
