@@ -13,10 +13,12 @@ import { createUpstashRateLimiter } from "./adapters/redis/rate-limiter";
 import { createRedisRevocationList } from "./adapters/redis/revocation";
 import { createTurnstileChallenge } from "./adapters/turnstile/siteverify";
 import { argon2ForIsolate } from "./adapters/wasm/argon2";
+import type { AuditRow } from "./audit/chain";
 import { exportAudit } from "./audit/export";
 import { createAuditLog } from "./audit/log";
 import { shardChains } from "./audit/shard";
 import { type AuditTrail, displacedChains, unknownChains, verifyStoredAudit } from "./audit/stored";
+import { type BatchOutcome, writeAuditBatch } from "./audit/write-batch";
 import { FIRST_PARTY_CLIENT_ID } from "./auth/client";
 import {
   createPasswordHasher,
@@ -302,6 +304,14 @@ export function createFamilyDeps(config: Config, storage: FamilyStorage): Family
     notBeforeFor: (userId, familyId) =>
       createRedisRevocationList(createRedis(config)).notBeforeFor(userId, familyId),
   };
+}
+
+/** Where an audit chain head writes its rows: AUDIT_DATABASE_URL, else DATABASE_URL. */
+export function createAuditHeadStore(config: Config): {
+  writeBatch(rows: AuditRow[]): Promise<BatchOutcome>;
+} {
+  const db = createDb({ ...config, databaseUrl: config.audit.databaseUrl });
+  return { writeBatch: (rows) => writeAuditBatch(db, rows) };
 }
 
 function logBackgroundFailure(err: unknown): void {

@@ -21,6 +21,9 @@ export type EventFields = Pick<
   "at" | "id" | "type" | "user_id" | "request_id" | "ip" | "user_agent" | "details"
 >;
 
+/** Events per hand-off to a head: a whole user import (10,000 records) fits in one per chain. */
+export const MAX_BATCH_EVENTS = 10_000;
+
 export const LIMITS = {
   userAgent: 512,
   ip: 64,

@@ -1,7 +1,7 @@
-import { type AuditHead, MAX_BATCH_EVENTS } from "../adapters/durable-objects/audit-head";
+import type { AuditHead } from "../adapters/durable-objects/audit-head";
 import { errorName, log } from "../log";
 import { type AuditEvent, type AuditLog, type Clock, systemClock } from "../ports";
-import type { AuditEventInput } from "./event";
+import { type AuditEventInput, MAX_BATCH_EVENTS } from "./event";
 import { chainIdOf, DEFAULT_CHAIN_PREFIX, shardOf } from "./shard";
 
 export interface AuditLogOptions {

@@ -6,12 +6,16 @@ import {
   computeMac,
   GENESIS_MAC,
 } from "../../audit/chain";
-import { type AuditEventInput, type EventFields, toEventFields } from "../../audit/event";
+import {
+  type AuditEventInput,
+  type EventFields,
+  MAX_BATCH_EVENTS,
+  toEventFields,
+} from "../../audit/event";
 import { CHAIN_ID } from "../../audit/shard";
-import { writeAuditBatch } from "../../audit/write-batch";
+import { createAuditHeadStore } from "../../composition-root";
 import { type Config, ConfigError, configFromEnv } from "../../config";
 import { errorName, log } from "../../log";
-import { createDb } from "../postgres/client";
 import { createHeadSchema, hasHeadSchema } from "./audit-head-schema";
 
 /** Coalesces appends into fewer INSERTs and checkpoints; events reach Postgres this much later. */
@@ -24,8 +28,6 @@ const BACKOFF_MIN_MS = 1_000;
 const BACKOFF_MAX_MS = 60_000;
 /** Event ids remembered for de-duplicating retried hand-offs. */
 const RECENT_IDS = 4096;
-/** Events per appendBatch: a whole user import (10,000 records) fits in one call per chain. */
-export const MAX_BATCH_EVENTS = 10_000;
 
 /** The batch statement could not certify its rows (a concurrent writer); retried like an outage. */
 class BatchUnconfirmed extends Error {
@@ -238,13 +240,12 @@ export class AuditHead extends DurableObject<Env> {
   private async flush(): Promise<void> {
     if (!this.hasSchema || this.pendingRows(1).length === 0) return;
     try {
-      const config = this.config();
-      const db = createDb({ ...config, databaseUrl: config.audit.databaseUrl });
+      const store = createAuditHeadStore(this.config());
       for (let i = 0; i < BATCHES_PER_FLUSH; i++) {
         const rows = this.pendingRows(BATCH_ROWS);
         const last = rows.at(-1);
         if (!last) return;
-        const outcome = await writeAuditBatch(db, rows);
+        const outcome = await store.writeBatch(rows);
         if (outcome.writtenThrough !== null) this.flushedThrough(rows, outcome.writtenThrough);
         if (outcome.displacedSeq !== null) {
           await this.halt(last.chain, outcome.displacedSeq);
