@@ -8,7 +8,7 @@ import { issueAccessToken } from "../../src/auth/tokens/access-token.ts";
 import { loadSigningKeys } from "../../src/auth/tokens/signing-keys.ts";
 import { parseConfig } from "../../src/config.ts";
 import { systemClock } from "../../src/ports.ts";
-import { createServices } from "../../src/services.ts";
+import { createServices } from "../../src/composition-root.ts";
 import { round3, timeBatch } from "./clock.ts";
 import { type BenchFixture, benchSubject } from "./fixture.ts";
 
@@ -28,7 +28,7 @@ export async function costsMicro(f: BenchFixture, env: Env, ctx: ExecutionContex
   };
   const subject = benchSubject();
   const secret = newSecret();
-  // The request scope's shape moves with src/services.ts; only waitUntil matters here.
+  // The request scope's shape moves with src/composition-root.ts; only waitUntil matters here.
   const scope = {
     waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p),
     requestId: null,
