@@ -6,9 +6,9 @@ import { hashSecret, newSecret } from "../../src/auth/refresh/refresh-token.ts";
 import { sealSuccessor } from "../../src/auth/refresh/successor-box.ts";
 import { issueAccessToken } from "../../src/auth/tokens/access-token.ts";
 import { loadSigningKeys } from "../../src/auth/tokens/signing-keys.ts";
+import { createServices } from "../../src/composition-root.ts";
 import { parseConfig } from "../../src/config.ts";
 import { systemClock } from "../../src/ports.ts";
-import { createServices } from "../../src/composition-root.ts";
 import { round3, timeBatch } from "./clock.ts";
 import { type BenchFixture, benchSubject } from "./fixture.ts";
 

@@ -1,9 +1,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
-import { exportAudit } from "../audit/export";
 import { CHAIN_ID } from "../audit/shard";
-import { verifyStoredAudit } from "../audit/stored";
 import { invalidRequest } from "../errors";
 import { requireAdmin } from "../middleware/require-admin";
 
