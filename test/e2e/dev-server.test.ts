@@ -37,9 +37,12 @@ describe("npm run dev", () => {
   }, 120_000);
   afterAll(() => dev?.stop());
 
-  it("is ready with its embedded Postgres and its Redis", async () => {
+  it("is ready with its embedded Postgres, its Redis and an undisturbed audit trail", async () => {
     const res = await fetch(`${dev.base}/ready`);
-    expect(await res.json()).toEqual({ status: "ready", checks: { postgres: "ok", redis: "ok" } });
+    expect(await res.json()).toEqual({
+      status: "ready",
+      checks: { postgres: "ok", redis: "ok", audit: "ok" },
+    });
   });
 
   // Regression: APP_BASE_URL stayed http://127.0.0.1:8787 whatever PORT was, so
