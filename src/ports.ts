@@ -12,6 +12,13 @@ export interface UserRecord {
   legacySalt?: string | null;
   /** When the current address was verified; null = never. */
   emailVerifiedAt: Date | null;
+  /**
+   * The account's credential epoch: when a credential last changed, exactly as
+   * the store keeps it (text, full precision), null = never. A request that
+   * proved the password carries it to later work (the email-change mail), which
+   * then acts only if no credential changed in between. Optional for fakes.
+   */
+  credentialEpoch?: string | null;
 }
 
 export interface UserStore {
@@ -235,7 +242,17 @@ export type MailJob =
   | { kind: "verify_email_request"; email: string }
   | { kind: "password_changed"; userId: string }
   /** Proves a new address: the link goes to `newEmail`, a notice to the current one. */
-  | { kind: "email_change"; userId: string; newEmail: string }
+  | {
+      kind: "email_change";
+      userId: string;
+      newEmail: string;
+      /**
+       * The credential epoch the request was made under (UserRecord.credentialEpoch);
+       * the link is minted only while it still holds. Absent in jobs queued
+       * before the field existed: those mint unconditionally, as they did.
+       */
+      credentialEpoch?: string | null;
+    }
   /** Tells the previous address that the account now uses another. */
   | { kind: "email_changed"; userId: string; previousEmail: string };
 
@@ -279,13 +296,19 @@ export interface RecoveryTokenStore {
     tokenHash: string,
     passwordHash: string,
   ): Promise<{ userId: string; email: string } | null>;
+  /**
+   * Stores a verification token. With `credentialEpoch` (a string or null),
+   * only while the user's credential epoch is still exactly that, in the same
+   * statement: false when a credential changed since, and nothing is stored.
+   */
   insertVerification(t: {
     tokenHash: string;
     userId: string;
     email: string;
     purpose: "verify" | "change";
     expiresAt: Date;
-  }): Promise<void>;
+    credentialEpoch?: string | null;
+  }): Promise<boolean>;
   /** Sets a password (change with the current one); outstanding tokens end, atomically. */
   setPassword(userId: string, passwordHash: string): Promise<void>;
   /** Ends outstanding reset and email-change tokens (and legacy sessions) without changing a credential: logout-all. */

@@ -78,5 +78,10 @@ export async function requestEmailChange(
     throw new AuthError("email_taken", 409, "an account with this email already exists");
   }
   deps.sessions.audit.record({ type: "email_change_requested", userId: user.id, details: {} });
-  await deps.jobs.enqueue({ kind: "email_change", userId: user.id, newEmail: input.newEmail });
+  await deps.jobs.enqueue({
+    kind: "email_change",
+    userId: user.id,
+    newEmail: input.newEmail,
+    ...(user.credentialEpoch !== undefined ? { credentialEpoch: user.credentialEpoch } : {}),
+  });
 }

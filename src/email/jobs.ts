@@ -25,6 +25,7 @@ export const MailJobSchema: z.ZodType<MailJob> = z.discriminatedUnion("kind", [
     kind: z.literal("email_change"),
     userId: z.uuid(),
     newEmail: z.string().min(3).max(254),
+    credentialEpoch: z.string().max(64).nullable().optional(),
   }),
   z.object({
     kind: z.literal("email_changed"),
@@ -91,6 +92,7 @@ export async function runMailJob(
         if (!limit.allowed) return "skipped";
       }
       const link = await verificationLink(deps, user.id, user.email, "verify");
+      if (!link) return "skipped";
       await deps.mailer.send(
         { to: user.email, ...verifyEmailMail(link, VERIFY_TOKEN_HOURS) },
         idempotencyKey,
@@ -101,6 +103,7 @@ export async function runMailJob(
       const user = await deps.users.findById(job.userId);
       if (!user || user.emailVerifiedAt) return "skipped";
       const link = await verificationLink(deps, user.id, user.email, "verify");
+      if (!link) return "skipped";
       await deps.mailer.send(
         { to: user.email, ...verifyEmailMail(link, VERIFY_TOKEN_HOURS) },
         idempotencyKey,
@@ -116,7 +119,17 @@ export async function runMailJob(
     case "email_change": {
       const user = await deps.users.findById(job.userId);
       if (!user) return "skipped";
-      const link = await verificationLink(deps, user.id, job.newEmail, "change");
+      // Minted only under the credential epoch the request was made in: a password
+      // change, reset or logout-all since then (the owner recovering the account)
+      // ends the request even while its mail is still queued or being retried.
+      const link = await verificationLink(
+        deps,
+        user.id,
+        job.newEmail,
+        "change",
+        job.credentialEpoch,
+      );
+      if (!link) return "skipped";
       // Two mails, two idempotency keys: a retry re-sends only what the provider lacks.
       await deps.mailer.send(
         { to: user.email, ...emailChangeRequestedMail(job.newEmail) },
@@ -142,21 +155,24 @@ export async function runMailJob(
 
 /**
  * A new verification token for `email` (the account's own, or the address it
- * is changing to) and the link that carries it; only its hash is stored.
+ * is changing to) and the link that carries it; only its hash is stored. With
+ * a credential epoch, null when a credential changed since (no token stored).
  */
 async function verificationLink(
   deps: MailJobDeps,
   userId: string,
   email: string,
   purpose: "verify" | "change",
-): Promise<string> {
+  credentialEpoch?: string | null,
+): Promise<string | null> {
   const { token, hash } = await newRecoveryToken();
-  await deps.tokens.insertVerification({
+  const stored = await deps.tokens.insertVerification({
     tokenHash: hash,
     userId,
     email,
     purpose,
     expiresAt: new Date(deps.clock.now() + VERIFY_TOKEN_TTL_MS),
+    ...(credentialEpoch !== undefined ? { credentialEpoch } : {}),
   });
-  return `${deps.appBaseUrl}/verify-email?token=${token}`;
+  return stored ? `${deps.appBaseUrl}/verify-email?token=${token}` : null;
 }

@@ -3,7 +3,7 @@
 // completed email change end every outstanding reset and email-change token and
 // every unexchanged legacy session of the user. Each test is an attack that
 // succeeded before the rule existed.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { callWithEnv, GOOD_PASSWORD, loginWith, postJson, uniqueEmail } from "./helpers";
 import {
   IMPORTED_HASH,
@@ -12,7 +12,7 @@ import {
   sql as legacySql,
   newImportedUser,
 } from "./legacy-helpers";
-import { mailsTo, tokenFrom, waitForMail } from "./mail-helpers";
+import { failNextSends, mailsTo, rejectedSendsTo, tokenFrom, waitForMail } from "./mail-helpers";
 import { login, me, newUser, type TokenPair } from "./session-helpers";
 
 const NEW_PASSWORD = "a new and quite long passphrase 2026";
@@ -94,6 +94,43 @@ describe("a pending email-change link", () => {
     expect((await verify(second)).status).toBe(200);
     expect((await verify(first)).status).toBe(400);
   });
+
+  // The link is minted by the queue consumer, and again by every retry of its
+  // mail: a retry that runs after the owner's recovery must not mint a fresh one.
+  it("whose mail is still being retried when the owner changes the password is never sent", async () => {
+    const infos = vi.spyOn(console, "log");
+    const user = await newUser("epoch-retry");
+    const attacker = await login(user.email);
+    const target = uniqueEmail("attacker-retry");
+    await failNextSends(target, 1);
+    const res = await postJson(
+      "/v1/email/change",
+      { password: GOOD_PASSWORD, new_email: target },
+      bearer(attacker.access_token),
+    );
+    expect(res.status).toBe(202);
+    const deadline = Date.now() + 30_000;
+    while ((await rejectedSendsTo(target)).length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await rejectedSendsTo(target)).toHaveLength(1);
+    await changePassword(await login(user.email));
+    // The retry runs: either it mints a link (the attack) or it skips the job.
+    const confirmations = async () =>
+      (await mailsTo(target)).filter((m) => /^Confirm your new email address$/.test(m.subject));
+    const skipped = () =>
+      infos.mock.calls.some(
+        ([line]) =>
+          typeof line === "string" &&
+          line.includes('"mail job skipped"') &&
+          line.includes('"email_change"'),
+      );
+    while (!skipped() && (await confirmations()).length === 0 && Date.now() < deadline + 30_000) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await confirmations()).toEqual([]);
+    expect(skipped()).toBe(true);
+  }, 70_000);
 
   it("issued after the change still works (the rule ends only what came before)", async () => {
     const user = await newUser("epoch-after");
@@ -285,6 +322,23 @@ describe("REQUIRE_EMAIL_VERIFICATION has a way through for every user", () => {
     expect((await postJson("/v1/email/verify/resend", { email: user.email })).status).toBe(202);
     await new Promise((r) => setTimeout(r, 1500));
     expect(await mailsTo(user.email)).toHaveLength(2);
+  });
+
+  it("a resend by address sends at most 5 mails an hour to one address, with the same 202 for every request", async () => {
+    const user = await newUser("gate-flood");
+    const CONFIRM = /^Confirm your email address$/;
+    await waitForMail(user.email, CONFIRM); // the registration's: not counted by address
+    const answers = [];
+    for (let i = 0; i < 7; i++) {
+      const res = await postJson("/v1/email/verify/resend", { email: user.email });
+      answers.push([res.status, await res.text()]);
+    }
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(answers[0]?.[0]).toBe(202);
+    await waitForMail(user.email, CONFIRM, { count: 6 });
+    // All seven jobs were queued together; give the last two the time the first five took.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await mailsTo(user.email)).filter((m) => CONFIRM.test(m.subject))).toHaveLength(6);
   });
 
   it("an import can state that the monolith verified the address", async () => {

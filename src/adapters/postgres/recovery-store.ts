@@ -54,8 +54,22 @@ export function createPostgresRecoveryStore(db: Db): RecoveryTokenStore {
       return row ? { userId: row.id, email: row.email } : null;
     },
 
-    async insertVerification(t) {
-      await db.insert(emailVerificationTokens).values(t);
+    async insertVerification({ credentialEpoch, ...t }) {
+      if (credentialEpoch === undefined) {
+        await db.insert(emailVerificationTokens).values(t);
+        return true;
+      }
+      // One statement: the epoch is compared and the token stored together, so a
+      // credential change committed before this insert leaves no token behind, and
+      // one committed after it is newer than the token (issuedSince refuses it).
+      const { rows } = await db.execute<{ token_hash: string }>(sql`
+        insert into email_verification_tokens (token_hash, user_id, email, purpose, expires_at)
+        select ${t.tokenHash}, u.id, ${t.email}, ${t.purpose}, ${t.expiresAt.toISOString()}
+        from users u
+        where u.id = ${t.userId}
+          and u.credentials_changed_at is not distinct from ${credentialEpoch}::timestamptz
+        returning token_hash`);
+      return rows.length === 1;
     },
 
     async setPassword(userId, passwordHash) {

@@ -10,6 +10,9 @@ const columns = {
   passwordHash: users.passwordHash,
   createdAt: users.createdAt,
   emailVerifiedAt: users.emailVerifiedAt,
+  // As text: a Date keeps milliseconds, Postgres microseconds, and the epoch is
+  // compared for equality later (recovery-store.ts insertVerification).
+  credentialEpoch: sql<string | null>`${users.credentialsChangedAt}::text`,
 };
 
 export function createPostgresUserStore(db: Db): UserStore {
