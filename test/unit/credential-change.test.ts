@@ -11,13 +11,17 @@ import type { RecoveryTokenStore, RevocationList, SessionStore } from "../../src
 
 const TOKEN = "A".repeat(43);
 
-function sessionDeps(opts: { failNotBefore?: boolean } = {}) {
+function sessionDeps(opts: { failNotBefore?: boolean; failNotBeforeFrom?: number } = {}) {
   const calls: string[] = [];
+  let notBefores = 0;
   const background: Promise<unknown>[] = [];
   const revocation = {
     async setUserNotBefore(_user: string, _at: number, _ttl: number, except?: string) {
       calls.push(except ? `notBefore(except ${except})` : "notBefore");
-      if (opts.failNotBefore) throw new Error("redis unreachable");
+      notBefores += 1;
+      if (opts.failNotBefore || notBefores >= (opts.failNotBeforeFrom ?? Infinity)) {
+        throw new Error("redis unreachable");
+      }
     },
     async revokeSession() {
       calls.push("deny");
@@ -85,6 +89,21 @@ describe("changeCredentials", () => {
       changeCredentials(deps, { userId: "u1", endSessions: true, reason: "logout_all" }, commit),
     ).rejects.toThrow("redis unreachable");
     expect(calls).not.toContain("commit");
+  });
+
+  // Step 3 fails: the credential has changed, so the caller must hear of the
+  // failure (and can repeat with the new credential); sessions begun before
+  // step 1 are already dead through the first not-before.
+  it("reports a failure of the second not-before after the commit stood", async () => {
+    const { deps, calls, settle } = sessionDeps({ failNotBeforeFrom: 2 });
+    const commit = async () => {
+      calls.push("commit");
+    };
+    await expect(
+      changeCredentials(deps, { userId: "u1", endSessions: true, reason: "logout_all" }, commit),
+    ).rejects.toThrow("redis unreachable");
+    await settle();
+    expect(calls).toEqual(["notBefore", "commit", "notBefore"]);
   });
 
   it("still commits (and ends outstanding tokens) when sessions are kept", async () => {

@@ -60,6 +60,19 @@ describe("rotateFamily", () => {
     expect(calls).toEqual({ minted: [], notBefore: 0 });
   });
 
+  // Security review: the expiry alarm deletes the family's tables; a rotation
+  // whose awaits straddle that deletion answered 500 instead of invalid_grant.
+  it("answers unknown_token when the family is deleted while its not-before is on the way", async () => {
+    const { deps, familyId, secret } = await started();
+    deps.notBeforeFor = async () => {
+      await deps.storage.deleteAll();
+      return null;
+    };
+    const result = await rotateFamily(deps, { familyId, secret });
+    expect(result).toEqual({ outcome: "invalid", reason: "unknown_token" });
+    expect(deps.storage.family()).toBeNull();
+  });
+
   it("rotates the current token once, answers a retry in the window with the same pair, and revokes on reuse", async () => {
     const { deps, familyId, secret, tick } = await started();
     const rotated = await rotateFamily(deps, { familyId, secret });
