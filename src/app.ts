@@ -3,7 +3,7 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env";
-import { AuthError, errorBody } from "./errors";
+import { AuthError, errorBody, httpErrors } from "./errors";
 import { classifyFailure } from "./failures";
 import { errorName, log } from "./log";
 import { withConfig } from "./middleware/config";
@@ -77,11 +77,12 @@ app.notFound((c) => {
   // The router also matches a trailing slash the app (strict) does not route:
   // a path that "allows" this very method was not routed, so it does not exist.
   if (allowed.length > 0 && !allowed.includes(c.req.method)) {
-    throw new AuthError("method_not_allowed", 405, `use ${allowed.join(", ")}`, {
-      Allow: allowed.join(", "),
+    throw httpErrors.error("method_not_allowed", {
+      description: `use ${allowed.join(", ")}`,
+      headers: { Allow: allowed.join(", ") },
     });
   }
-  throw new AuthError("not_found", 404, "no such endpoint");
+  throw httpErrors.error("not_found");
 });
 
 /** The one error funnel: typed errors keep their code; anything else is logged and hidden. */
@@ -94,10 +95,9 @@ app.onError((err, c) => {
 
 function fromUnexpected(err: Error, requestId: string | undefined): AuthError {
   if (err instanceof HTTPException) {
-    return new AuthError(
-      err.status === 404 ? "not_found" : "invalid_request",
-      err.status === 404 ? 404 : 400,
-    );
+    return httpErrors.error(err.status === 404 ? "not_found" : "invalid_request", {
+      description: null,
+    });
   }
   const failure = classifyFailure(err);
   // Log the error's class and the dependency, never its message: driver

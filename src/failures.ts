@@ -1,7 +1,7 @@
 import { NeonDbError } from "@neondatabase/serverless";
 import { errors as upstashErrors } from "@upstash/redis/cloudflare";
 import { HashingBusyError } from "./auth/password/argon2id";
-import { AuthError, unavailable } from "./errors";
+import { type AuthError, httpErrors, unavailable } from "./errors";
 
 /**
  * Turns an unexpected error into a public one. A dependency that failed (the
@@ -27,7 +27,7 @@ export function classifyFailure(err: unknown): { kind: string; error: AuthError 
   if (chain.some((e) => e instanceof TypeError && /fetch|network|connect/i.test(e.message))) {
     return { kind: "network", error: unavailable("a dependency is unavailable", 2) };
   }
-  return { kind: "internal", error: new AuthError("server_error", 500, "internal error") };
+  return { kind: "internal", error: httpErrors.error("server_error") };
 }
 
 function causes(err: unknown): unknown[] {

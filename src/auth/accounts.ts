@@ -1,5 +1,5 @@
-import { AuthError, invalidRequest } from "../errors";
 import type { AuditLog, BreachedPasswordCheck, UserRecord, UserStore } from "../ports";
+import { authErrors } from "./errors";
 import type { PasswordHasher } from "./password/hasher";
 import {
   MAX_PASSWORD_BYTES,
@@ -42,7 +42,7 @@ export async function register(
     email: input.email,
     passwordHash,
   });
-  if (!user) throw new AuthError("email_taken", 409, "an account with this email already exists");
+  if (!user) throw authErrors.error("email_taken");
   return user;
 }
 
@@ -53,11 +53,21 @@ export async function hashNewPassword(
 ): Promise<string> {
   const password = normalizePassword(raw);
   const problem = await screenNewPassword(password, deps.minPasswordLength, deps.breached);
-  if (problem) throw invalidRequest(PASSWORD_PROBLEMS[problem](deps.minPasswordLength));
+  if (problem) {
+    throw authErrors.error("password_rejected", {
+      description: PASSWORD_PROBLEMS[problem](deps.minPasswordLength),
+      reason: problem,
+    });
+  }
   return deps.passwords.hash(password);
 }
 
 /** 400 for a password longer than any we hash (before any lookup or hashing). */
 export function checkPasswordSize(raw: string): void {
-  if (utf8Length(raw) > MAX_PASSWORD_BYTES) throw invalidRequest(PASSWORD_PROBLEMS.too_long());
+  if (utf8Length(raw) > MAX_PASSWORD_BYTES) {
+    throw authErrors.error("password_rejected", {
+      description: PASSWORD_PROBLEMS.too_long(),
+      reason: "too_long",
+    });
+  }
 }

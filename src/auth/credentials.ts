@@ -1,7 +1,8 @@
-import { AuthError } from "../errors";
+import { invalidRequest } from "../errors";
 import type { MailJobs, RecoveryTokenStore } from "../ports";
 import { hashNewPassword } from "./accounts";
 import { changeCredentials } from "./credential-change";
+import { authErrors } from "./errors";
 import { type AttemptSource, confirmPassword, type PasswordCheckDeps } from "./password-check";
 import type { SessionDeps } from "./sessions";
 
@@ -24,7 +25,7 @@ export interface Caller {
  */
 async function reauthenticate(deps: CredentialDeps, caller: Caller, password: string) {
   const user = await deps.account.users.findById(caller.userId);
-  if (!user) throw new AuthError("invalid_token", 401, "the account no longer exists");
+  if (!user) throw authErrors.error("account_gone");
   return confirmPassword(deps.account, user, password, caller.source);
 }
 
@@ -71,11 +72,11 @@ export async function requestEmailChange(
 ): Promise<void> {
   const user = await reauthenticate(deps, caller, input.password);
   if (user.email.toLowerCase() === input.newEmail.toLowerCase()) {
-    throw new AuthError("invalid_request", 400, "this is already the account's address");
+    throw invalidRequest("this is already the account's address");
   }
   // Only a signed-in user who knows the password learns this, as at registration.
   if (await deps.account.users.findByEmail(input.newEmail)) {
-    throw new AuthError("email_taken", 409, "an account with this email already exists");
+    throw authErrors.error("email_taken");
   }
   deps.sessions.audit.record({ type: "email_change_requested", userId: user.id, details: {} });
   await deps.jobs.enqueue({

@@ -1,6 +1,7 @@
-import { AuthError } from "../errors";
+import type { AuthError } from "../errors";
 import type { UserRecord } from "../ports";
 import { type AccountDeps, checkPasswordSize } from "./accounts";
+import { authErrors } from "./errors";
 import { normalizePassword } from "./password/policy";
 import { checkStoredPassword, type ForeignHashScheme } from "./password/stored-password";
 import { accountKey, type LoginThrottleDeps, throttledPasswordCheck } from "./throttle";
@@ -79,5 +80,4 @@ async function verify(deps: PasswordCheckDeps, user: UserRecord, raw: string): P
   return user;
 }
 
-const invalidCredentials = (): AuthError =>
-  new AuthError("invalid_credentials", 401, "email or password is incorrect");
+const invalidCredentials = (): AuthError => authErrors.error("invalid_credentials");

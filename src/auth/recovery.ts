@@ -1,15 +1,16 @@
-import { AuthError } from "../errors";
+import type { AuthError } from "../errors";
 import { errorName, log } from "../log";
 import type { AccountGuard, MailJobs, RecoveryTokenStore } from "../ports";
 import { type AccountDeps, hashNewPassword } from "./accounts";
 import { changeCredentials } from "./credential-change";
+import { authErrors } from "./errors";
+import { recoveryErrors } from "./recovery-errors";
 import { parseRecoveryToken } from "./recovery-token";
 import { markEmailVerified, type SessionDeps } from "./sessions";
 import { accountKey } from "./throttle";
 
 /** One answer for unknown, used, expired and stale tokens. */
-export const invalidRecoveryToken = (): AuthError =>
-  new AuthError("invalid_token", 400, "the token is invalid, expired or already used");
+export const invalidRecoveryToken = (): AuthError => recoveryErrors.error("invalid_token");
 
 /**
  * POST /v1/password/forgot. Always enqueues, whatever the address: the consumer
@@ -84,7 +85,7 @@ export async function verifyEmail(deps: VerifyDeps, token: string): Promise<{ us
   const tokenHash = await parseRecoveryToken(token);
   const consumed = tokenHash ? await deps.tokens.consumeVerification(tokenHash) : null;
   if (consumed === "email_taken") {
-    throw new AuthError("email_taken", 409, "an account with this email already exists");
+    throw authErrors.error("email_taken");
   }
   if (!consumed) throw invalidRecoveryToken();
   await tellSessions(deps.sessions, consumed.userId);

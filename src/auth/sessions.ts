@@ -1,5 +1,6 @@
-import { AuthError } from "../errors";
+import type { AuthError } from "../errors";
 import type { AuditLog, Clock, RevocationList, SessionRecord, SessionStore } from "../ports";
+import { authErrors } from "./errors";
 import { newFamilyId, parseRefreshToken } from "./refresh/refresh-token";
 import type { IssuedTokens, RefreshFamilies } from "./refresh/types";
 import { CLOCK_SKEW_SECONDS } from "./tokens/claims";
@@ -17,8 +18,7 @@ export interface SessionDeps {
 }
 
 /** RFC 6749 §5.2: one answer for unknown, expired, revoked and reused grants. */
-const invalidGrant = (): AuthError =>
-  new AuthError("invalid_grant", 400, "the refresh token is invalid, expired or revoked");
+const invalidGrant = (): AuthError => authErrors.error("invalid_grant");
 
 /** A revoked session's access tokens stay denied for as long as any of them can live. */
 export const denyTtl = (deps: SessionDeps) => deps.accessTtlSeconds + CLOCK_SKEW_SECONDS;
@@ -169,7 +169,7 @@ export async function revokeOwnSession(
 ): Promise<void> {
   const now = new Date(deps.clock.now());
   const session = await deps.sessions.findActive(sessionId, userId, now);
-  if (!session) throw new AuthError("not_found", 404, "no such session");
+  if (!session) throw authErrors.error("session_not_found");
   await endFamily(deps, sessionId, "user_revoked", now);
   deps.audit.record({
     type: "family_revoked",

@@ -1,4 +1,4 @@
-import { AuthError } from "../errors";
+import { authErrors } from "./errors";
 import { parseRefreshToken } from "./refresh/refresh-token";
 import type { IssuedTokens } from "./refresh/types";
 import { type SessionDeps, startSession } from "./sessions";
@@ -63,11 +63,7 @@ export async function completeSignIn(
       userId: user.id,
       details: { reason: "email_not_verified" },
     });
-    throw new AuthError(
-      "email_not_verified",
-      403,
-      "confirm your email address first; POST /v1/email/verify/resend with {email} sends a new link",
-    );
+    throw authErrors.error("email_not_verified");
   }
   const second = await deps.secondFactor?.challenge(user, how.method);
   if (second) return { kind: "second_factor", ...second };

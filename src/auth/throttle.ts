@@ -1,4 +1,4 @@
-import { AuthError, unavailable } from "../errors";
+import { AuthError, httpErrors, unavailable } from "../errors";
 import { errorName, log } from "../log";
 import type { AccountGuard, BotChallenge, Clock, LimitResult, RateLimiter } from "../ports";
 import { base64url } from "./refresh/refresh-token";
@@ -12,11 +12,13 @@ function tooManyRequests(
   now: number,
 ): AuthError {
   const retryAfter = Math.max(1, Math.ceil((r.resetAt - now) / 1000));
-  return new AuthError("too_many_requests", 429, "too many requests, retry later", {
-    "Retry-After": String(retryAfter),
-    "RateLimit-Limit": String(r.limit),
-    "RateLimit-Remaining": String(Math.max(0, r.remaining)),
-    "RateLimit-Reset": String(retryAfter),
+  return httpErrors.error("too_many_requests", {
+    headers: {
+      "Retry-After": String(retryAfter),
+      "RateLimit-Limit": String(r.limit),
+      "RateLimit-Remaining": String(Math.max(0, r.remaining)),
+      "RateLimit-Reset": String(retryAfter),
+    },
   });
 }
 

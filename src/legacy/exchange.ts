@@ -1,5 +1,6 @@
 import { completeSignIn, type SignInDeps, type SignInOutcome } from "../auth/sign-in";
-import { AuthError } from "../errors";
+import type { AuthError } from "../errors";
+import { legacyErrors } from "./errors";
 import type { LegacyStore } from "./ports";
 import { sha256Hex } from "./sha256-hex";
 
@@ -11,8 +12,7 @@ export interface ExchangeDeps {
 }
 
 /** RFC 6749 §5.2 style: one answer for unknown, expired, used and too-late sessions. */
-const invalidLegacySession = (): AuthError =>
-  new AuthError("invalid_grant", 400, "the legacy session is invalid, expired or already used");
+const invalidLegacySession = (): AuthError => legacyErrors.error("invalid_session");
 
 /** Django's keys are 32 characters of [a-z0-9]; anything printable up to 256 is looked up. */
 const SESSION_KEY = /^[\x21-\x7e]{1,256}$/;

@@ -1,4 +1,4 @@
-import { AuthError, invalidRequest } from "../errors";
+import { httpErrors, invalidRequest } from "../errors";
 import { MAX_IMPORT_RECORDS } from "./import-bounds";
 
 export { MAX_IMPORT_BYTES, MAX_IMPORT_RECORDS } from "./import-bounds";
@@ -46,11 +46,9 @@ export function parseImportBody(text: string, format: ImportFormat): ImportItem[
 
 function checkCount(count: number): void {
   if (count > MAX_IMPORT_RECORDS) {
-    throw new AuthError(
-      "payload_too_large",
-      413,
-      `at most ${MAX_IMPORT_RECORDS} records per request; split the file`,
-    );
+    throw httpErrors.error("payload_too_large", {
+      description: `at most ${MAX_IMPORT_RECORDS} records per request; split the file`,
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
+import { authErrors } from "../auth/errors";
 import { matchServiceKey } from "../auth/service-keys";
-import { AuthError } from "../errors";
+import type { AuthError } from "../errors";
 
 const BEARER = /^Bearer +(\S+)$/;
 
@@ -20,6 +21,7 @@ export async function presentedServiceKey(
 
 /** RFC 6750 §3.1: 401 with a bare challenge for a missing or wrong key. */
 export const keyRequired = (realm: string, what: string): AuthError =>
-  new AuthError("unauthorized", 401, `a valid ${what} is required`, {
-    "WWW-Authenticate": `Bearer realm="${realm}"`,
+  authErrors.error("credentials_required", {
+    description: `a valid ${what} is required`,
+    headers: { "WWW-Authenticate": `Bearer realm="${realm}"` },
   });

@@ -2,7 +2,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import { createServices } from "../composition-root";
 import { ConfigError, configFromEnv } from "../config";
-import { AuthError } from "../errors";
+import { httpErrors } from "../errors";
 
 /**
  * Fails closed: with a bad configuration every request through here gets 503,
@@ -13,11 +13,7 @@ import { AuthError } from "../errors";
 export const withConfig = createMiddleware<AppEnv>(async (c, next) => {
   const config = configFromEnv(c.env);
   if (config instanceof ConfigError) {
-    throw new AuthError(
-      "server_misconfigured",
-      503,
-      "the service is not configured: GET /ready names the variables, `npx wrangler tail` shows the log",
-    );
+    throw httpErrors.error("server_misconfigured");
   }
   c.set("config", config);
   c.set(

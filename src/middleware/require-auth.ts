@@ -1,7 +1,8 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
+import { authErrors } from "../auth/errors";
 import type { AccessTokenClaims } from "../auth/tokens/claims";
-import { AuthError } from "../errors";
+import type { AuthError } from "../errors";
 import { bearerOf } from "./bearer";
 
 declare module "hono" {
@@ -15,8 +16,8 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /** RFC 6750 §3.1 invalid_token, with its challenge. */
 export const invalidToken = (realm: string): AuthError =>
-  new AuthError("invalid_token", 401, "the access token is invalid or expired", {
-    "WWW-Authenticate": `Bearer realm="${realm}", error="invalid_token"`,
+  authErrors.error("invalid_access_token", {
+    headers: { "WWW-Authenticate": `Bearer realm="${realm}", error="invalid_token"` },
   });
 
 /**
@@ -28,8 +29,8 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   const { realm } = c.get("config");
   const header = c.req.header("authorization");
   if (!header) {
-    throw new AuthError("unauthorized", 401, "a bearer token is required", {
-      "WWW-Authenticate": `Bearer realm="${realm}"`,
+    throw authErrors.error("credentials_required", {
+      headers: { "WWW-Authenticate": `Bearer realm="${realm}"` },
     });
   }
   const token = bearerOf(c);

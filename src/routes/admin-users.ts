@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
-import { AuthError, invalidRequest } from "../errors";
+import { httpErrors, invalidRequest } from "../errors";
 import { importLegacySessions } from "../legacy/import-sessions";
 import { importUsers } from "../legacy/import-users";
 import { importLimits } from "../legacy/limits";
@@ -65,11 +65,9 @@ export const adminUsers = new Hono<AppEnv>()
 async function readImportItems(c: Context<AppEnv>): Promise<ImportItem[]> {
   const format = importFormatOf(c.req.header("content-type") ?? "");
   if (!format) {
-    throw new AuthError(
-      "unsupported_media_type",
-      415,
-      "expected application/x-ndjson or application/json",
-    );
+    throw httpErrors.error("unsupported_media_type", {
+      description: "expected application/x-ndjson or application/json",
+    });
   }
   if (Number(c.req.header("content-length") ?? "0") > MAX_IMPORT_BYTES)
     throw tooLarge(MAX_IMPORT_BYTES);

@@ -1,4 +1,4 @@
-import { AuthError } from "../errors";
+import { type AuthError, httpErrors } from "../errors";
 
 /**
  * Reads a request body up to `max` bytes and stops at the first chunk past it
@@ -34,4 +34,4 @@ export async function readBounded(
 }
 
 export const tooLarge = (max: number): AuthError =>
-  new AuthError("payload_too_large", 413, `body must be at most ${max} bytes`);
+  httpErrors.error("payload_too_large", { description: `body must be at most ${max} bytes` });

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { z } from "zod";
-import { AuthError, invalidRequest } from "../errors";
+import { httpErrors, invalidRequest } from "../errors";
 import { readBounded, tooLarge } from "./read-body";
 
 /** Request bodies are small JSON objects; anything larger is refused (413) before parsing. */
@@ -14,7 +14,7 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   const type = c.req.header("content-type") ?? "";
   if (!/^application\/json\s*(;|$)/i.test(type)) {
-    throw new AuthError("unsupported_media_type", 415, "expected application/json");
+    throw httpErrors.error("unsupported_media_type");
   }
   const declared = Number(c.req.header("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw tooLarge(MAX_BODY_BYTES);

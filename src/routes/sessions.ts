@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
+import { authErrors } from "../auth/errors";
 import { listSessions, revokeOwnSession } from "../auth/sessions";
-import { AuthError } from "../errors";
 import { requireAuth } from "../middleware/require-auth";
 
 const SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
@@ -27,7 +27,7 @@ export const sessions = new Hono<AppEnv>()
   })
   .delete("/v1/sessions/:id", async (c) => {
     const id = c.req.param("id");
-    if (!SESSION_ID.test(id)) throw new AuthError("not_found", 404, "no such session");
+    if (!SESSION_ID.test(id)) throw authErrors.error("session_not_found");
     await revokeOwnSession(c.get("services").sessionDeps(), c.get("claims").sub, id);
     return c.body(null, 204);
   });

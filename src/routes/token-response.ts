@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../app-env";
+import { authErrors } from "../auth/errors";
 import type { IssuedTokens } from "../auth/refresh/types";
 import type { SignInOutcome } from "../auth/sign-in";
-import { AuthError } from "../errors";
 
 /**
  * Browser mode: the client asks for it per request (`token_transport:
@@ -77,6 +77,6 @@ export function refreshTokenOf(
 export function requireAllowedOrigin(c: Context<AppEnv>): void {
   const origin = c.req.header("origin");
   if (!origin || !c.get("config").allowedOrigins.includes(origin)) {
-    throw new AuthError("invalid_origin", 403, "cookie requests must come from an allowed origin");
+    throw authErrors.error("invalid_origin");
   }
 }

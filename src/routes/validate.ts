@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
 import type { AppEnv } from "../app-env";
-import { AuthError } from "../errors";
+import { invalidRequest } from "../errors";
 import { readJson } from "./read-json";
 
 /** What a validated route's handler reads with `c.req.valid("json")`. */
@@ -59,7 +59,7 @@ export function formOrJsonBody<S extends z.ZodType>(
       return readJson(c, schema);
     }
     const parsed = schema.safeParse(await c.req.parseBody());
-    if (!parsed.success) throw new AuthError("invalid_request", 400, invalid);
+    if (!parsed.success) throw invalidRequest(invalid);
     return parsed.data;
   });
 }

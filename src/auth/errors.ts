@@ -1,0 +1,55 @@
+import { defineErrors } from "../errors";
+
+/**
+ * The errors of the core auth domain: credentials, tokens, sessions, accounts.
+ * Features that meet the same situation throw these same entries (an address
+ * that is taken is `email_taken` wherever it is found).
+ */
+export const authErrors = defineErrors({
+  invalid_credentials: {
+    code: "invalid_credentials",
+    status: 401,
+    message: "email or password is incorrect",
+  },
+  // RFC 6749 §5.2: one answer for unknown, expired, revoked and reused grants.
+  invalid_grant: {
+    code: "invalid_grant",
+    status: 400,
+    message: "the refresh token is invalid, expired or revoked",
+  },
+  // RFC 6750 §3.1.
+  invalid_access_token: {
+    code: "invalid_token",
+    status: 401,
+    message: "the access token is invalid or expired",
+  },
+  account_gone: { code: "invalid_token", status: 401, message: "the account no longer exists" },
+  // RFC 6750 §3.1: no credentials at all.
+  credentials_required: {
+    code: "unauthorized",
+    status: 401,
+    message: "a bearer token is required",
+  },
+  invalid_origin: {
+    code: "invalid_origin",
+    status: 403,
+    message: "cookie requests must come from an allowed origin",
+  },
+  email_taken: {
+    code: "email_taken",
+    status: 409,
+    message: "an account with this email already exists",
+  },
+  email_not_verified: {
+    code: "email_not_verified",
+    status: 403,
+    message:
+      "confirm your email address first; POST /v1/email/verify/resend with {email} sends a new link",
+  },
+  password_rejected: {
+    code: "invalid_request",
+    status: 400,
+    message: "the password does not meet the policy",
+  },
+  session_not_found: { code: "not_found", status: 404, message: "no such session" },
+});
