@@ -38,6 +38,14 @@ export interface UserStore {
    * fit the port; without it, hashes are simply never upgraded.
    */
   replacePasswordHash?(userId: string, expected: string, next: string): Promise<boolean>;
+  /**
+   * Sets a new password (a change with the current one) and advances the
+   * credential epoch in the same statement: every reset and email-change token
+   * and every unexchanged legacy session issued before it ends with it.
+   */
+  setPassword(userId: string, passwordHash: string): Promise<void>;
+  /** Advances the credential epoch without changing a credential (logout-all). */
+  advanceCredentialEpoch(userId: string): Promise<void>;
 }
 
 /** A dependency that `/ready` checks with one real round trip. */
@@ -66,7 +74,8 @@ export interface RevocationList {
   /**
    * Every session (family) of this user started at or before `atMs` is dead,
    * with its tokens, except `exceptSessionId` (the session a password change
-   * keeps). Only ever raised; a later call replaces the exception.
+   * keeps: a family id, `[A-Za-z0-9_-]{1,64}`, else it throws). Only ever
+   * raised; a later call, even in the same millisecond, replaces the exception.
    */
   setUserNotBefore(
     userId: string,
@@ -309,10 +318,6 @@ export interface RecoveryTokenStore {
     expiresAt: Date;
     credentialEpoch?: string | null;
   }): Promise<boolean>;
-  /** Sets a password (change with the current one); outstanding tokens end, atomically. */
-  setPassword(userId: string, passwordHash: string): Promise<void>;
-  /** Ends outstanding reset and email-change tokens (and legacy sessions) without changing a credential: logout-all. */
-  endOutstanding(userId: string): Promise<void>;
   /**
    * Consumes a verification token in one statement: a "verify" token marks the
    * address verified if it is still the user's; a "change" token (unless older

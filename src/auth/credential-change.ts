@@ -1,5 +1,5 @@
 import { errorName, log } from "../log";
-import type { RecoveryTokenStore } from "../ports";
+import type { UserStore } from "../ports";
 import { denyTtl, endFamily, type SessionDeps } from "./sessions";
 
 export interface CredentialChange {
@@ -18,7 +18,7 @@ export interface CredentialChange {
  * A credential change ends what was issued before it: sessions (optionally),
  * and, through `commit`, every outstanding reset and email-change token and
  * every unexchanged legacy session (the statement that changes the credential
- * sets `users.credentials_changed_at`; see RecoveryTokenStore). Password
+ * advances the credential epoch, `users.credentials_changed_at`; see UserStore). Password
  * change, password reset and logout-all all come through here.
  *
  * The order makes a partial failure safe to re-run (security review: a failure
@@ -53,13 +53,13 @@ export async function changeCredentials<T>(
 
 /** POST /v1/logout-all: every session, every outstanding recovery token and legacy session. */
 export function logoutEverywhere(
-  deps: { sessions: SessionDeps; tokens: Pick<RecoveryTokenStore, "endOutstanding"> },
+  deps: { sessions: SessionDeps; users: Pick<UserStore, "advanceCredentialEpoch"> },
   userId: string,
 ): Promise<void> {
   return changeCredentials(
     deps.sessions,
     { userId, endSessions: true, reason: "logout_all", auditLogoutAll: true },
-    () => deps.tokens.endOutstanding(userId),
+    () => deps.users.advanceCredentialEpoch(userId),
   );
 }
 

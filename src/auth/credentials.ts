@@ -50,7 +50,7 @@ export async function changePassword(
       keepSessionId: caller.sessionId,
       reason: "password_changed",
     },
-    () => deps.tokens.setPassword(caller.userId, passwordHash),
+    () => deps.account.users.setPassword(caller.userId, passwordHash),
   );
   deps.sessions.audit.record({
     type: "password_changed",

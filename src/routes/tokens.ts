@@ -35,7 +35,7 @@ export const tokens = new Hono<AppEnv>()
   .post("/v1/logout-all", requireAuth, async (c) => {
     const services = c.get("services");
     await logoutEverywhere(
-      { sessions: services.sessionDeps(), tokens: services.recoveryTokens },
+      { sessions: services.sessionDeps(), users: services.users },
       c.get("claims").sub,
     );
     clearRefreshCookie(c);

@@ -7,33 +7,49 @@ import { describe, expect, it } from "vitest";
 import { changeCredentials } from "../../src/auth/credential-change";
 import { type ResetDeps, resetPassword } from "../../src/auth/recovery";
 import type { SessionDeps } from "../../src/auth/sessions";
-import type { RecoveryTokenStore, RevocationList, SessionStore } from "../../src/ports";
+import type { RecoveryTokenStore } from "../../src/ports";
+import { memoryRevocationList } from "./support/memory-revocation-list";
+import { memorySessionStore } from "./support/memory-session-store";
 
 const TOKEN = "A".repeat(43);
+const NOW = 1_800_000_000_000;
 
 function sessionDeps(opts: { failNotBefore?: boolean; failNotBeforeFrom?: number } = {}) {
   const calls: string[] = [];
   let notBefores = 0;
   const background: Promise<unknown>[] = [];
-  const revocation = {
-    async setUserNotBefore(_user: string, _at: number, _ttl: number, except?: string) {
-      calls.push(except ? `notBefore(except ${except})` : "notBefore");
-      notBefores += 1;
-      if (opts.failNotBefore || notBefores >= (opts.failNotBeforeFrom ?? Infinity)) {
-        throw new Error("redis unreachable");
-      }
+  const revocation = memoryRevocationList({
+    before: {
+      setUserNotBefore(_user, _at, _ttl, except) {
+        calls.push(except ? `notBefore(except ${except})` : "notBefore");
+        notBefores += 1;
+        if (opts.failNotBefore || notBefores >= (opts.failNotBeforeFrom ?? Infinity)) {
+          throw new Error("redis unreachable");
+        }
+      },
+      revokeSession() {
+        calls.push("deny");
+      },
     },
-    async revokeSession() {
-      calls.push("deny");
+  });
+  // One listed session of the user, besides the one a password change keeps.
+  const listed = (id: string) => ({
+    id,
+    userId: "u1",
+    createdAt: new Date(NOW - 60_000),
+    expiresAt: new Date(NOW + 3_600_000),
+    lastUsedAt: new Date(NOW - 60_000),
+    userAgent: null,
+    ip: null,
+  });
+  const sessions = memorySessionStore({
+    sessions: [listed("f1"), listed("keep")],
+    before: {
+      revokeAllForUser() {
+        calls.push("list");
+      },
     },
-  } as unknown as RevocationList;
-  const sessions = {
-    async revokeAllForUser() {
-      calls.push("list");
-      return ["f1"];
-    },
-    async revoke() {},
-  } as unknown as SessionStore;
+  });
   const deps: SessionDeps = {
     families: {
       start: async () => {
@@ -50,7 +66,7 @@ function sessionDeps(opts: { failNotBefore?: boolean; failNotBeforeFrom?: number
     },
     sessions,
     revocation,
-    clock: { now: () => 1_800_000_000_000 },
+    clock: { now: () => NOW },
     accessTtlSeconds: 900,
     refreshTtlSeconds: 3600,
     audit: { record: (e) => calls.push(`audit ${e.type}`), recordMany: () => {} },

@@ -6,8 +6,9 @@ import type { SessionDeps } from "../../src/auth/sessions";
 import { exchangeLegacySession } from "../../src/legacy/exchange";
 import { sha256Hex } from "../../src/legacy/sha256-hex";
 import { schemeRules } from "../../src/legacy/stats";
-import type { SessionStore } from "../../src/ports";
 import sessions from "../fixtures/legacy/sessions.json";
+import { memoryRevocationList } from "./support/memory-revocation-list";
+import { memorySessionStore } from "./support/memory-session-store";
 
 const NOW = Date.parse("2026-11-23T00:00:00Z");
 const KEY = sessions[0]?.session_key as string;
@@ -30,11 +31,10 @@ function deps(opts: { deadlineMs?: number; consumeAs?: string | null; failStart?
     rotate: async () => ({ outcome: "invalid", reason: "unknown" }) as never,
     revoke: async () => ({ revoked: false }),
   };
-  const sessionStore = { insert: async () => {} } as unknown as SessionStore;
   const sessionDeps: SessionDeps = {
     families,
-    sessions: sessionStore,
-    revocation: {} as SessionDeps["revocation"],
+    sessions: memorySessionStore(),
+    revocation: memoryRevocationList(),
     clock: { now: () => NOW },
     accessTtlSeconds: 900,
     refreshTtlSeconds: 3600,

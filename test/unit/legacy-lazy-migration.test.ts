@@ -13,6 +13,7 @@ import { checkStoredPassword } from "../../src/auth/password/stored-password";
 import { legacyHashScheme } from "../../src/legacy/lazy-migration";
 import type { UserRecord, UserStore } from "../../src/ports";
 import users from "../fixtures/legacy/users.json";
+import { type MemoryUserStore, memoryUserStore } from "./support/memory-user-store";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const CURRENT = { memoryKiB: 256, iterations: 2, parallelism: 1 };
@@ -29,24 +30,13 @@ beforeAll(async () => {
 
 /** One user row with a faithful compare-and-swap; `beforeSwap` runs inside it, first. */
 function oneUserStore(user: UserRecord, beforeSwap?: () => void) {
-  const row = { ...user };
-  const swaps: Array<{ expected: string; next: string }> = [];
-  const store: UserStore & { row: UserRecord; swaps: typeof swaps } = {
-    row,
-    swaps,
-    create: async () => null,
-    findByEmail: async () => ({ ...row }),
-    findById: async () => ({ ...row }),
-    async replacePasswordHash(id, expected, next) {
-      beforeSwap?.();
-      swaps.push({ expected, next });
-      if (id !== row.id || row.passwordHash !== expected) return false;
-      row.passwordHash = next;
-      row.legacySalt = null;
-      return true;
-    },
+  const store = memoryUserStore([user]);
+  if (beforeSwap) store.beforeSwap = beforeSwap;
+  return Object.defineProperty(store, "row", {
+    get: () => store.live(user.id),
+  }) as MemoryUserStore & {
+    readonly row: UserRecord;
   };
-  return store;
 }
 
 const userWith = (u: (typeof users)[number]): UserRecord => ({

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import type { PasswordHasher } from "../../src/auth/password/hasher";
 import { passwordLogin } from "../../src/auth/password-check";
 import { accountBackoffSeconds } from "../../src/auth/throttle";
-import type { UserRecord, UserStore } from "../../src/ports";
+import type { UserRecord } from "../../src/ports";
+import { memoryUserStore } from "./support/memory-user-store";
 import { SOURCE, type ThrottleOptions, throttleFakes } from "./support/throttle-fakes";
 
 const USER: UserRecord = {
@@ -30,11 +31,7 @@ function fakes(opts: ThrottleOptions & { known?: boolean; correct?: boolean; dow
       throttle.calls.push("hash");
     },
   };
-  const users: UserStore = {
-    create: async () => null,
-    findByEmail: async () => (opts.known ? USER : null),
-    findById: async () => null,
-  };
+  const users = memoryUserStore(opts.known ? [USER] : []);
   return {
     deps: { ...throttle.deps, users, passwords, minPasswordLength: 15 },
     calls: throttle.calls,

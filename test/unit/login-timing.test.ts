@@ -6,7 +6,7 @@ import { type AccountDeps, register } from "../../src/auth/accounts";
 import type { Argon2id, Argon2idInput } from "../../src/auth/password/argon2id";
 import { createPasswordHasher } from "../../src/auth/password/hasher";
 import { passwordLogin } from "../../src/auth/password-check";
-import type { UserRecord, UserStore } from "../../src/ports";
+import { memoryUserStore } from "./support/memory-user-store";
 import { SOURCE, throttleFakes } from "./support/throttle-fakes";
 
 /** A login through the real password check, with a throttle that lets everything through. */
@@ -31,31 +31,12 @@ function recordingArgon2(): Argon2id & { calls: Argon2idInput[] } {
   };
 }
 
-function memoryStore(): UserStore {
-  const byId = new Map<string, UserRecord>();
-  return {
-    async create(u) {
-      if ([...byId.values()].some((x) => x.email.toLowerCase() === u.email.toLowerCase()))
-        return null;
-      const rec = { ...u, createdAt: new Date(0), emailVerifiedAt: null };
-      byId.set(u.id, rec);
-      return rec;
-    },
-    async findByEmail(email) {
-      return [...byId.values()].find((x) => x.email.toLowerCase() === email.toLowerCase()) ?? null;
-    },
-    async findById(id) {
-      return byId.get(id) ?? null;
-    },
-  };
-}
-
 function setup() {
   const argon2 = recordingArgon2();
   const params = { memoryKiB: 65536, iterations: 3, parallelism: 4 };
   const peppers = [{ id: "p1", key: new Uint8Array(32).fill(7) }];
   const deps: AccountDeps = {
-    users: memoryStore(),
+    users: memoryUserStore(),
     passwords: createPasswordHasher({ argon2, params, peppers }),
     minPasswordLength: 15,
   };

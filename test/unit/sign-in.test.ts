@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import type { RefreshFamilies } from "../../src/auth/refresh/types";
 import type { SessionDeps } from "../../src/auth/sessions";
 import { completeSignIn, type SignInMethod } from "../../src/auth/sign-in";
-import type { SessionStore } from "../../src/ports";
+import { memoryRevocationList } from "./support/memory-revocation-list";
+import { memorySessionStore } from "./support/memory-session-store";
 
 function deps() {
   const events: string[] = [];
@@ -22,8 +23,8 @@ function deps() {
   } as unknown as RefreshFamilies;
   const sessions: SessionDeps = {
     families,
-    sessions: { insert: async () => {} } as unknown as SessionStore,
-    revocation: {} as SessionDeps["revocation"],
+    sessions: memorySessionStore(),
+    revocation: memoryRevocationList(),
     clock: { now: () => 1_800_000_000_000 },
     accessTtlSeconds: 900,
     refreshTtlSeconds: 3600,

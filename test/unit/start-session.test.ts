@@ -3,9 +3,10 @@
 import { describe, expect, it } from "vitest";
 import type { RefreshFamilies } from "../../src/auth/refresh/types";
 import { type SessionDeps, startSession } from "../../src/auth/sessions";
-import type { SessionStore } from "../../src/ports";
+import { memoryRevocationList } from "./support/memory-revocation-list";
+import { memorySessionStore, type SessionStoreHooks } from "./support/memory-session-store";
 
-function deps(insert: SessionStore["insert"]) {
+function deps(beforeInsert?: SessionStoreHooks["insert"]) {
   const revoked: Array<{ id: string; reason: string }> = [];
   const audited: string[] = [];
   const families = {
@@ -25,8 +26,8 @@ function deps(insert: SessionStore["insert"]) {
   } as unknown as RefreshFamilies;
   const d: SessionDeps = {
     families,
-    sessions: { insert } as unknown as SessionStore,
-    revocation: {} as SessionDeps["revocation"],
+    sessions: memorySessionStore({ before: { insert: beforeInsert } }),
+    revocation: memoryRevocationList(),
     clock: { now: () => 1_800_000_000_000 },
     accessTtlSeconds: 900,
     refreshTtlSeconds: 3600,
@@ -40,7 +41,7 @@ const input = { userId: "u1", emailVerified: false, userAgent: null, ip: null };
 
 describe("startSession", () => {
   it("revokes the new family when the session list cannot record it, and fails", async () => {
-    const { d, revoked, audited } = deps(async () => {
+    const { d, revoked, audited } = deps(() => {
       throw new Error("postgres unavailable");
     });
     await expect(startSession(d, input)).rejects.toThrow("postgres unavailable");
@@ -50,7 +51,7 @@ describe("startSession", () => {
   });
 
   it("keeps the family and records the issue when the insert succeeds", async () => {
-    const { d, revoked, audited } = deps(async () => {});
+    const { d, revoked, audited } = deps();
     const tokens = await startSession(d, input);
     expect(revoked).toEqual([]);
     expect(audited).toEqual(["token_issued"]);

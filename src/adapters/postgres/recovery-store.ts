@@ -72,18 +72,6 @@ export function createPostgresRecoveryStore(db: Db): RecoveryTokenStore {
       return rows.length === 1;
     },
 
-    async setPassword(userId, passwordHash) {
-      await db.execute(sql`
-        update users set password_hash = ${passwordHash},
-          credentials_changed_at = now(), updated_at = now()
-        where id = ${userId}`);
-    },
-
-    async endOutstanding(userId) {
-      await db.execute(sql`
-        update users set credentials_changed_at = now(), updated_at = now() where id = ${userId}`);
-    },
-
     async consumeVerification(tokenHash) {
       // A "verify" token proves one address: if the user's address changed since,
       // it verifies nothing. `previous` reads the row as it was before this statement.

@@ -51,6 +51,21 @@ export function createPostgresUserStore(db: Db): UserStore {
       return result.rows.length === 1;
     },
 
+    async setPassword(userId, passwordHash) {
+      // credentials_changed_at is the epoch every reset and email-change token and
+      // every unexchanged legacy session is compared with (recovery-store.ts).
+      await db.execute(sql`
+        update ${users} set password_hash = ${passwordHash},
+          credentials_changed_at = now(), updated_at = now()
+        where id = ${userId}`);
+    },
+
+    async advanceCredentialEpoch(userId) {
+      await db.execute(sql`
+        update ${users} set credentials_changed_at = now(), updated_at = now()
+        where id = ${userId}`);
+    },
+
     async findById(id): Promise<UserRecord | null> {
       const rows = await db.select(columns).from(users).where(eq(users.id, id)).limit(1);
       return rows[0] ?? null;

@@ -8,19 +8,26 @@ const nbfKey = (userId: string) => `rv:nbf:${userId}`;
 /**
  * Only ever raised, atomically in one script: two racing logout-alls keep the
  * later time (a GET then SET from here could lower it). The value is
- * `<ms>` or `<ms>:<session id to spare>`; the time alone orders them.
+ * `<ms>` or `<ms>:<session id to spare>`; the time alone orders them, and a
+ * call at the same millisecond is the later one: its exception (or none)
+ * replaces the stored one, so a logout-all right after a password change in
+ * the same millisecond still ends the session that change kept.
  */
 const RAISE_NOT_BEFORE = `
 local cur = tonumber(string.match(redis.call('GET', KEYS[1]) or '0', '^%d+') or '0')
-if tonumber(ARGV[1]) > cur then redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[2]) end
+if tonumber(ARGV[1]) >= cur then redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[2]) end
 return 1`;
+
+/** What a stored exception may look like: a refresh family id (and then some). */
+const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** A stored not-before: Upstash's client hands a bare number back as a number. */
 function parseNotBefore(value: unknown): { atMs: number; except: string | null } | null {
   if (value === null || value === undefined) return null;
-  const match = /^(\d+)(?::([A-Za-z0-9_-]{1,64}))?$/.exec(String(value));
-  if (!match) return null;
-  return { atMs: Number(match[1]), except: match[2] ?? null };
+  const [atMs, except, ...rest] = String(value).split(":");
+  if (rest.length > 0 || !atMs || !/^\d+$/.test(atMs)) return null;
+  if (except !== undefined && !SESSION_ID.test(except)) return null;
+  return { atMs: Number(atMs), except: except ?? null };
 }
 
 /** Whether a session is ended by its user's not-before. */
@@ -38,6 +45,11 @@ export function createRedisRevocationList(redis: Redis): RevocationList {
     },
 
     async setUserNotBefore(userId, atMs, ttlSeconds, exceptSessionId) {
+      // A value that could not be read back would read as "no not-before":
+      // refuse it here rather than fail open later.
+      if (exceptSessionId !== undefined && !SESSION_ID.test(exceptSessionId)) {
+        throw new RangeError("not a session id");
+      }
       const value = exceptSessionId ? `${atMs}:${exceptSessionId}` : String(atMs);
       await redis.eval(
         RAISE_NOT_BEFORE,

@@ -1,0 +1,29 @@
+// Every port's contract against the in-memory fake the unit tests use; the same
+// contracts run against the real adapters in test/worker/port-contracts.test.ts.
+import { accountGuardContract } from "../contract/account-guard";
+import { rateLimiterContract } from "../contract/rate-limiter";
+import { revocationListContract } from "../contract/revocation-list";
+import { sessionStoreContract } from "../contract/session-store";
+import { userStoreContract } from "../contract/user-store";
+import { memoryAccountGuard } from "./support/memory-account-guard";
+import { memoryRateLimiter } from "./support/memory-rate-limiter";
+import { memoryRevocationList } from "./support/memory-revocation-list";
+import { memorySessionStore } from "./support/memory-session-store";
+import { memoryUserStore } from "./support/memory-user-store";
+
+// One instance per port, shared by every test, as the real stores are.
+const users = memoryUserStore();
+userStoreContract("in-memory fake", (body) => body(users));
+
+const sessions = memorySessionStore();
+sessionStoreContract("in-memory fake", (body) =>
+  body({ store: sessions, newUserId: async () => crypto.randomUUID() }),
+);
+
+const revocation = memoryRevocationList();
+revocationListContract("in-memory fake", (body) => body(revocation));
+
+rateLimiterContract("in-memory fake", (limits, body) => body(memoryRateLimiter(limits)));
+
+const guard = memoryAccountGuard();
+accountGuardContract("in-memory fake", (body) => body(guard));

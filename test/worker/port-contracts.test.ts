@@ -1,0 +1,46 @@
+// Every port's contract against its production adapter, on the real stack
+// (Postgres through the Neon driver and the project's bridge, Redis through the
+// Upstash REST client); the same contracts run against the unit tests' fakes in
+// test/unit/port-contracts.test.ts.
+import { env } from "cloudflare:workers";
+import { createDb } from "../../src/adapters/postgres/client";
+import { createPostgresSessionStore } from "../../src/adapters/postgres/session-store";
+import { createPostgresUserStore } from "../../src/adapters/postgres/user-store";
+import { createRedisAccountGuard } from "../../src/adapters/redis/account-guard";
+import { createRedis } from "../../src/adapters/redis/client";
+import { createUpstashRateLimiter } from "../../src/adapters/redis/rate-limiter";
+import { createRedisRevocationList } from "../../src/adapters/redis/revocation";
+import { ConfigError, configFromEnv } from "../../src/config";
+import { accountGuardContract } from "../contract/account-guard";
+import { rateLimiterContract } from "../contract/rate-limiter";
+import { revocationListContract } from "../contract/revocation-list";
+import { sessionStoreContract } from "../contract/session-store";
+import { userStoreContract } from "../contract/user-store";
+
+const config = configFromEnv(env);
+if (config instanceof ConfigError) throw config;
+
+userStoreContract("Postgres", (body) => body(createPostgresUserStore(createDb(config))));
+
+sessionStoreContract("Postgres", (body) => {
+  const db = createDb(config);
+  const users = createPostgresUserStore(db);
+  return body({
+    store: createPostgresSessionStore(db),
+    // Sessions belong to existing users (a foreign key).
+    async newUserId() {
+      const id = crypto.randomUUID();
+      await users.create({ id, email: `sessions-${id}@contract.test`, passwordHash: "h" });
+      return id;
+    },
+  });
+});
+
+revocationListContract("Redis", (body) => body(createRedisRevocationList(createRedis(config))));
+
+// A generous timeout: these tests are about Redis's answers, not about slow ones.
+rateLimiterContract("Upstash on Redis", (limits, body) =>
+  body(createUpstashRateLimiter(createRedis(config), limits, 10_000)),
+);
+
+accountGuardContract("Redis", (body) => body(createRedisAccountGuard(createRedis(config))));
