@@ -4,7 +4,7 @@ export default defineConfig({
   dialect: "postgresql",
   schema: [
     "./src/adapters/postgres/schema.ts",
-    "./src/adapters/postgres/audit-schema.ts",
+    "./src/features/audit/adapters/schema.ts",
     "./src/adapters/postgres/legacy-schema.ts",
   ],
   out: "./migrations",

@@ -1,5 +1,5 @@
 // `npm run audit:verify`: checks the audit trail with the very verifier the
-// Worker uses (src/audit/chain.ts), outside the Worker and its limits.
+// Worker uses (src/features/audit/chain.ts), outside the Worker and its limits.
 //
 //   DATABASE_URL=… AUDIT_HMAC_KEYS=… npm run audit:verify [-- --chain shard-0 …]
 //   AUDIT_HMAC_KEYS=… npm run audit:verify -- --file export.ndjson [--checkpoints-from older.ndjson …]
@@ -20,8 +20,8 @@ import {
   type AuditVerifyResult,
   verifyChain,
   verifySource,
-} from "../src/audit/chain.ts";
-import { parseAuditKeys } from "../src/audit/keys.ts";
+} from "../src/features/audit/chain.ts";
+import { parseAuditKeys } from "../src/features/audit/keys.ts";
 
 class UsageError extends Error {}
 

@@ -13,7 +13,7 @@ import { readFile } from "node:fs/promises";
 import {
   MAX_IMPORT_BYTES as MAX_BYTES,
   MAX_IMPORT_RECORDS as MAX_RECORDS,
-} from "../src/legacy/import-bounds.ts";
+} from "../src/features/legacy/import-bounds.ts";
 
 export interface Chunk {
   body: string;

@@ -1,24 +1,14 @@
 import { createDurableRefreshFamilies } from "./adapters/durable-objects/refresh-families";
-import { createResendMailer } from "./adapters/email/resend";
 import { createPwnedRangeCheck } from "./adapters/hibp/pwned-range";
 import { createDb } from "./adapters/postgres/client";
-import { createPostgresLegacyStore } from "./adapters/postgres/legacy-store";
-import { createPostgresRecoveryStore } from "./adapters/postgres/recovery-store";
 import { createPostgresSessionStore } from "./adapters/postgres/session-store";
 import { createPostgresUserStore } from "./adapters/postgres/user-store";
-import { createQueueMailJobs } from "./adapters/queue/mail-jobs";
 import { createRedisAccountGuard } from "./adapters/redis/account-guard";
 import { createRedis } from "./adapters/redis/client";
 import { createUpstashRateLimiter } from "./adapters/redis/rate-limiter";
 import { createRedisRevocationList } from "./adapters/redis/revocation";
 import { createTurnstileChallenge } from "./adapters/turnstile/siteverify";
 import { argon2ForIsolate } from "./adapters/wasm/argon2";
-import type { AuditRow } from "./audit/chain";
-import { exportAudit } from "./audit/export";
-import { createAuditLog } from "./audit/log";
-import { shardChains } from "./audit/shard";
-import { type AuditTrail, displacedChains, unknownChains, verifyStoredAudit } from "./audit/stored";
-import { type BatchOutcome, writeAuditBatch } from "./audit/write-batch";
 import { FIRST_PARTY_CLIENT_ID } from "./auth/client";
 import {
   createPasswordHasher,
@@ -33,8 +23,23 @@ import { issueAccessToken } from "./auth/tokens/access-token";
 import { type CheckResult, checkAccessToken } from "./auth/tokens/check";
 import { loadSigningKeys, type SigningKeySet } from "./auth/tokens/signing-keys";
 import type { Config } from "./config";
-import { legacyHashScheme } from "./legacy/lazy-migration";
-import type { LegacyStore } from "./legacy/ports";
+import { createAuditLog } from "./features/audit/adapters/audit-log";
+import { exportAudit } from "./features/audit/adapters/export";
+import {
+  type AuditTrail,
+  displacedChains,
+  unknownChains,
+  verifyStoredAudit,
+} from "./features/audit/adapters/stored-trail";
+import { type BatchOutcome, writeAuditBatch } from "./features/audit/adapters/write-batch";
+import type { AuditRow } from "./features/audit/chain";
+import { shardChains } from "./features/audit/shard";
+import { createQueueMailJobs } from "./features/email/adapters/queue-mail-jobs";
+import { createPostgresRecoveryStore } from "./features/email/adapters/recovery-store";
+import { createResendMailer } from "./features/email/adapters/resend";
+import { createPostgresLegacyStore } from "./features/legacy/adapters/legacy-store";
+import { legacyHashScheme } from "./features/legacy/lazy-migration";
+import type { LegacyStore } from "./features/legacy/ports";
 import { errorName, log } from "./log";
 import {
   type AccountGuard,

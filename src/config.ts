@@ -2,10 +2,10 @@
 // can load this module too: `npm run deploy:check` (scripts/check-deploy.ts)
 // validates a deployment with this very parser.
 import { z } from "zod";
-import type { AuditKey } from "./audit/chain.ts";
-import { parseAuditKeys } from "./audit/keys.ts";
-import { MAX_SHARDS } from "./audit/shard.ts";
 import { parseSigningKeys, type SigningJwk, SigningKeysError } from "./auth/tokens/signing-jwk.ts";
+import type { AuditKey } from "./features/audit/chain.ts";
+import { parseAuditKeys } from "./features/audit/keys.ts";
+import { MAX_SHARDS } from "./features/audit/shard.ts";
 import { log } from "./log.ts";
 import type { LimitBucket } from "./ports.ts";
 
@@ -197,7 +197,7 @@ export function configVariables(): Array<{ name: string; required: boolean }> {
   }));
 }
 
-/** The key-list rule of PASSWORD_PEPPER and AUDIT_HMAC_KEYS (src/audit/keys.ts), for ConfigError. */
+/** The key-list rule of PASSWORD_PEPPER and AUDIT_HMAC_KEYS (src/features/audit/keys.ts), for ConfigError. */
 const KEY_LIST_RULE =
   "must be id:base64key[,id:base64key…], ids distinct, keys of at least 32 bytes";
 

@@ -1,11 +1,11 @@
 import { app } from "./app";
 
-export { AuditHead } from "./adapters/durable-objects/audit-head";
 export { RefreshFamily } from "./adapters/durable-objects/refresh-family";
+export { AuditHead } from "./features/audit/adapters/audit-head";
 export { AuthService, type VerifyOutcome } from "./rpc";
 
-import { deleteExpiredRecoveryTokens } from "./email/cleanup";
-import { consumeMailBatch } from "./email/consumer";
+import { consumeMailBatch } from "./features/email/consumer";
+import { deleteExpiredRecoveryTokens } from "./features/email/token-cleanup";
 
 /** The Worker: HTTP through Hono; Durable Objects and RPC entrypoints are exported here. */
 export default {

@@ -11,7 +11,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFreshDatabase, findOrStartPostgres } from "../../dev/stack/postgres.ts";
 import { applyMigrations } from "../../scripts/migrate.ts";
-import { type AuditRow, computeMac, GENESIS_MAC } from "../../src/audit/chain.ts";
+import { type AuditRow, computeMac, GENESIS_MAC } from "../../src/features/audit/chain.ts";
 
 const script = fileURLToPath(new URL("../../scripts/audit-verify.ts", import.meta.url));
 const KEY = Buffer.alloc(32, 5);

@@ -1,4 +1,4 @@
-// The heads' flush statement (src/audit/write-batch.ts) over the real Neon HTTP
+// The heads' flush statement (src/features/audit/adapters/write-batch.ts) over the real Neon HTTP
 // driver and the project's bridge, against a real PostgreSQL database migrated
 // like production, with a real second session writing concurrently. The
 // statement's CTEs all read the snapshot taken when it began; a row another
@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type NeonBridge, neonClientSettings, startNeonBridge } from "../../dev/bridges/neon.ts";
 import { applyMigrations } from "../../scripts/migrate.ts";
 import type { Db } from "../../src/adapters/postgres/client.ts";
-import { type AuditRow, computeMac, GENESIS_MAC } from "../../src/audit/chain.ts";
-import { writeAuditBatch } from "../../src/audit/write-batch.ts";
+import { writeAuditBatch } from "../../src/features/audit/adapters/write-batch.ts";
+import { type AuditRow, computeMac, GENESIS_MAC } from "../../src/features/audit/chain.ts";
 import { createTestDatabase, type TestDatabase } from "../bridges/support/postgres.ts";
 
 const KEY = new Uint8Array(32).fill(3);

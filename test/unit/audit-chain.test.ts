@@ -1,4 +1,4 @@
-// The audit chain's pure core (src/audit/chain.ts) with a frozen clock: the
+// The audit chain's pure core (src/features/audit/chain.ts) with a frozen clock: the
 // canonical encoding and MAC against an independent implementation, and every
 // kind of tampering the verifier must name.
 import { createHmac } from "node:crypto";
@@ -14,7 +14,7 @@ import {
   pagesBySeq,
   verifyChain,
   verifySource,
-} from "../../src/audit/chain";
+} from "../../src/features/audit/chain";
 
 const NOW = 1_800_000_000_000;
 const K1: AuditKey = { id: "k1", key: new Uint8Array(32).fill(1) };

@@ -1,9 +1,9 @@
-// Audit keys, sharding and event normalization (src/audit/keys.ts, shard.ts, event.ts).
+// Audit keys, sharding and event normalization (src/features/audit/keys.ts, shard.ts, event.ts).
 import { describe, expect, it } from "vitest";
-import { canonicalJson } from "../../src/audit/chain";
-import { type AuditEventInput, LIMITS, toEventFields } from "../../src/audit/event";
-import { parseAuditKeys } from "../../src/audit/keys";
-import { chainIdOf, shardChains, shardOf } from "../../src/audit/shard";
+import { canonicalJson } from "../../src/features/audit/chain";
+import { type AuditEventInput, LIMITS, toEventFields } from "../../src/features/audit/event";
+import { parseAuditKeys } from "../../src/features/audit/keys";
+import { chainIdOf, shardChains, shardOf } from "../../src/features/audit/shard";
 
 const b64 = (n: number, fill = 7) => Buffer.alloc(n, fill).toString("base64");
 

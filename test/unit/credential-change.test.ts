@@ -5,8 +5,8 @@
 // leaves something that can be repeated.
 import { describe, expect, it } from "vitest";
 import { changeCredentials } from "../../src/auth/credential-change";
-import { type ResetDeps, resetPassword } from "../../src/auth/recovery";
 import type { SessionDeps } from "../../src/auth/sessions";
+import { type ResetDeps, resetPassword } from "../../src/features/email/recovery";
 import type { RecoveryTokenStore } from "../../src/ports";
 import { memoryRevocationList } from "./support/memory-revocation-list";
 import { memorySessionStore } from "./support/memory-session-store";

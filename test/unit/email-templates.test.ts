@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { retryDelaySeconds } from "../../src/email/retry";
+import { retryDelaySeconds } from "../../src/features/email/retry";
 import {
   emailChangedMail,
   escapeHtml,
   resetPasswordMail,
   verifyEmailMail,
-} from "../../src/email/templates";
+} from "../../src/features/email/templates";
 
 describe("mail templates", () => {
   it("escape every interpolation in the HTML part", () => {

@@ -3,9 +3,9 @@
 import { describe, expect, it } from "vitest";
 import type { IssuedTokens, RefreshFamilies } from "../../src/auth/refresh/types";
 import type { SessionDeps } from "../../src/auth/sessions";
-import { exchangeLegacySession } from "../../src/legacy/exchange";
-import { sha256Hex } from "../../src/legacy/sha256-hex";
-import { schemeRules } from "../../src/legacy/stats";
+import { exchangeLegacySession } from "../../src/features/legacy/exchange";
+import { sha256Hex } from "../../src/features/legacy/sha256-hex";
+import { schemeRules } from "../../src/features/legacy/stats";
 import sessions from "../fixtures/legacy/sessions.json";
 import { memoryRevocationList } from "./support/memory-revocation-list";
 import { memorySessionStore } from "./support/memory-session-store";

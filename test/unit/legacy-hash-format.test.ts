@@ -2,8 +2,8 @@
 // why, and that login re-parses the stored form to the same thing.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isLegacyStoredHash, parseLegacyHash } from "../../src/legacy/hash-format";
-import { importLimits } from "../../src/legacy/limits";
+import { isLegacyStoredHash, parseLegacyHash } from "../../src/features/legacy/hash-format";
+import { importLimits } from "../../src/features/legacy/limits";
 import rejected from "../fixtures/legacy/rejected.json";
 import users from "../fixtures/legacy/users.json";
 

@@ -2,16 +2,20 @@
 // by email, batching, and no hash in any answer.
 import { describe, expect, it } from "vitest";
 import { AuthError } from "../../src/errors";
-import { importLegacySessions } from "../../src/legacy/import-sessions";
-import { importUsers } from "../../src/legacy/import-users";
-import { importLimits } from "../../src/legacy/limits";
+import { importLegacySessions } from "../../src/features/legacy/import-sessions";
+import { importUsers } from "../../src/features/legacy/import-users";
+import { importLimits } from "../../src/features/legacy/limits";
 import type {
   ImportedSession,
   ImportedUser,
   SessionImportOutcome,
   UserImportOutcome,
-} from "../../src/legacy/ports";
-import { importFormatOf, MAX_IMPORT_RECORDS, parseImportBody } from "../../src/legacy/records";
+} from "../../src/features/legacy/ports";
+import {
+  importFormatOf,
+  MAX_IMPORT_RECORDS,
+  parseImportBody,
+} from "../../src/features/legacy/records";
 import rejectedFixtures from "../fixtures/legacy/rejected.json";
 import users from "../fixtures/legacy/users.json";
 

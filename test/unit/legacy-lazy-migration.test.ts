@@ -10,7 +10,7 @@ import { type Argon2id, createArgon2id, HashingBusyError } from "../../src/auth/
 import { createPasswordHasher, type PasswordHasher } from "../../src/auth/password/hasher";
 import { normalizePassword } from "../../src/auth/password/policy";
 import { checkStoredPassword } from "../../src/auth/password/stored-password";
-import { legacyHashScheme } from "../../src/legacy/lazy-migration";
+import { legacyHashScheme } from "../../src/features/legacy/lazy-migration";
 import type { UserRecord, UserStore } from "../../src/ports";
 import users from "../fixtures/legacy/users.json";
 import { type MemoryUserStore, memoryUserStore } from "./support/memory-user-store";

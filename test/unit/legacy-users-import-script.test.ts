@@ -2,7 +2,7 @@
 // numbers in the report, waiting out 429 without losing records.
 import { describe, expect, it } from "vitest";
 import { runImport, splitIntoChunks } from "../../scripts/users-import.ts";
-import { MAX_IMPORT_RECORDS } from "../../src/legacy/import-bounds";
+import { MAX_IMPORT_RECORDS } from "../../src/features/legacy/import-bounds";
 
 describe("splitIntoChunks", () => {
   it("uses the service's own bounds by default", () => {

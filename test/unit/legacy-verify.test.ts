@@ -10,10 +10,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ensureWasm } from "../../scripts/extract-wasm.ts";
 import { createArgon2id } from "../../src/auth/password/argon2id";
 import { createPasswordHasher, type PasswordHasher } from "../../src/auth/password/hasher";
-import { type LegacyHash, parseLegacyHash } from "../../src/legacy/hash-format";
-import { importLimits } from "../../src/legacy/limits";
-import { loopPbkdf2, pbkdf2Sha256, WEBCRYPTO_MAX_ITERATIONS } from "../../src/legacy/pbkdf2-sha256";
-import { verifyLegacyPassword } from "../../src/legacy/verify";
+import { type LegacyHash, parseLegacyHash } from "../../src/features/legacy/hash-format";
+import { importLimits } from "../../src/features/legacy/limits";
+import {
+  loopPbkdf2,
+  pbkdf2Sha256,
+  WEBCRYPTO_MAX_ITERATIONS,
+} from "../../src/features/legacy/pbkdf2-sha256";
+import { verifyLegacyPassword } from "../../src/features/legacy/verify";
 import users from "../fixtures/legacy/users.json";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");

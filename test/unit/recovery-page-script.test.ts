@@ -1,6 +1,6 @@
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { PAGE_SCRIPT } from "../../src/routes/page-assets/script";
+import { PAGE_SCRIPT } from "../../src/features/email/routes/page-assets/script";
 
 interface Posted {
   url: string;

@@ -7,8 +7,8 @@
 // readiness, and resumes by itself once the row is gone.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { AuditRow } from "../../src/audit/chain";
-import type { AuditEventInput } from "../../src/audit/event";
+import type { AuditRow } from "../../src/features/audit/chain";
+import type { AuditEventInput } from "../../src/features/audit/event";
 import {
   db,
   expectBroken,

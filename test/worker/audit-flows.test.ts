@@ -4,9 +4,9 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasHeadSchema } from "../../src/adapters/durable-objects/audit-head-schema";
-import type { AuditRow } from "../../src/audit/chain";
-import { shardChains } from "../../src/audit/shard";
+import { hasHeadSchema } from "../../src/features/audit/adapters/audit-head-schema";
+import type { AuditRow } from "../../src/features/audit/chain";
+import { shardChains } from "../../src/features/audit/shard";
 import { head } from "./audit-helpers";
 import { ADMIN, call, GOOD_PASSWORD, loginWith, postJson, randomClientIp } from "./helpers";
 import { importRecords, sql, stored } from "./legacy-helpers";

@@ -1,8 +1,8 @@
-// The hand-off of an event to its chain head (src/audit/log.ts): retried with a
+// The hand-off of an event to its chain head (src/features/audit/adapters/audit-log.ts): retried with a
 // fresh stub when the runtime says the failure is retryable, logged and dropped
 // (never thrown into the request's waitUntil) when it is not.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createAuditLog } from "../../src/audit/log";
+import { createAuditLog } from "../../src/features/audit/adapters/audit-log";
 
 function namespace(failures: unknown[]) {
   const calls: Array<{ chain: string; type: string }> = [];

@@ -7,9 +7,9 @@ import { env } from "cloudflare:workers";
 import { neon } from "@neondatabase/serverless";
 import { expect } from "vitest";
 import { registerLocalBridge } from "../../src/adapters/postgres/client";
-import type { AuditFailure, AuditVerifyResult } from "../../src/audit/chain";
-import { createAuditLog } from "../../src/audit/log";
-import { DEFAULT_CHAIN_PREFIX, shardOf } from "../../src/audit/shard";
+import { createAuditLog } from "../../src/features/audit/adapters/audit-log";
+import type { AuditFailure, AuditVerifyResult } from "../../src/features/audit/chain";
+import { DEFAULT_CHAIN_PREFIX, shardOf } from "../../src/features/audit/shard";
 import type { AuditEvent } from "../../src/ports";
 import { ADMIN, call } from "./helpers";
 

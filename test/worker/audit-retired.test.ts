@@ -11,8 +11,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/adapters/postgres/client";
-import { verifyStoredAudit } from "../../src/audit/stored";
 import { ConfigError, configFromEnv } from "../../src/config";
+import { verifyStoredAudit } from "../../src/features/audit/adapters/stored-trail";
 import { db, expectBroken, flush, head, recordInShard, seqs } from "./audit-helpers";
 
 function config() {

@@ -6,10 +6,10 @@ import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { createDb } from "../../src/adapters/postgres/client";
-import { computeMac } from "../../src/audit/chain";
-import { parseAuditKeys } from "../../src/audit/keys";
-import { chainsToCheck } from "../../src/audit/stored";
 import { ConfigError, configFromEnv } from "../../src/config";
+import { chainsToCheck } from "../../src/features/audit/adapters/stored-trail";
+import { computeMac } from "../../src/features/audit/chain";
+import { parseAuditKeys } from "../../src/features/audit/keys";
 import {
   db,
   expectBroken,
@@ -313,7 +313,7 @@ describe("GET /v1/admin/audit/export", () => {
     expect(body).not.toContain(secret.split(":")[1] as string);
 
     // Offline, with the key from out of band, the same verifier says it is intact…
-    const { verifyChain } = await import("../../src/audit/chain");
+    const { verifyChain } = await import("../../src/features/audit/chain");
     const keys = parseAuditKeys(secret) ?? [];
     const rows = events.map(({ kind: _k, ...r }) => r) as never[];
     const cps = lines.filter((l) => l.kind === "checkpoint" || l.kind === "head") as never[];

@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { neon } from "@neondatabase/serverless";
 import { createDb, registerLocalBridge } from "../../src/adapters/postgres/client";
 import { type Config, configFromEnv } from "../../src/config";
-import type { ImportReport } from "../../src/legacy/import-report";
+import type { ImportReport } from "../../src/features/legacy/import-report";
 import users from "../fixtures/legacy/users.json";
 import { ADMIN, call, uniqueEmail } from "./helpers";
 

@@ -2,8 +2,8 @@
 // real database: formats, bounds, per-line reasons, idempotency, no hash in
 // any answer, and the counts per scheme converging as users log in.
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../../src/legacy/sha256-hex";
-import type { MigrationStats } from "../../src/legacy/stats";
+import { sha256Hex } from "../../src/features/legacy/sha256-hex";
+import type { MigrationStats } from "../../src/features/legacy/stats";
 import rejected from "../fixtures/legacy/rejected.json";
 import users from "../fixtures/legacy/users.json";
 import { ADMIN, call, loginWith, postJson, uniqueEmail } from "./helpers";

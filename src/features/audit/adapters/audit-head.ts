@@ -1,0 +1,316 @@
+import { DurableObject } from "cloudflare:workers";
+import { createAuditHeadStore } from "../../../composition-root";
+import { type Config, ConfigError, configFromEnv } from "../../../config";
+import { errorName, log } from "../../../log";
+import {
+  AUDIT_FORMAT_VERSION,
+  type AuditKey,
+  type AuditRow,
+  computeMac,
+  GENESIS_MAC,
+} from "../chain";
+import { type AuditEventInput, type EventFields, MAX_BATCH_EVENTS, toEventFields } from "../event";
+import { CHAIN_ID } from "../shard";
+import { createHeadSchema, hasHeadSchema } from "./audit-head-schema";
+
+/** Coalesces appends into fewer INSERTs and checkpoints; events reach Postgres this much later. */
+const FLUSH_DELAY_MS = 500;
+/** Rows per INSERT (14 parameters each, far below Postgres' 65535). */
+const BATCH_ROWS = 200;
+/** Batches per alarm run, so one alarm never runs for long; the rest gets the next alarm. */
+const BATCHES_PER_FLUSH = 10;
+const BACKOFF_MIN_MS = 1_000;
+const BACKOFF_MAX_MS = 60_000;
+/** Event ids remembered for de-duplicating retried hand-offs. */
+const RECENT_IDS = 4096;
+
+/** The batch statement could not certify its rows (a concurrent writer); retried like an outage. */
+class BatchUnconfirmed extends Error {
+  override name = "BatchUnconfirmed";
+}
+
+interface HeadRow extends Record<string, SqlStorageValue> {
+  chain: string;
+  seq: number;
+  mac: string;
+  flushed_seq: number;
+  flushed_mac: string;
+  failures: number;
+}
+
+export interface AppendResult {
+  seq: number;
+  /** The event id had been appended before (a retried hand-off): nothing new was written. */
+  duplicate: boolean;
+}
+
+/** A head's view of its chain. */
+export interface HeadState {
+  chain: string;
+  /** Last sequence number assigned and its MAC (0 and the genesis MAC before the first event). */
+  seq: number;
+  mac: string;
+  /** Last sequence number known written to Postgres, and its MAC. */
+  flushedSeq: number;
+  flushedMac: string;
+  /** Events buffered here, not yet in Postgres. */
+  pending: number;
+  /** Consecutive flushes that did not complete (Postgres unreachable, or a displaced row). */
+  failures: number;
+  /**
+   * Postgres holds a row this head did not write at this seq (a planted row):
+   * the genuine event there and every later one wait in `pending`, and the
+   * flush stays halted, retrying with backoff, until that row is removed.
+   * Null when the flush is not blocked.
+   */
+  displacedSeq: number | null;
+}
+
+/** A head that never had an event (no tables, nothing stored). */
+const emptyState = (chain: string): HeadState => ({
+  chain,
+  seq: 0,
+  mac: GENESIS_MAC,
+  flushedSeq: 0,
+  flushedMac: GENESIS_MAC,
+  pending: 0,
+  failures: 0,
+  displacedSeq: null,
+});
+
+/**
+ * The head of one audit chain (one shard). It alone assigns the chain's next
+ * sequence number and MAC, so concurrent appends are serialized here: reading
+ * the head, computing the MAC (synchronous HMAC) and writing the buffered row
+ * happen in one synchronous SQLite transaction with no await in between.
+ *
+ * Appended rows wait in the `pending` table (durable, part of the object's
+ * storage) until an alarm writes them to Postgres in order; they leave
+ * `pending` only after the INSERT committed. When Postgres is unreachable the
+ * alarm retries with backoff, so nothing is lost and nothing reaches Postgres
+ * out of order. A foreign row at one of the chain's next sequence numbers
+ * halts the flush instead of displacing the genuine event (see `displacedSeq`).
+ */
+export class AuditHead extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private flushing: Promise<void> | null = null;
+  /** False until the first append: a head that was only asked writes nothing. */
+  private hasSchema = false;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    ctx.blockConcurrencyWhile(async () => {
+      this.hasSchema = hasHeadSchema(this.sql);
+      if (this.hasSchema) createHeadSchema(this.sql);
+    });
+  }
+
+  private config(): Config {
+    const config = configFromEnv(this.env);
+    if (config instanceof ConfigError) throw config;
+    return config;
+  }
+
+  private head(): HeadRow | null {
+    return this.sql.exec<HeadRow>("SELECT * FROM head WHERE id = 1").toArray()[0] ?? null;
+  }
+
+  /** Appends one event to this chain and buffers it durably; Postgres is written later. */
+  async append(input: { chain: string; event: AuditEventInput }): Promise<AppendResult> {
+    const [result] = await this.appendBatch({ chain: input.chain, events: [input.event] });
+    if (!result) throw new Error("an append returned no result");
+    return result;
+  }
+
+  /**
+   * Appends many events to this chain, in the given order, in one synchronous
+   * transaction: all of them are durable here when it returns, or none.
+   * De-duplicated by event id like `append`, so a retried hand-off of the
+   * whole batch records each event once. One call per chain is what lets a
+   * request record thousands of events (a user import) without a subrequest
+   * per event.
+   */
+  async appendBatch(input: { chain: string; events: AuditEventInput[] }): Promise<AppendResult[]> {
+    if (!CHAIN_ID.test(input.chain)) throw new TypeError("malformed chain id");
+    if (input.events.length > MAX_BATCH_EVENTS) throw new RangeError("too many events in a batch");
+    const signing = this.config().audit.keys[0];
+    if (!signing) throw new Error("no audit signing key");
+    const all = input.events.map(toEventFields);
+    if (!this.hasSchema) {
+      createHeadSchema(this.sql);
+      this.hasSchema = true;
+    }
+
+    const results = this.ctx.storage.transactionSync((): AppendResult[] => {
+      const out = all.map((fields) => this.appendInTransaction(input.chain, fields, signing));
+      // Keep every id of this batch recognizable (a retry of the whole batch),
+      // and the RECENT_IDS before it, as a single append does.
+      const last = this.head()?.seq ?? 0;
+      this.sql.exec(
+        "DELETE FROM recent WHERE seq <= ?",
+        last - Math.max(RECENT_IDS, input.events.length),
+      );
+      return out;
+    });
+
+    // Off the caller's path: the caller is already in waitUntil, and the flush
+    // itself runs in the alarm. An alarm already set (maybe a backoff) stays.
+    if ((await this.ctx.storage.getAlarm()) === null) {
+      await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
+    }
+    return results;
+  }
+
+  /** Reads the head, MACs the next record and buffers it; only inside transactionSync, with no await. */
+  private appendInTransaction(chain: string, fields: EventFields, signing: AuditKey): AppendResult {
+    const seen = this.sql
+      .exec<{ seq: number }>("SELECT seq FROM recent WHERE event_id = ?", fields.id)
+      .toArray()[0];
+    if (seen) return { seq: seen.seq, duplicate: true };
+    const head = this.head();
+    if (head && head.chain !== chain) throw new Error("this head serves another chain");
+    const seq = (head?.seq ?? 0) + 1;
+    const prevMac = head?.mac ?? GENESIS_MAC;
+    const record = { v: AUDIT_FORMAT_VERSION, chain, seq, ...fields, key_id: signing.id };
+    const mac = computeMac(signing.key, prevMac, record);
+    const row: AuditRow = { ...record, prev_mac: prevMac, mac };
+    this.sql.exec("INSERT INTO pending (seq, row) VALUES (?, ?)", seq, JSON.stringify(row));
+    if (head) {
+      this.sql.exec("UPDATE head SET seq = ?, mac = ? WHERE id = 1", seq, mac);
+    } else {
+      this.sql.exec(
+        "INSERT INTO head (id, chain, seq, mac, flushed_seq, flushed_mac) VALUES (1, ?, ?, ?, 0, ?)",
+        chain,
+        seq,
+        mac,
+        GENESIS_MAC,
+      );
+    }
+    this.sql.exec("INSERT INTO recent (event_id, seq) VALUES (?, ?)", fields.id, seq);
+    return { seq, duplicate: false };
+  }
+
+  /** The chain's head, what Postgres is known to hold, and the buffer. */
+  async state(chain: string): Promise<HeadState> {
+    if (!this.hasSchema) return emptyState(chain);
+    const head = this.head();
+    const pending = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM pending").one().n;
+    if (head && head.chain !== chain) throw new Error("this head serves another chain");
+    return {
+      chain,
+      seq: head?.seq ?? 0,
+      mac: head?.mac ?? GENESIS_MAC,
+      flushedSeq: head?.flushed_seq ?? 0,
+      flushedMac: head?.flushed_mac ?? GENESIS_MAC,
+      pending,
+      failures: head?.failures ?? 0,
+      displacedSeq: this.displacedSeq(),
+    };
+  }
+
+  private displacedSeq(): number | null {
+    return (
+      this.sql.exec<{ seq: number }>("SELECT seq FROM displaced WHERE id = 1").toArray()[0]?.seq ??
+      null
+    );
+  }
+
+  /** Writes buffered rows to Postgres; on failure schedules its own retry. Never throws. */
+  override async alarm(): Promise<void> {
+    // Two overlapping runs (an alarm and a test's runDurableObjectAlarm) share one flush.
+    this.flushing ??= this.flush().finally(() => {
+      this.flushing = null;
+    });
+    await this.flushing;
+  }
+
+  private pendingRows(limit: number): AuditRow[] {
+    return this.sql
+      .exec<{ row: string }>("SELECT row FROM pending ORDER BY seq LIMIT ?", limit)
+      .toArray()
+      .map((r) => JSON.parse(r.row) as AuditRow);
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.hasSchema || this.pendingRows(1).length === 0) return;
+    try {
+      const store = createAuditHeadStore(this.config());
+      for (let i = 0; i < BATCHES_PER_FLUSH; i++) {
+        const rows = this.pendingRows(BATCH_ROWS);
+        const last = rows.at(-1);
+        if (!last) return;
+        const outcome = await store.writeBatch(rows);
+        if (outcome.writtenThrough !== null) this.flushedThrough(rows, outcome.writtenThrough);
+        if (outcome.displacedSeq !== null) {
+          await this.halt(last.chain, outcome.displacedSeq);
+          return;
+        }
+        // A concurrent writer took one of these seqs after the statement's
+        // snapshot: nothing is certain; the retry compares what is there now.
+        if (outcome.writtenThrough !== last.seq) throw new BatchUnconfirmed();
+        if (outcome.inserted < rows.length) {
+          log("info", "audit rows were already in Postgres (a retried flush)", {
+            chain: last.chain,
+            rows: rows.length - outcome.inserted,
+          });
+        }
+        this.sql.exec("DELETE FROM displaced");
+      }
+      // More than one run's worth was pending: continue right away.
+      await this.ctx.storage.setAlarm(Date.now());
+    } catch (err) {
+      const delay = await this.retryLater();
+      log("warn", "audit flush failed; will retry", {
+        failures: this.head()?.failures ?? 1,
+        retryInMs: delay,
+        error: errorName(err),
+      });
+    }
+  }
+
+  /** The rows up to `seq` are committed, with their checkpoint: only now may they leave the buffer. */
+  private flushedThrough(rows: AuditRow[], seq: number): void {
+    const row = rows.find((r) => r.seq === seq);
+    if (!row) throw new Error("writtenThrough names a row outside the batch");
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM pending WHERE seq <= ?", seq);
+      this.sql.exec(
+        "UPDATE head SET flushed_seq = ?, flushed_mac = ?, failures = 0 WHERE id = 1",
+        seq,
+        row.mac,
+      );
+    });
+  }
+
+  /**
+   * A row this head did not write holds `seq` in Postgres. Keeping the
+   * genuine row (and all after it) pending is the only way not to lose it;
+   * the flush retries with backoff so it resumes by itself once an operator
+   * has removed the foreign row (after forensics). Logged as an error with the
+   * chain and seq only: row contents belong in the trail, not in logs.
+   */
+  private async halt(chain: string, seq: number): Promise<void> {
+    this.sql.exec("INSERT OR REPLACE INTO displaced (id, seq) VALUES (1, ?)", seq);
+    const delay = await this.retryLater();
+    log("error", "audit row displaced: Postgres holds a different row at this seq; flush halted", {
+      chain,
+      seq,
+      failures: this.head()?.failures ?? 1,
+      retryInMs: delay,
+    });
+  }
+
+  /** Exponential backoff with jitter, so heads that failed together do not retry together. */
+  private async retryLater(): Promise<number> {
+    const failures = this.recordFailure();
+    const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(failures - 1, 16));
+    await this.ctx.storage.setAlarm(Date.now() + delay * (1 + Math.random() * 0.2));
+    return delay;
+  }
+
+  private recordFailure(): number {
+    this.sql.exec("UPDATE head SET failures = failures + 1 WHERE id = 1");
+    return this.head()?.failures ?? 1;
+  }
+}

@@ -1,0 +1,10 @@
+import type { MailJob, MailJobs } from "../../../ports";
+
+/** The producer side of the mail queue (a Cloudflare Queue binding). */
+export function createQueueMailJobs(queue: Queue<MailJob>): MailJobs {
+  return {
+    async enqueue(job) {
+      await queue.send(job, { contentType: "json" });
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
+import { z } from "zod";
+import type { AppEnv } from "../../../app-env";
+import { checkIpLimit } from "../../../auth/throttle";
+import { notConfigured } from "../../../errors";
+import { limitByIp } from "../../../middleware/rate-limit";
+import { requireAuth } from "../../../middleware/require-auth";
+import type { MailJobs } from "../../../ports";
+import { accountDeps, attemptSource, passwordCheckDeps } from "../../../routes/account-deps";
+import { emailField as email, passwordField as password } from "../../../routes/fields";
+import { jsonBody, jsonBodyWithoutBearer } from "../../../routes/validate";
+import { type CredentialDeps, changePassword, requestEmailChange } from "../credentials";
+import { requestPasswordReset, resetPassword, verifyEmail } from "../recovery";
+
+// Tokens are 43 characters; the domain rejects anything else without a query.
+const token = z.string().max(256);
+
+/** Without EMAIL_API_KEY the email flows do not exist. */
+function mailJobs(c: Context<AppEnv>): MailJobs {
+  const jobs = c.get("services").mailJobs;
+  if (!jobs) throw notConfigured("email", "EMAIL_API_KEY");
+  return jobs;
+}
+
+/** First on every email route: a switched-off feature answers before anything else. */
+const emailEnabled = createMiddleware<AppEnv>(async (c, next) => {
+  mailJobs(c);
+  await next();
+});
+
+function credentialDeps(c: Context<AppEnv>): CredentialDeps {
+  const services = c.get("services");
+  return {
+    account: passwordCheckDeps(c),
+    tokens: services.recoveryTokens,
+    sessions: services.sessionDeps(),
+    jobs: mailJobs(c),
+  };
+}
+
+const ForgotBody = z.object({ email });
+const ResetBody = z.object({ token, password });
+const VerifyBody = z.object({ token });
+const ResendBody = z.object({ email });
+const ChangePasswordBody = z.object({
+  current_password: password,
+  new_password: password,
+  revoke_other_sessions: z.boolean().default(true),
+});
+const ChangeEmailBody = z.object({ password, new_email: email });
+
+// Every endpoint here fails closed when Redis does not answer: each one either
+// sends mail or tries a token, and neither may go unbounded.
+const limited = limitByIp("email_ip", { failOpen: false });
+
+export const emailRoutes = new Hono<AppEnv>()
+  .post("/v1/password/forgot", emailEnabled, limited, jsonBody(ForgotBody), async (c) => {
+    // The same 202 for every address; the per-address limit applies in the consumer.
+    await requestPasswordReset(mailJobs(c), c.req.valid("json").email);
+    return c.json({ status: "accepted" }, 202);
+  })
+  .post("/v1/password/reset", emailEnabled, limited, jsonBody(ResetBody), async (c) => {
+    const services = c.get("services");
+    await resetPassword(
+      {
+        account: accountDeps(c),
+        tokens: services.recoveryTokens,
+        sessions: services.sessionDeps(),
+        guard: services.accountGuard,
+        jobs: mailJobs(c),
+        revokeSessions: c.get("config").resetRevokesSessions,
+      },
+      c.req.valid("json"),
+    );
+    return c.json({ status: "password_reset" });
+  })
+  .post("/v1/email/verify", emailEnabled, limited, jsonBody(VerifyBody), async (c) => {
+    const services = c.get("services");
+    await verifyEmail(
+      { tokens: services.recoveryTokens, jobs: mailJobs(c), sessions: services.sessionDeps() },
+      c.req.valid("json").token,
+    );
+    return c.json({ email_verified: true });
+  })
+  // Signed in: a new link for the account's address. Without a session, by
+  // address, as a user refused at login with 403 email_not_verified (or an
+  // imported one) must be able to ask: the same 202 for every address, the
+  // lookup and the per-address limit in the consumer, as for a reset.
+  .post(
+    "/v1/email/verify/resend",
+    emailEnabled,
+    limited,
+    async (c, next) => (c.req.header("authorization") ? requireAuth(c, next) : next()),
+    jsonBodyWithoutBearer(ResendBody),
+    async (c) => {
+      const jobs = mailJobs(c);
+      const byAddress = c.req.valid("json");
+      if (byAddress) {
+        await jobs.enqueue({ kind: "verify_email_request", email: byAddress.email });
+        return c.json({ status: "accepted" }, 202);
+      }
+      const services = c.get("services");
+      const userId = c.get("claims").sub;
+      // Per account as well as per IP, so one session cannot flood its own inbox.
+      await checkIpLimit(services.limiter, "email_address", userId, services.clock.now(), false);
+      await jobs.enqueue({ kind: "verify_email", userId });
+      return c.json({ status: "accepted" }, 202);
+    },
+  )
+  // A current-password check is a login attempt: it goes through the login
+  // throttle (per network, per network and account, account backoff).
+  .post(
+    "/v1/password/change",
+    emailEnabled,
+    requireAuth,
+    jsonBody(ChangePasswordBody),
+    async (c) => {
+      const input = c.req.valid("json");
+      const claims = c.get("claims");
+      await changePassword(
+        credentialDeps(c),
+        { userId: claims.sub, sessionId: claims.sid, source: attemptSource(c) },
+        {
+          currentPassword: input.current_password,
+          newPassword: input.new_password,
+          revokeOtherSessions: input.revoke_other_sessions,
+        },
+      );
+      return c.body(null, 204);
+    },
+  )
+  .post("/v1/email/change", emailEnabled, requireAuth, jsonBody(ChangeEmailBody), async (c) => {
+    const input = c.req.valid("json");
+    const services = c.get("services");
+    const userId = c.get("claims").sub;
+    await checkIpLimit(services.limiter, "email_address", userId, services.clock.now(), false);
+    await requestEmailChange(
+      credentialDeps(c),
+      { userId, source: attemptSource(c) },
+      { password: input.password, newEmail: input.new_email },
+    );
+    return c.json({ status: "accepted" }, 202);
+  });
