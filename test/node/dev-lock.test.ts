@@ -83,8 +83,12 @@ describe("acquireDevLock", () => {
 // Linux: /proc tells a zombie apart (macOS has no /proc; signal 0 is all there is).
 describe.runIf(process.platform === "linux")("isRunning", () => {
   it("counts a zombie (exited, never reaped by its parent) as gone", async () => {
-    // `true` exits at once; its parent, now `sleep`, never waits for it.
-    const parent = spawn("sh", ["-c", "true & echo $!; exec sleep 30"]);
+    // The forked child exits at once; its parent (Perl, from Debian's essential
+    // perl-base) never waits for it. A shell could reap it before exec'ing.
+    const parent = spawn("perl", [
+      "-e",
+      "$| = 1; my $pid = fork(); exit 0 if $pid == 0; print \"$pid\\n\"; sleep 30;",
+    ]);
     children.push(parent);
     const [chunk] = (await once(parent.stdout, "data")) as [Buffer];
     const zombie = Number(chunk.toString().trim());
