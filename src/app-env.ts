@@ -1,5 +1,5 @@
-import type { Services } from "./composition-root";
-import type { Config } from "./config";
+import type { Config } from "./core-config";
+import type { Services } from "./services";
 
 /** Hono's typing for this app: bindings from `wrangler types`, per-request variables. */
 export interface AppEnv {

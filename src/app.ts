@@ -5,11 +5,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env";
 import { AuthError, errorBody, httpErrors } from "./errors";
 import { classifyFailure } from "./failures";
-import { adminAudit } from "./features/audit/routes";
-import { emailRoutes } from "./features/email/routes/credential-routes";
-import { pages } from "./features/email/routes/pages";
-import { adminUsers } from "./features/legacy/routes/admin-import";
-import { legacy } from "./features/legacy/routes/session-exchange";
+import { features } from "./features";
 import { errorName, log } from "./log";
 import { withConfig } from "./middleware/config";
 import { requestId } from "./middleware/request-id";
@@ -61,12 +57,10 @@ export const app = new Hono<AppEnv>()
   .route("/", accounts)
   .route("/", tokens)
   .route("/", sessions)
-  .route("/", emailRoutes)
-  .route("/", introspect)
-  .route("/", adminAudit)
-  .route("/", adminUsers)
-  .route("/", legacy)
-  .route("/", pages);
+  .route("/", introspect);
+
+// Every feature's routes, after the core's, in the registry's order.
+for (const feature of features) if (feature.routes) app.route("/", feature.routes);
 
 // Derived once per isolate from the routes above: a pure function of the code.
 let methodsOf: ((path: string) => string[]) | undefined;

@@ -10,101 +10,28 @@ import { createRedisRevocationList } from "./adapters/redis/revocation";
 import { createTurnstileChallenge } from "./adapters/turnstile/siteverify";
 import { argon2ForIsolate } from "./adapters/wasm/argon2";
 import { FIRST_PARTY_CLIENT_ID } from "./auth/client";
-import {
-  createPasswordHasher,
-  maxStoredHashMemoryKiB,
-  type PasswordHasher,
-} from "./auth/password/hasher";
-import type { ForeignHashScheme } from "./auth/password/stored-password";
+import { createPasswordHasher, maxStoredHashMemoryKiB } from "./auth/password/hasher";
 import type { FamilyDeps, FamilyStorage } from "./auth/refresh/family";
-import type { RefreshFamilies } from "./auth/refresh/types";
-import type { SessionDeps } from "./auth/sessions";
 import { issueAccessToken } from "./auth/tokens/access-token";
-import { type CheckResult, checkAccessToken } from "./auth/tokens/check";
-import { loadSigningKeys, type SigningKeySet } from "./auth/tokens/signing-keys";
-import type { Config } from "./config";
-import { createAuditLog } from "./features/audit/adapters/audit-log";
-import { exportAudit } from "./features/audit/adapters/export";
-import {
-  type AuditTrail,
-  displacedChains,
-  unknownChains,
-  verifyStoredAudit,
-} from "./features/audit/adapters/stored-trail";
-import { type BatchOutcome, writeAuditBatch } from "./features/audit/adapters/write-batch";
-import type { AuditRow } from "./features/audit/chain";
-import { shardChains } from "./features/audit/shard";
-import { createQueueMailJobs } from "./features/email/adapters/queue-mail-jobs";
-import { createPostgresRecoveryStore } from "./features/email/adapters/recovery-store";
-import { createResendMailer } from "./features/email/adapters/resend";
-import { createPostgresLegacyStore } from "./features/legacy/adapters/legacy-store";
-import { legacyHashScheme } from "./features/legacy/lazy-migration";
-import type { LegacyStore } from "./features/legacy/ports";
+import { checkAccessToken } from "./auth/tokens/check";
+import { loadSigningKeys } from "./auth/tokens/signing-keys";
+import type { Config, ConfigError } from "./core-config";
+import type { EntryContext, ServiceContext } from "./feature";
+import { features } from "./features";
 import { errorName, log } from "./log";
-import {
-  type AccountGuard,
-  type AuditLog,
-  type BotChallenge,
-  type BreachedPasswordCheck,
-  type Clock,
-  type HealthProbe,
-  type Mailer,
-  type MailJobs,
-  type RateLimiter,
-  type RecoveryTokenStore,
-  type RevocationList,
-  type SessionStore,
-  systemClock,
-  type UserStore,
-} from "./ports";
+import { type HealthProbe, systemClock } from "./ports";
+import type { RequestScope, Services } from "./services";
 
 /**
- * The composition root: the one place that constructs adapters, for requests,
- * the RPC entrypoint, the queue consumer, the cron trigger and both Durable
- * Objects. Routes, features and the objects receive ports, never a driver,
- * a client or a binding.
+ * The composition root: the one place that constructs the core's adapters and
+ * calls each feature's part of the root (Feature.services, which alone builds
+ * that feature's adapters), for requests, the RPC entrypoint, the queue
+ * consumers, the cron trigger and the Durable Objects. Routes, features and
+ * the objects receive ports, never a driver, a client or a binding.
  *
- * Everything a request may need, built lazily: clients are created per request
- * (Neon and Upstash speak HTTP, so this is cheap) and only when first used.
+ * Everything is built lazily: clients are created per request (Neon and
+ * Upstash speak HTTP, so this is cheap) and only when first used.
  */
-export interface Services {
-  readonly clock: Clock;
-  readonly users: UserStore;
-  readonly sessions: SessionStore;
-  readonly families: RefreshFamilies;
-  readonly revocation: RevocationList;
-  readonly limiter: RateLimiter;
-  readonly accountGuard: AccountGuard;
-  readonly breachedPasswords: BreachedPasswordCheck | undefined;
-  readonly botChallenge: BotChallenge | undefined;
-  readonly passwords: PasswordHasher;
-  /** Stored hash formats other than ours: the legacy carve-out's. */
-  readonly foreignHashes: ForeignHashScheme;
-  readonly probes: readonly HealthProbe[];
-  /** The tamper-evident trail; `record` never waits on a database. */
-  readonly audit: AuditLog;
-  readonly recoveryTokens: RecoveryTokenStore;
-  /** The mail queue; undefined when email is not configured. */
-  readonly mailJobs: MailJobs | undefined;
-  /** The email provider (the queue consumer sends through it); undefined when email is off. */
-  readonly mailer: Mailer | undefined;
-  /** The stored audit trail, for operators: verify, export, and which requested chains exist. */
-  readonly auditTrail: AuditTrail;
-  /** The carve-out's storage: imports, legacy sessions, migration stats. */
-  readonly legacy: LegacyStore;
-  signingKeys(): Promise<SigningKeySet>;
-  sessionDeps(): SessionDeps;
-  /** Signature, claims and revocation: the one online check for access tokens. */
-  checkAccessToken(token: string): Promise<CheckResult>;
-}
-
-/** What the request contributes to its services: background work and the audit context. */
-export interface RequestScope {
-  waitUntil(promise: Promise<unknown>): void;
-  requestId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-}
 
 /** How long a rate-limit check may wait for Redis before the endpoint's open/closed choice applies. */
 const LIMITER_TIMEOUT_MS = 1500;
@@ -128,15 +55,6 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
   );
   const accountGuard = lazy(() => createRedisAccountGuard(redis()));
   const families = lazy(() => createDurableRefreshFamilies(env.REFRESH_FAMILY));
-  const audit = lazy(() =>
-    createAuditLog(env.AUDIT_HEAD, {
-      waitUntil: (p) => scope.waitUntil(p),
-      requestId: scope.requestId,
-      ip: scope.ip,
-      userAgent: scope.userAgent,
-      shards: config.audit.shards,
-    }),
-  );
   const passwords = lazy(() =>
     createPasswordHasher({
       argon2: argon2ForIsolate({
@@ -147,16 +65,8 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
       peppers: config.password.peppers,
     }),
   );
-  return {
+  const core = {
     clock: systemClock,
-    get auditTrail(): AuditTrail {
-      const deps = { db: db(), heads: env.AUDIT_HEAD, keys: config.audit.keys };
-      return {
-        verify: (chains) => verifyStoredAudit(deps, chains),
-        export: (chains, now) => exportAudit(deps, chains, now),
-        unknownChains: (chains) => unknownChains(deps, chains),
-      };
-    },
     get users() {
       return users();
     },
@@ -184,33 +94,10 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
         ? createPwnedRangeCheck(config.pwnedPasswordsUrl, 1500)
         : undefined;
     },
-    get audit() {
-      return audit();
-    },
     get passwords() {
       return passwords();
     },
-    foreignHashes: legacyHashScheme,
-    get recoveryTokens() {
-      return createPostgresRecoveryStore(db());
-    },
-    get mailJobs() {
-      return config.email ? createQueueMailJobs(env.MAIL_QUEUE) : undefined;
-    },
-    get mailer() {
-      const email = config.email;
-      return email
-        ? createResendMailer({
-            url: email.apiUrl,
-            apiKey: email.apiKey,
-            from: email.from,
-            timeoutMs: 10_000,
-          })
-        : undefined;
-    },
-    get legacy() {
-      return createPostgresLegacyStore(db());
-    },
+    foreignHashes: undefined,
     get probes(): HealthProbe[] {
       return [
         {
@@ -227,22 +114,19 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
             return undefined;
           },
         },
-        // Advisory: anyone with INSERT on audit_events can plant a row that
-        // halts a head's flush, and must not be able to take the service out
-        // of rotation by doing so (docs/audit.md, "Operating it").
-        {
-          name: "audit",
-          advisory: true,
-          check: async () => {
-            const chains = shardChains(config.audit.shards);
-            const found = await displacedChains(env.AUDIT_HEAD, chains);
-            return found.length > 0 ? "conflict" : undefined;
-          },
-        },
+        ...features.flatMap((f) => f.probes?.(ctx) ?? []),
       ];
     },
+    get signInGates() {
+      return features.flatMap((f) => f.signInGates?.(ctx) ?? []);
+    },
+    async registered(userId: string) {
+      await Promise.all(
+        features.map((f) => f.registered?.(services, userId).catch(logBackgroundFailure)),
+      );
+    },
     signingKeys: () => loadSigningKeys(config.signingKeys),
-    checkAccessToken: async (token) =>
+    checkAccessToken: async (token: string) =>
       checkAccessToken(
         {
           keys: await loadSigningKeys(config.signingKeys),
@@ -272,11 +156,34 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
       accessTtlSeconds: config.accessTokenTtlSeconds,
       refreshTtlSeconds: config.refresh.ttlSeconds,
       get audit() {
-        return audit();
+        return services.audit;
       },
-      background: (p) => scope.waitUntil(p.catch((err: unknown) => logBackgroundFailure(err))),
+      background: (p: Promise<unknown>) => scope.waitUntil(p.catch(logBackgroundFailure)),
     }),
   };
+  // The features' ports join the core's (getters stay getters, so each is still
+  // built on first use); `audit` is the audit feature's.
+  const services = core as unknown as Services;
+  const ctx: ServiceContext = { config, env, scope, db, redis, services };
+  for (const feature of features) {
+    const part = feature.services?.(ctx);
+    if (part) Object.defineProperties(services, Object.getOwnPropertyDescriptors(part));
+  }
+  return services;
+}
+
+/** What a queue consumer and the cron trigger work with. */
+export function entryContext(config: Config | ConfigError, env: Env, ctx: ExecutionContext) {
+  return {
+    config,
+    services: (valid: Config) =>
+      createServices(valid, env, {
+        waitUntil: (p) => ctx.waitUntil(p),
+        requestId: null,
+        ip: null,
+        userAgent: null,
+      }),
+  } satisfies EntryContext;
 }
 
 /**
@@ -309,14 +216,6 @@ export function createFamilyDeps(config: Config, storage: FamilyStorage): Family
     notBeforeFor: (userId, familyId) =>
       createRedisRevocationList(createRedis(config)).notBeforeFor(userId, familyId),
   };
-}
-
-/** Where an audit chain head writes its rows: AUDIT_DATABASE_URL, else DATABASE_URL. */
-export function createAuditHeadStore(config: Config): {
-  writeBatch(rows: AuditRow[]): Promise<BatchOutcome>;
-} {
-  const db = createDb({ ...config, databaseUrl: config.audit.databaseUrl });
-  return { writeBatch: (rows) => writeAuditBatch(db, rows) };
 }
 
 function logBackgroundFailure(err: unknown): void {

@@ -112,27 +112,27 @@ export interface SessionStore {
   findActive(id: string, userId: string, now: Date): Promise<SessionRecord | null>;
 }
 
-/** Every auth event the audit trail records (docs/security.md). */
-export type AuditEventType =
-  | "register"
-  | "login_succeeded"
-  | "login_failed"
-  | "token_issued"
-  | "token_refreshed"
-  | "refresh_grace_retry"
-  | "refresh_reuse_detected"
-  | "family_revoked"
-  | "logout"
-  | "logout_all"
-  | "hash_upgraded"
-  | "user_imported"
-  | "legacy_session_exchanged"
-  | "admin_key_used"
-  | "password_reset"
-  | "password_changed"
-  | "email_change_requested"
-  | "email_changed"
-  | "email_verified";
+/**
+ * Every auth event the audit trail records (docs/security.md), as a registry:
+ * the core's events are here, and each feature adds its own (declaration
+ * merging, in the feature's events.ts) and lists them in its Feature.
+ */
+export interface AuditEventRegistry {
+  register: true;
+  login_succeeded: true;
+  login_failed: true;
+  token_issued: true;
+  token_refreshed: true;
+  refresh_grace_retry: true;
+  refresh_reuse_detected: true;
+  family_revoked: true;
+  logout: true;
+  logout_all: true;
+  hash_upgraded: true;
+  admin_key_used: true;
+}
+
+export type AuditEventType = keyof AuditEventRegistry;
 
 export interface AuditEvent {
   type: AuditEventType;
@@ -155,16 +155,21 @@ export interface AuditLog {
   recordMany(events: readonly AuditEvent[]): void;
 }
 
-/** The rate-limit buckets, each a sliding window per key (docs/security.md). */
-export type LimitBucket =
-  | "login_ip"
-  | "login_failures"
-  | "register_ip"
-  | "token_ip"
-  | "introspect_ip"
-  | "admin_ip"
-  | "email_ip"
-  | "email_address";
+/**
+ * The rate-limit buckets, each a sliding window per key (docs/security.md), as
+ * a registry: the core's are here, a feature adds its own (declaration
+ * merging, in its config.ts) together with the variable that sets each.
+ */
+export interface LimitBucketRegistry {
+  login_ip: true;
+  login_failures: true;
+  register_ip: true;
+  token_ip: true;
+  introspect_ip: true;
+  admin_ip: true;
+}
+
+export type LimitBucket = keyof LimitBucketRegistry;
 
 export interface LimitResult {
   allowed: boolean;
@@ -224,108 +229,4 @@ export interface BreachedPasswordCheck {
 /** A bot challenge (Cloudflare Turnstile) that can relax throttling for a human. */
 export interface BotChallenge {
   passed(token: string, ip: string): Promise<boolean>;
-}
-
-/** One rendered mail. */
-export interface OutgoingMail {
-  to: string;
-  subject: string;
-  html: string;
-  text: string;
-}
-
-/** An email provider. Throws when the provider did not accept the mail. */
-export interface Mailer {
-  /**
-   * Sends one mail. `idempotencyKey` lets a retry of an ambiguous failure be
-   * answered from the provider's memory instead of sending twice.
-   */
-  send(mail: OutgoingMail, idempotencyKey?: string): Promise<void>;
-}
-
-/** Mail work handed from the request path to the queue consumer. Never a secret. */
-export type MailJob =
-  | { kind: "verify_email"; userId: string }
-  | { kind: "password_reset_request"; email: string }
-  /** A verification mail asked for by address (no session); the consumer looks the account up. */
-  | { kind: "verify_email_request"; email: string }
-  | { kind: "password_changed"; userId: string }
-  /** Proves a new address: the link goes to `newEmail`, a notice to the current one. */
-  | {
-      kind: "email_change";
-      userId: string;
-      newEmail: string;
-      /**
-       * The credential epoch the request was made under (UserRecord.credentialEpoch);
-       * the link is minted only while it still holds. Absent in jobs queued
-       * before the field existed: those mint unconditionally, as they did.
-       */
-      credentialEpoch?: string | null;
-    }
-  /** Tells the previous address that the account now uses another. */
-  | { kind: "email_changed"; userId: string; previousEmail: string };
-
-export interface MailJobs {
-  enqueue(job: MailJob): Promise<void>;
-}
-
-export interface VerificationResult {
-  userId: string;
-  purpose: "verify" | "change";
-  /** The address before this token was used (differs from the new one for "change"). */
-  previousEmail: string;
-}
-
-/**
- * Single-use recovery tokens (only their SHA-256 is stored). Each consume is
- * ONE statement: of concurrent consumers of one token, exactly one gets a row.
- *
- * A credential change (password change or reset, logout-all, a completed email
- * change) ends every reset and email-change token issued before it, in the
- * same statement as the change, whatever address the token was mailed to.
- * Verification tokens for the account's current address are exempt: they can
- * only confirm the address the account already has.
- */
-export interface RecoveryTokenStore {
-  /** `email` is the address the token is mailed to; it works only while that is the account's. */
-  insertReset(t: {
-    tokenHash: string;
-    userId: string;
-    email: string;
-    expiresAt: Date;
-  }): Promise<void>;
-  /** The user a usable reset token is for: a cheap look before hashing; the consume below decides. */
-  usableResetOwner(tokenHash: string): Promise<string | null>;
-  /**
-   * Consumes the token and sets the password, atomically; the address counts
-   * as verified (the link proved it), and outstanding tokens end. Null when the
-   * token is unknown, used, expired, or older than the last credential change.
-   */
-  consumeReset(
-    tokenHash: string,
-    passwordHash: string,
-  ): Promise<{ userId: string; email: string } | null>;
-  /**
-   * Stores a verification token. With `credentialEpoch` (a string or null),
-   * only while the user's credential epoch is still exactly that, in the same
-   * statement: false when a credential changed since, and nothing is stored.
-   */
-  insertVerification(t: {
-    tokenHash: string;
-    userId: string;
-    email: string;
-    purpose: "verify" | "change";
-    expiresAt: Date;
-    credentialEpoch?: string | null;
-  }): Promise<boolean>;
-  /**
-   * Consumes a verification token in one statement: a "verify" token marks the
-   * address verified if it is still the user's; a "change" token (unless older
-   * than the last credential change) makes its address the user's, verified,
-   * and ends the other outstanding tokens. null when unknown, used, expired or
-   * stale; "email_taken" (token left unused) when another account took the address.
-   */
-  consumeVerification(tokenHash: string): Promise<VerificationResult | null | "email_taken">;
-  /** Deletes tokens that expired before `before`; returns how many. */
-  deleteExpired(before: Date): Promise<number>;
 }

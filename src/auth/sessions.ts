@@ -3,6 +3,7 @@ import type { AuditLog, Clock, RevocationList, SessionRecord, SessionStore } fro
 import { authErrors } from "./errors";
 import { newFamilyId, parseRefreshToken } from "./refresh/refresh-token";
 import type { IssuedTokens, RefreshFamilies } from "./refresh/types";
+import type { SignInMethod } from "./sign-in";
 import { CLOCK_SKEW_SECONDS } from "./tokens/claims";
 
 export interface SessionDeps {
@@ -32,7 +33,7 @@ export async function startSession(
     userAgent: string | null;
     ip: string | null;
     /** How the user proved who they are, for the audit trail. */
-    grant?: "password" | "legacy_session";
+    grant?: SignInMethod;
   },
 ): Promise<IssuedTokens> {
   const now = deps.clock.now();

@@ -1,36 +1,19 @@
-import { authErrors } from "./errors";
+import { AuthError } from "../errors";
+import type { AuditEventType } from "../ports";
 import { parseRefreshToken } from "./refresh/refresh-token";
 import type { IssuedTokens } from "./refresh/types";
 import { type SessionDeps, startSession } from "./sessions";
 
-/** How the user proved who they are (the audit trail and `token_issued` record it). */
-export type SignInMethod = "password" | "legacy_session";
-
-export interface SignInDeps {
-  sessions: SessionDeps;
-  /** REQUIRE_EMAIL_VERIFICATION: no session for an address that was never proven. */
-  requireEmailVerification: boolean;
-  /** A second factor before the session (a feature fills it: MFA); none = no second step. */
-  secondFactor?: SecondFactorGate;
-}
-
 /**
- * The second-factor hook of the sign-in. Asked after the first factor and the
- * verification gate, before any session exists: it either lets the sign-in
- * through or answers with the challenge the client must meet first (and then
- * completes the sign-in itself, through this same door, once it is met).
+ * How the user proved who they are, as a registry: the core's password here,
+ * and each feature adds its own way (declaration merging), e.g. the legacy
+ * carve-out's `legacy_session`. The audit trail and `token_issued` record it.
  */
-export interface SecondFactorGate {
-  challenge(
-    user: SigningInUser,
-    method: SignInMethod,
-  ): Promise<{ challenge: string; methods: string[] } | null>;
+export interface SignInMethodRegistry {
+  password: true;
 }
 
-/** A sign-in either opens a session or stops at a second-factor challenge. */
-export type SignInOutcome =
-  | { kind: "session"; tokens: IssuedTokens }
-  | { kind: "second_factor"; challenge: string; methods: string[] };
+export type SignInMethod = keyof SignInMethodRegistry;
 
 /** The account that proved itself, as far as the sign-in needs it. */
 export interface SigningInUser {
@@ -38,13 +21,42 @@ export interface SigningInUser {
   emailVerified: boolean;
 }
 
+/** A challenge the client must meet before the session exists (a second factor). */
+export interface SignInChallenge {
+  challenge: string;
+  methods: string[];
+}
+
 /**
- * The one door after a user has proved who they are, whatever the method:
- * the verification gate, then the session, then the audit event. Password
- * login and the legacy session exchange both end here, so the rules cannot
- * differ between them (security review: the exchange issued tokens where a
- * password login got 403 `email_not_verified`, and said `email_verified:
- * false` for every verified user).
+ * A gate of the sign-in, contributed by a feature (Feature.signInGates): asked
+ * after the first factor, in the registry's order, before any session exists.
+ * It throws an AuthError to refuse (recorded as `login_failed` with the
+ * error's reason), answers a challenge to stop the sign-in there (the feature
+ * then completes it itself, through this same door, once it is met), or lets
+ * it through with null. The email flows' verification gate and the second
+ * factor (MFA) are gates.
+ */
+export interface SignInGate {
+  check(user: SigningInUser, method: SignInMethod): Promise<SignInChallenge | null>;
+}
+
+export interface SignInDeps {
+  sessions: SessionDeps;
+  gates: readonly SignInGate[];
+}
+
+/** A sign-in either opens a session or stops at a gate's challenge. */
+export type SignInOutcome =
+  | { kind: "session"; tokens: IssuedTokens }
+  | ({ kind: "second_factor" } & SignInChallenge);
+
+/**
+ * The one door after a user has proved who they are, whatever the method: the
+ * gates, then the session, then the audit event. Password login and the
+ * legacy session exchange both end here, so the rules cannot differ between
+ * them (security review: the exchange issued tokens where a password login got
+ * 403 `email_not_verified`, and said `email_verified: false` for every
+ * verified user).
  */
 export async function completeSignIn(
   deps: SignInDeps,
@@ -54,19 +66,27 @@ export async function completeSignIn(
     userAgent: string | null;
     ip: string | null;
     transport?: "body" | "cookie";
+    /** The success event this method records; `login_succeeded` unless it has its own. */
+    successEvent?: AuditEventType;
   },
 ): Promise<SignInOutcome> {
   const audit = deps.sessions.audit;
-  if (deps.requireEmailVerification && !user.emailVerified) {
-    audit.record({
-      type: "login_failed",
-      userId: user.id,
-      details: { reason: "email_not_verified" },
-    });
-    throw authErrors.error("email_not_verified");
+  for (const gate of deps.gates) {
+    let challenge: SignInChallenge | null;
+    try {
+      challenge = await gate.check(user, how.method);
+    } catch (err) {
+      if (err instanceof AuthError) {
+        audit.record({
+          type: "login_failed",
+          userId: user.id,
+          details: { reason: err.reason ?? err.code },
+        });
+      }
+      throw err;
+    }
+    if (challenge) return { kind: "second_factor", ...challenge };
   }
-  const second = await deps.secondFactor?.challenge(user, how.method);
-  if (second) return { kind: "second_factor", ...second };
   const issued = await startSession(deps.sessions, {
     userId: user.id,
     emailVerified: user.emailVerified,
@@ -75,14 +95,11 @@ export async function completeSignIn(
     grant: how.method,
   });
   const family = parseRefreshToken(issued.refreshToken)?.familyId ?? null;
-  if (how.method === "legacy_session") {
-    audit.record({ type: "legacy_session_exchanged", userId: user.id, details: { family } });
-  } else {
-    audit.record({
-      type: "login_succeeded",
-      userId: user.id,
-      details: { family, transport: how.transport ?? "body" },
-    });
-  }
+  const type = how.successEvent ?? "login_succeeded";
+  audit.record({
+    type,
+    userId: user.id,
+    details: how.transport === undefined ? { family } : { family, transport: how.transport },
+  });
   return { kind: "session", tokens: issued };
 }

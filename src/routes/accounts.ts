@@ -5,10 +5,8 @@ import { register } from "../auth/accounts";
 import { passwordLogin } from "../auth/password-check";
 import { completeSignIn } from "../auth/sign-in";
 import { AuthError } from "../errors";
-import { errorName, log } from "../log";
 import { limitByIp } from "../middleware/rate-limit";
 import { invalidToken, requireAuth } from "../middleware/require-auth";
-import type { MailJobs } from "../ports";
 import { accountDeps, attemptSource, passwordCheckDeps } from "./account-deps";
 import { emailField, passwordField } from "./fields";
 import { signInResponse } from "./token-response";
@@ -42,11 +40,11 @@ export const accounts = new Hono<AppEnv>()
     async (c) => {
       const input = c.req.valid("json");
       const user = await register(accountDeps(c), input);
-      c.get("services").audit.record({ type: "register", userId: user.id, details: {} });
-      const jobs = c.get("services").mailJobs;
-      // After the insert, in the background: a queue hiccup must not fail a
-      // registration that happened; the user can ask for the mail again.
-      if (jobs) c.executionCtx.waitUntil(enqueueQuietly(jobs, user.id));
+      const services = c.get("services");
+      services.audit.record({ type: "register", userId: user.id, details: {} });
+      // After the insert, in the background: what features do next (mail a
+      // verification link) must not fail a registration that happened.
+      c.executionCtx.waitUntil(services.registered(user.id));
       return c.json({ user: publicUser(user) }, 201);
     },
   )
@@ -66,7 +64,7 @@ export const accounts = new Hono<AppEnv>()
     const outcome = await completeSignIn(
       {
         sessions: services.sessionDeps(),
-        requireEmailVerification: c.get("config").requireEmailVerification,
+        gates: services.signInGates,
       },
       { id: user.id, emailVerified: user.emailVerifiedAt !== null },
       {
@@ -85,11 +83,3 @@ export const accounts = new Hono<AppEnv>()
     c.header("Cache-Control", "no-store");
     return c.json(publicUser(user));
   });
-
-async function enqueueQuietly(jobs: MailJobs, userId: string): Promise<void> {
-  try {
-    await jobs.enqueue({ kind: "verify_email", userId });
-  } catch (err) {
-    log("warn", "verification mail not queued", { error: errorName(err) });
-  }
-}

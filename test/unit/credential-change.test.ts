@@ -6,8 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { changeCredentials } from "../../src/auth/credential-change";
 import type { SessionDeps } from "../../src/auth/sessions";
+import type { RecoveryTokenStore } from "../../src/features/email/ports";
 import { type ResetDeps, resetPassword } from "../../src/features/email/recovery";
-import type { RecoveryTokenStore } from "../../src/ports";
 import { memoryRevocationList } from "./support/memory-revocation-list";
 import { memorySessionStore } from "./support/memory-session-store";
 

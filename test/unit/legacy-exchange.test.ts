@@ -55,7 +55,7 @@ function deps(opts: { deadlineMs?: number; consumeAs?: string | null; failStart?
           calls.released.push(keyHash);
         },
       },
-      signIn: { sessions: sessionDeps, requireEmailVerification: false },
+      signIn: { sessions: sessionDeps, gates: [] },
       deadlineMs: opts.deadlineMs ?? NOW + 1000,
     },
   };

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { RefreshFamilies } from "../../src/auth/refresh/types";
 import type { SessionDeps } from "../../src/auth/sessions";
 import { completeSignIn, type SignInMethod } from "../../src/auth/sign-in";
+import { emailVerificationGate } from "../../src/features/email/verification-gate";
 import { memoryRevocationList } from "./support/memory-revocation-list";
 import { memorySessionStore } from "./support/memory-session-store";
 
@@ -34,7 +35,12 @@ function deps() {
   return { sessions, events };
 }
 
-const how = (method: SignInMethod) => ({ method, userAgent: null, ip: null });
+const how = (method: SignInMethod) => ({
+  method,
+  userAgent: null,
+  ip: null,
+  ...(method === "legacy_session" ? { successEvent: "legacy_session_exchanged" as const } : {}),
+});
 const verified = { id: "u1", emailVerified: true };
 
 describe("completeSignIn", () => {
@@ -43,7 +49,7 @@ describe("completeSignIn", () => {
     async (method) => {
       const { sessions, events } = deps();
       const signIn = completeSignIn(
-        { sessions, requireEmailVerification: true },
+        { sessions, gates: [emailVerificationGate] },
         { id: "u1", emailVerified: false },
         how(method),
       );
@@ -54,9 +60,9 @@ describe("completeSignIn", () => {
 
   it("stops at a second-factor challenge without a session, when the hook asks for one", async () => {
     const { sessions, events } = deps();
-    const secondFactor = { challenge: async () => ({ challenge: "mfa-1", methods: ["otp"] }) };
+    const secondFactor = { check: async () => ({ challenge: "mfa-1", methods: ["otp"] }) };
     const outcome = await completeSignIn(
-      { sessions, requireEmailVerification: false, secondFactor },
+      { sessions, gates: [secondFactor] },
       verified,
       how("password"),
     );
@@ -67,7 +73,7 @@ describe("completeSignIn", () => {
   it("opens the session and records the method's success event otherwise", async () => {
     const { sessions, events } = deps();
     const outcome = await completeSignIn(
-      { sessions, requireEmailVerification: true, secondFactor: { challenge: async () => null } },
+      { sessions, gates: [emailVerificationGate, { check: async () => null }] },
       verified,
       how("legacy_session"),
     );

@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
-import { invalidRequest } from "../../errors";
 import { requireAdmin } from "../../middleware/require-admin";
+import { auditErrors } from "./errors";
 import { CHAIN_ID } from "./shard";
 
 /** At most this many `chain` parameters: each one is a Durable Object call. */
@@ -16,10 +16,14 @@ async function requestedChains(c: Context<AppEnv>): Promise<string[] | undefined
   const values = c.req.queries("chain");
   if (!values?.length) return undefined;
   if (values.length > MAX_CHAINS || !values.every((v) => CHAIN_ID.test(v))) {
-    throw invalidRequest("chain must name chains like shard-0");
+    throw auditErrors.error("malformed_chain");
   }
   const unknown = await c.get("services").auditTrail.unknownChains(values);
-  if (unknown.length > 0) throw invalidRequest(`no such chain: ${unknown.join(", ")}`);
+  if (unknown.length > 0) {
+    throw auditErrors.error("unknown_chain", {
+      description: `no such chain: ${unknown.join(", ")}`,
+    });
+  }
   return values;
 }
 
@@ -28,7 +32,7 @@ async function requestedChains(c: Context<AppEnv>): Promise<string[] | undefined
  * key. Verification answers 200 either way: the body says `ok` or where the
  * chain first breaks and why.
  */
-export const adminAudit = new Hono<AppEnv>()
+export const auditRoutes = new Hono<AppEnv>()
   .use("/v1/admin/audit/*", requireAdmin)
   .get("/v1/admin/audit/verify", async (c) => {
     const result = await c.get("services").auditTrail.verify(await requestedChains(c));

@@ -1,8 +1,8 @@
-import { createServices } from "../../composition-root";
-import { ConfigError, configFromEnv } from "../../config";
+import { ConfigError } from "../../core-config";
+import type { EntryContext } from "../../feature";
 import { errorName, log } from "../../log";
-import type { Mailer, MailJob } from "../../ports";
 import { MailJobSchema, runMailJob } from "./mail-jobs";
+import type { Mailer, MailJob } from "./ports";
 import { retryDelaySeconds } from "./retry";
 
 /**
@@ -12,23 +12,16 @@ import { retryDelaySeconds } from "./retry";
  */
 export async function consumeMailBatch(
   batch: MessageBatch<unknown>,
-  env: Env,
-  ctx: ExecutionContext,
+  entry: EntryContext,
 ): Promise<void> {
-  if (batch.queue === DEAD_LETTER_QUEUE) return logDeadLetters(batch);
-  const config = configFromEnv(env);
+  const config = entry.config;
   if (config instanceof ConfigError || !config.email) {
     // Nothing can be sent with this configuration; keep the mail for a fixed one.
     batch.retryAll({ delaySeconds: 300 });
     return;
   }
   const email = config.email;
-  const services = createServices(config, env, {
-    waitUntil: (p) => ctx.waitUntil(p),
-    requestId: null,
-    ip: null,
-    userAgent: null,
-  });
+  const services = entry.services(config);
   const deps = {
     users: services.users,
     tokens: services.recoveryTokens,
@@ -65,15 +58,16 @@ export async function consumeMailBatch(
   }
 }
 
-/** The dead-letter queue of the mail queue (wrangler.jsonc). */
-const DEAD_LETTER_QUEUE = "edge-auth-mail-dlq";
+/** The mail queue and its dead-letter queue (wrangler.jsonc). */
+export const MAIL_QUEUE = "edge-auth-mail";
+export const DEAD_LETTER_QUEUE = "edge-auth-mail-dlq";
 
 /**
  * Mail that failed every retry. One error line each, for alerting; then it is
  * dropped: a reset or verification mail hours late is worth less than a new
  * request from the user.
  */
-function logDeadLetters(batch: MessageBatch<unknown>): void {
+export async function logDeadLetters(batch: MessageBatch<unknown>): Promise<void> {
   for (const message of batch.messages) {
     const parsed = MailJobSchema.safeParse(message.body);
     log("error", "mail dead-lettered", {

@@ -1,13 +1,7 @@
 import { z } from "zod";
 import { accountKey } from "../../auth/throttle";
-import type {
-  Clock,
-  Mailer,
-  MailJob,
-  RateLimiter,
-  RecoveryTokenStore,
-  UserStore,
-} from "../../ports";
+import type { Clock, RateLimiter, UserStore } from "../../ports";
+import type { Mailer, MailJob, RecoveryTokenStore } from "./ports";
 import { newRecoveryToken } from "./recovery-token";
 import {
   confirmNewEmailMail,

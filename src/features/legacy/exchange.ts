@@ -41,7 +41,12 @@ export async function exchangeLegacySession(
     return await completeSignIn(
       deps.signIn,
       { id: user.userId, emailVerified: user.emailVerified },
-      { method: "legacy_session", userAgent: input.userAgent, ip: input.ip },
+      {
+        method: "legacy_session",
+        successEvent: "legacy_session_exchanged",
+        userAgent: input.userAgent,
+        ip: input.ip,
+      },
     );
   } catch (err) {
     await deps.store.releaseSession(keyHash, usedAt).catch(() => {});

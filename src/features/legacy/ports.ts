@@ -1,3 +1,5 @@
+import type { legacyAuditEvents } from "./events";
+
 /**
  * What the carve-out needs from storage (implemented by
  * src/features/legacy/adapters/legacy-store.ts). Each method is one statement, so
@@ -74,4 +76,15 @@ export interface LegacyStore {
     now: Date,
     deadline: Date | null,
   ): Promise<{ pending: number; exchanged: number; lapsed: number }>;
+}
+
+declare module "../../ports" {
+  interface AuditEventRegistry extends Record<(typeof legacyAuditEvents)[number], true> {}
+}
+
+declare module "../../auth/sign-in" {
+  interface SignInMethodRegistry {
+    /** A session of the monolith, traded once for a token pair. */
+    legacy_session: true;
+  }
 }

@@ -1,5 +1,4 @@
 import { DurableObject } from "cloudflare:workers";
-import { createAuditHeadStore } from "../../../composition-root";
 import { type Config, ConfigError, configFromEnv } from "../../../config";
 import { errorName, log } from "../../../log";
 import {
@@ -10,6 +9,7 @@ import {
   GENESIS_MAC,
 } from "../chain";
 import { type AuditEventInput, type EventFields, MAX_BATCH_EVENTS, toEventFields } from "../event";
+import { createAuditHeadStore } from "../feature";
 import { CHAIN_ID } from "../shard";
 import { createHeadSchema, hasHeadSchema } from "./audit-head-schema";
 

@@ -12,14 +12,6 @@ import { MAX_SHARDS, shardChains } from "../shard";
 import type { AuditHead, HeadState } from "./audit-head";
 import { latestCheckpoint, readAuditRows, storedChainIds } from "./postgres-store";
 
-/** The stored audit trail as operators reach it (GET /v1/admin/audit/*). */
-export interface AuditTrail {
-  verify(chains: readonly string[] | undefined): Promise<AuditVerifyResult>;
-  /** NDJSON, streamed (./export.ts). */
-  export(chains: readonly string[] | undefined, now: Date): ReadableStream<Uint8Array>;
-  unknownChains(chains: readonly string[]): Promise<string[]>;
-}
-
 export interface StoredAuditDeps {
   /** Reads audit_events and audit_checkpoints. */
   db: Db;

@@ -7,11 +7,11 @@ import { checkIpLimit } from "../../../auth/throttle";
 import { notConfigured } from "../../../errors";
 import { limitByIp } from "../../../middleware/rate-limit";
 import { requireAuth } from "../../../middleware/require-auth";
-import type { MailJobs } from "../../../ports";
 import { accountDeps, attemptSource, passwordCheckDeps } from "../../../routes/account-deps";
 import { emailField as email, passwordField as password } from "../../../routes/fields";
 import { jsonBody, jsonBodyWithoutBearer } from "../../../routes/validate";
 import { type CredentialDeps, changePassword, requestEmailChange } from "../credentials";
+import type { MailJobs } from "../ports";
 import { requestPasswordReset, resetPassword, verifyEmail } from "../recovery";
 
 // Tokens are 43 characters; the domain rejects anything else without a query.
@@ -55,7 +55,7 @@ const ChangeEmailBody = z.object({ password, new_email: email });
 // sends mail or tries a token, and neither may go unbounded.
 const limited = limitByIp("email_ip", { failOpen: false });
 
-export const emailRoutes = new Hono<AppEnv>()
+export const credentialRoutes = new Hono<AppEnv>()
   .post("/v1/password/forgot", emailEnabled, limited, jsonBody(ForgotBody), async (c) => {
     // The same 202 for every address; the per-address limit applies in the consumer.
     await requestPasswordReset(mailJobs(c), c.req.valid("json").email);

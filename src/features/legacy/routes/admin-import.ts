@@ -17,7 +17,7 @@ const legacyStore = (c: Context<AppEnv>) => c.get("services").legacy;
  * Imports answer 200 with one result per record, in input order, whatever
  * happened to each record; only a request-level problem is an error status.
  */
-export const adminUsers = new Hono<AppEnv>()
+export const adminImportRoutes = new Hono<AppEnv>()
   .post("/v1/admin/users/import", requireAdmin, async (c) => {
     const items = await readImportItems(c);
     const report = await importUsers(

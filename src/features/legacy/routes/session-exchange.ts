@@ -20,7 +20,7 @@ const ExchangeBody = z.object({
  * site, becomes a normal token pair, once. Off (404) until LEGACY_CUTOVER_AT
  * is set: nothing is exchangeable without a deadline.
  */
-export const legacy = new Hono<AppEnv>().post(
+export const sessionExchangeRoutes = new Hono<AppEnv>().post(
   "/v1/legacy/exchange",
   async (c, next) => {
     if (c.get("config").legacy.sessionDeadlineMs === undefined)
@@ -44,7 +44,7 @@ export const legacy = new Hono<AppEnv>().post(
         store: services.legacy,
         signIn: {
           sessions: services.sessionDeps(),
-          requireEmailVerification: config.requireEmailVerification,
+          gates: services.signInGates,
         },
         deadlineMs,
       },

@@ -1,0 +1,66 @@
+import type { Redis } from "@upstash/redis/cloudflare";
+import type { Hono } from "hono";
+import type { Db } from "./adapters/postgres/client";
+import type { AppEnv } from "./app-env";
+import type { SignInGate } from "./auth/sign-in";
+import type { AnyConfigPart, Config, ConfigError } from "./core-config";
+import type { ErrorCatalog } from "./errors";
+import type { AuditEventType, HealthProbe } from "./ports";
+import type { RequestScope, Services } from "./services";
+
+/**
+ * A feature: one vertical slice (routes, domain, ports, adapters, schema,
+ * config, errors) that plugs into the core through this contract and is
+ * listed once in src/features.ts (and its config part once in src/config.ts).
+ * It contributes to the central registries instead of editing them; the core
+ * never imports a feature, and a feature never imports another.
+ * docs/architecture.md walks through one.
+ */
+export interface Feature {
+  readonly name: string;
+  /** Its variables and its section of Config (the same object src/config.ts lists). */
+  readonly config: AnyConfigPart;
+  /** The audit event types it records (declared in AuditEventRegistry by its events.ts). */
+  readonly auditEvents: readonly AuditEventType[];
+  /** Its error catalogs. */
+  readonly errors: readonly ErrorCatalog[];
+  /**
+   * Its ports, built from its adapters: the feature's part of the composition
+   * root, called by it alone. Properties may be getters (built on first use).
+   */
+  services?(ctx: ServiceContext): Partial<Services>;
+  /** Its HTTP routes, mounted after the core's. */
+  readonly routes?: Hono<AppEnv>;
+  /** Gates it adds to the sign-in seam, asked in the registry's order. */
+  signInGates?(ctx: ServiceContext): readonly SignInGate[];
+  /** What it does when an account is registered (in the background). */
+  registered?(services: Services, userId: string): Promise<void>;
+  /** Dependencies `/ready` checks for it. */
+  probes?(ctx: ServiceContext): readonly HealthProbe[];
+  /** Consumers of the queues it owns, by queue name. */
+  readonly queues?: Readonly<Record<string, QueueConsumer>>;
+  /** Its work for the cron trigger. */
+  scheduled?(entry: EntryContext, scheduledTime: number): Promise<void>;
+}
+
+/** What a feature's part of the composition root builds from. */
+export interface ServiceContext {
+  readonly config: Config;
+  readonly env: Env;
+  readonly scope: RequestScope;
+  /** The request's Postgres client (one per request, created on first use). */
+  db(): Db;
+  /** The request's Redis client (one per request, created on first use). */
+  redis(): Redis;
+  /** Every service, core and features', for what a feature's ports need of them. */
+  readonly services: Services;
+}
+
+/** What a queue consumer or the cron trigger gets: the configuration and its services. */
+export interface EntryContext {
+  readonly config: Config | ConfigError;
+  /** Services for this invocation; only with a valid configuration. */
+  services(config: Config): Services;
+}
+
+export type QueueConsumer = (batch: MessageBatch<unknown>, entry: EntryContext) => Promise<void>;

@@ -1,0 +1,12 @@
+import type { Feature } from "./feature";
+import { auditFeature } from "./features/audit/feature";
+import { emailFeature } from "./features/email/feature";
+import { legacyFeature } from "./features/legacy/feature";
+
+/**
+ * The feature registry: every slice the Worker runs, in order (routes are
+ * mounted, gates asked and services built in this order). Adding a feature is
+ * a folder under src/features/ plus one line here and one in src/config.ts
+ * (its Node-loadable config part); docs/architecture.md walks through it.
+ */
+export const features: readonly Feature[] = [auditFeature, emailFeature, legacyFeature];

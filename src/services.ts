@@ -1,0 +1,66 @@
+import type { PasswordHasher } from "./auth/password/hasher";
+import type { ForeignHashScheme } from "./auth/password/stored-password";
+import type { RefreshFamilies } from "./auth/refresh/types";
+import type { SessionDeps } from "./auth/sessions";
+import type { SignInGate } from "./auth/sign-in";
+import type { CheckResult } from "./auth/tokens/check";
+import type { SigningKeySet } from "./auth/tokens/signing-keys";
+import type {
+  AccountGuard,
+  AuditLog,
+  BotChallenge,
+  BreachedPasswordCheck,
+  Clock,
+  HealthProbe,
+  RateLimiter,
+  RevocationList,
+  SessionStore,
+  UserStore,
+} from "./ports";
+
+/**
+ * What a request (or the RPC entrypoint, a queue consumer, the cron trigger)
+ * works with: ports, never a driver, a client or a binding. Built by the
+ * composition root (src/composition-root.ts), lazily: clients are created per
+ * request and only when first used.
+ */
+export interface CoreServices {
+  readonly clock: Clock;
+  readonly users: UserStore;
+  readonly sessions: SessionStore;
+  readonly families: RefreshFamilies;
+  readonly revocation: RevocationList;
+  readonly limiter: RateLimiter;
+  readonly accountGuard: AccountGuard;
+  readonly breachedPasswords: BreachedPasswordCheck | undefined;
+  readonly botChallenge: BotChallenge | undefined;
+  readonly passwords: PasswordHasher;
+  /** Stored hash formats other than ours (a feature's, e.g. the legacy carve-out's); none by default. */
+  readonly foreignHashes: ForeignHashScheme | undefined;
+  /** What `/ready` checks: the core's dependencies and every feature's. */
+  readonly probes: readonly HealthProbe[];
+  /** The tamper-evident trail; `record` never waits on a database. */
+  readonly audit: AuditLog;
+  /** Every feature's gates of the sign-in seam, in the registry's order (src/auth/sign-in.ts). */
+  readonly signInGates: readonly SignInGate[];
+  /** Tells every feature that an account was registered (e.g. to mail a verification link). */
+  registered(userId: string): Promise<void>;
+  signingKeys(): Promise<SigningKeySet>;
+  sessionDeps(): SessionDeps;
+  /** Signature, claims and revocation: the one online check for access tokens. */
+  checkAccessToken(token: string): Promise<CheckResult>;
+}
+
+/** The features' ports: each feature adds its own (declaration merging, in its services.ts). */
+// biome-ignore lint/suspicious/noEmptyInterface: a registry that features extend.
+export interface FeatureServices {}
+
+export type Services = CoreServices & FeatureServices;
+
+/** What the request contributes to its services: background work and the audit context. */
+export interface RequestScope {
+  waitUntil(promise: Promise<unknown>): void;
+  requestId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
