@@ -5,7 +5,8 @@ export default defineConfig({
   schema: [
     "./src/adapters/postgres/schema.ts",
     "./src/features/audit/adapters/schema.ts",
-    "./src/adapters/postgres/legacy-schema.ts",
+    "./src/features/email/adapters/schema.ts",
+    "./src/features/legacy/adapters/schema.ts",
   ],
   out: "./migrations",
   dbCredentials: { url: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },

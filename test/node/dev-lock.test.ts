@@ -87,7 +87,7 @@ describe.runIf(process.platform === "linux")("isRunning", () => {
     // perl-base) never waits for it. A shell could reap it before exec'ing.
     const parent = spawn("perl", [
       "-e",
-      "$| = 1; my $pid = fork(); exit 0 if $pid == 0; print \"$pid\\n\"; sleep 30;",
+      '$| = 1; my $pid = fork(); exit 0 if $pid == 0; print "$pid\\n"; sleep 30;',
     ]);
     children.push(parent);
     const [chunk] = (await once(parent.stdout, "data")) as [Buffer];

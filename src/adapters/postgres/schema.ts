@@ -53,48 +53,13 @@ export const refreshFamilies = pgTable(
 );
 
 /**
- * Single-use password reset tokens. Only the SHA-256 of the token is stored;
- * a row is consumed by one conditional UPDATE (used_at IS NULL, not expired).
+ * The salt of a foreign hash whose scheme kept it in its own column (imported
+ * `pbkdf2_sha256$<iterations>$$<hash>` records with `password_salt`). Deleted
+ * in the same statement that upgrades the user's hash.
  */
-export const passwordResetTokens = pgTable(
-  "password_reset_tokens",
-  {
-    tokenHash: text("token_hash").primaryKey(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    /** The address the token was mailed to: it is honoured only while that is still the user's. */
-    email: text("email").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    usedAt: timestamp("used_at", { withTimezone: true }),
-  },
-  (t) => [
-    index("password_reset_tokens_user_idx").on(t.userId),
-    index("password_reset_tokens_expires_idx").on(t.expiresAt),
-  ],
-);
-
-/**
- * Single-use email verification tokens, for the registered address ("verify")
- * or a new one ("change"). `email` is the address the token proves.
- */
-export const emailVerificationTokens = pgTable(
-  "email_verification_tokens",
-  {
-    tokenHash: text("token_hash").primaryKey(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    purpose: text("purpose").notNull(),
-    email: text("email").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    usedAt: timestamp("used_at", { withTimezone: true }),
-  },
-  (t) => [
-    index("email_verification_tokens_user_idx").on(t.userId),
-    index("email_verification_tokens_expires_idx").on(t.expiresAt),
-    check("email_verification_tokens_purpose_check", sql`${t.purpose} in ('verify', 'change')`),
-  ],
-);
+export const legacyPasswordSalts = pgTable("legacy_password_salts", {
+  userId: uuid("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  salt: text("salt").notNull(),
+});

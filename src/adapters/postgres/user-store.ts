@@ -1,8 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { UserRecord, UserStore } from "../../ports";
 import type { Db } from "./client";
-import { legacyPasswordSalts } from "./legacy-schema";
-import { users } from "./schema";
+import { legacyPasswordSalts, users } from "./schema";
 
 const columns = {
   id: users.id,

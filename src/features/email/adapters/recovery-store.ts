@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../../adapters/postgres/client";
-import { emailVerificationTokens, passwordResetTokens } from "../../../adapters/postgres/schema";
 import type { RecoveryTokenStore } from "../ports";
+import { emailVerificationTokens, passwordResetTokens } from "./schema";
 
 /**
  * Reset and verification tokens in Postgres. Every consume is one statement

@@ -1,8 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../../adapters/postgres/client";
-import { legacyPasswordSalts, legacySessions } from "../../../adapters/postgres/legacy-schema";
-import { users } from "../../../adapters/postgres/schema";
+import { legacyPasswordSalts, users } from "../../../adapters/postgres/schema";
 import type { LegacyStore, SessionImportOutcome, UserImportOutcome } from "../ports";
+import { legacySessions } from "./schema";
 
 /**
  * The carve-out's storage over Neon's HTTP path. Batches travel as one JSON

@@ -1,23 +1,13 @@
 import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { users } from "./schema";
+import { users } from "../../../adapters/postgres/schema";
 
 /**
  * Tables of the carve-out from the legacy monolith (docs/migration.md,
- * docs/storage-schema.md). Kept apart from schema.ts: they shrink to nothing
- * as users log in and legacy sessions run out, and can then be dropped.
+ * docs/storage-schema.md). Kept apart from the core's: they shrink to nothing
+ * as legacy sessions run out, and can then be dropped. (The salts of foreign
+ * hashes live with the users, src/adapters/postgres/schema.ts: the core's lazy
+ * migration reads and deletes them.)
  */
-
-/**
- * The salt of a legacy hash whose scheme kept it in its own column (imported
- * `pbkdf2_sha256$<iterations>$$<hash>` records with `password_salt`). Deleted
- * in the same statement that upgrades the user's hash.
- */
-export const legacyPasswordSalts = pgTable("legacy_password_salts", {
-  userId: uuid("user_id")
-    .primaryKey()
-    .references(() => users.id, { onDelete: "cascade" }),
-  salt: text("salt").notNull(),
-});
 
 /**
  * Sessions of the monolith that may be traded once for a token pair. Only
