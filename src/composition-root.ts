@@ -16,11 +16,11 @@ import { issueAccessToken } from "./auth/tokens/access-token";
 import { checkAccessToken } from "./auth/tokens/check";
 import { loadSigningKeys } from "./auth/tokens/signing-keys";
 import type { Config, ConfigError } from "./core-config";
-import type { EntryContext, ServiceContext } from "./feature";
+import type { ServiceContext } from "./feature";
 import { features } from "./features";
 import { errorName, log } from "./log";
 import { type HealthProbe, systemClock } from "./ports";
-import type { RequestScope, Services } from "./services";
+import type { EntryContext, RequestScope, Services } from "./services";
 
 /**
  * The composition root: the one place that constructs the core's adapters and

@@ -3,10 +3,10 @@ import type { Hono } from "hono";
 import type { Db } from "./adapters/postgres/client";
 import type { AppEnv } from "./app-env";
 import type { SignInGate } from "./auth/sign-in";
-import type { AnyConfigPart, Config, ConfigError } from "./core-config";
+import type { AnyConfigPart, Config } from "./core-config";
 import type { ErrorCatalog } from "./errors";
 import type { AuditEventType, HealthProbe } from "./ports";
-import type { RequestScope, Services } from "./services";
+import type { EntryContext, QueueConsumer, RequestScope, Services } from "./services";
 
 /**
  * A feature: one vertical slice (routes, domain, ports, adapters, schema,
@@ -55,12 +55,3 @@ export interface ServiceContext {
   /** Every service, core and features', for what a feature's ports need of them. */
   readonly services: Services;
 }
-
-/** What a queue consumer or the cron trigger gets: the configuration and its services. */
-export interface EntryContext {
-  readonly config: Config | ConfigError;
-  /** Services for this invocation; only with a valid configuration. */
-  services(config: Config): Services;
-}
-
-export type QueueConsumer = (batch: MessageBatch<unknown>, entry: EntryContext) => Promise<void>;

@@ -5,6 +5,7 @@ import type { SessionDeps } from "./auth/sessions";
 import type { SignInGate } from "./auth/sign-in";
 import type { CheckResult } from "./auth/tokens/check";
 import type { SigningKeySet } from "./auth/tokens/signing-keys";
+import type { Config, ConfigError } from "./core-config";
 import type {
   AccountGuard,
   AuditLog,
@@ -64,3 +65,12 @@ export interface RequestScope {
   ip: string | null;
   userAgent: string | null;
 }
+
+/** What a queue consumer or the cron trigger gets: the configuration and its services. */
+export interface EntryContext {
+  readonly config: Config | ConfigError;
+  /** Services for this invocation; only with a valid configuration. */
+  services(config: Config): Services;
+}
+
+export type QueueConsumer = (batch: MessageBatch<unknown>, entry: EntryContext) => Promise<void>;

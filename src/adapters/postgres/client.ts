@@ -1,6 +1,6 @@
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { drizzle, type NeonHttpDatabase } from "drizzle-orm/neon-http";
-import type { Config } from "../../config";
+import type { Config } from "../../core-config";
 import * as schema from "./schema";
 
 export type Db = NeonHttpDatabase<typeof schema>;

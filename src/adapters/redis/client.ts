@@ -1,5 +1,5 @@
 import { Redis } from "@upstash/redis/cloudflare";
-import type { Config } from "../../config";
+import type { Config } from "../../core-config";
 
 /**
  * Upstash's REST client: every command is one HTTPS request, so a client per

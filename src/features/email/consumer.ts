@@ -1,6 +1,6 @@
 import { ConfigError } from "../../core-config";
-import type { EntryContext } from "../../feature";
 import { errorName, log } from "../../log";
+import type { EntryContext } from "../../services";
 import { MailJobSchema, runMailJob } from "./mail-jobs";
 import type { Mailer, MailJob } from "./ports";
 import { retryDelaySeconds } from "./retry";

@@ -1,6 +1,6 @@
 import { ConfigError } from "../../core-config";
-import type { EntryContext } from "../../feature";
 import { log } from "../../log";
+import type { EntryContext } from "../../services";
 
 /** The cron trigger: deletes reset and verification tokens that have expired. */
 export async function deleteExpiredRecoveryTokens(
