@@ -3,7 +3,7 @@
  * (as base64) in its dist bundle and writes them to `generated/*.wasm`.
  *
  * workerd refuses to compile WASM from bytes at runtime, so the Worker imports
- * these files as precompiled modules instead (see src/auth/password/argon2id.ts).
+ * these files as precompiled modules instead (see src/adapters/wasm/argon2id-driver.ts).
  * The files are build artefacts (git-ignored), regenerated from the installed
  * hash-wasm version.
  *

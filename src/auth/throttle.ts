@@ -1,7 +1,7 @@
 import { AuthError, httpErrors, unavailable } from "../errors";
 import { errorName, log } from "../log";
 import type { AccountGuard, BotChallenge, Clock, LimitResult, RateLimiter } from "../ports";
-import { base64url } from "./refresh/refresh-token";
+import { base64url } from "./secrets";
 
 /**
  * 429 with `Retry-After` (RFC 9110 §10.2.3) and the RateLimit-* fields of

@@ -19,7 +19,8 @@ import {
   Argon2ParameterError,
   createArgon2id,
   HashingBusyError,
-} from "../../src/auth/password/argon2id.ts";
+} from "../../src/adapters/wasm/argon2id-driver.ts";
+import { createSerialQueue } from "../../src/adapters/wasm/serial-queue.ts";
 import {
   type Argon2idPhc,
   DEFAULT_PHC_LIMITS,
@@ -28,7 +29,6 @@ import {
   type PhcLimits,
   parseArgon2idPhc,
 } from "../../src/auth/password/phc.ts";
-import { createSerialQueue } from "../../src/auth/password/serial-queue.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const hashWasmDist = path.join(root, "node_modules/hash-wasm/dist");

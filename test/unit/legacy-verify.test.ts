@@ -8,7 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureWasm } from "../../scripts/extract-wasm.ts";
-import { createArgon2id } from "../../src/auth/password/argon2id";
+import { createArgon2id } from "../../src/adapters/wasm/argon2id-driver";
 import { createPasswordHasher, type PasswordHasher } from "../../src/auth/password/hasher";
 import { type LegacyHash, parseLegacyHash } from "../../src/features/legacy/hash-format";
 import { importLimits } from "../../src/features/legacy/limits";

@@ -1,5 +1,6 @@
 import type { Clock } from "../../ports";
-import { familyStartedAt, formatRefreshToken, hashSecret, newSecret } from "./refresh-token";
+import { hashSecret, newSecret } from "../secrets";
+import { familyStartedAt, formatRefreshToken } from "./refresh-token";
 import { decideRotation } from "./rotation";
 import { openSuccessor, type SuccessorPair, sealSuccessor } from "./successor-box";
 import type { IssuedTokens, RevokeResult, RotateResult, SessionClaims } from "./types";

@@ -1,9 +1,9 @@
 /**
  * Opaque refresh tokens: `<familyId>.<secret>`. The family id routes the token
- * to its Durable Object without a lookup; the secret carries 256 random bits.
- * Only SHA-256 of the secret is ever stored (Lucia's session-token pattern;
- * a 256-bit random secret needs no slow hash).
+ * to its Durable Object without a lookup; the secret carries 256 random bits
+ * (../secrets.ts), of which only the SHA-256 is ever stored.
  */
+import { base64url } from "../secrets";
 
 const FAMILY_ID = /^[A-Za-z0-9_-]{22}$/; // 128 bits
 const SECRET = /^[A-Za-z0-9_-]{43}$/; // 256 bits
@@ -11,16 +11,6 @@ const SECRET = /^[A-Za-z0-9_-]{43}$/; // 256 bits
 export interface RefreshTokenParts {
   familyId: string;
   secret: string;
-}
-
-export function base64url(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function randomBase64url(byteLength: number): string {
-  return base64url(crypto.getRandomValues(new Uint8Array(byteLength)));
 }
 
 /**
@@ -48,7 +38,6 @@ export function familyStartedAt(familyId: string): number | null {
   for (let i = 0; i < 6; i++) t = t * 256 + bin.charCodeAt(i);
   return t;
 }
-export const newSecret = (): string => randomBase64url(32);
 
 export function formatRefreshToken(parts: RefreshTokenParts): string {
   return `${parts.familyId}.${parts.secret}`;
@@ -60,9 +49,4 @@ export function parseRefreshToken(token: unknown): RefreshTokenParts | null {
   const [familyId, secret] = token.split(".");
   if (!familyId || !secret || !FAMILY_ID.test(familyId) || !SECRET.test(secret)) return null;
   return { familyId, secret };
-}
-
-export async function hashSecret(secret: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret));
-  return base64url(new Uint8Array(digest));
 }

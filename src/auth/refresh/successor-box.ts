@@ -1,4 +1,4 @@
-import { base64url } from "./refresh-token";
+import { base64url } from "../secrets";
 
 /**
  * The successor of a rotated refresh token is kept for the reuse grace window

@@ -1,4 +1,4 @@
-import { hashSecret, newSecret } from "../../auth/refresh/refresh-token";
+import { hashSecret, newSecret } from "../../auth/secrets";
 
 /** 256 random bits, base64url: 43 characters, as a refresh token's secret. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;

@@ -8,17 +8,7 @@
  * Web-standard JavaScript only (runs in workerd and Node).
  */
 
-/** Thrown (as a rejection) when the waiting queue is full. */
-export class HashingBusyError extends Error {
-  override readonly name = "HashingBusyError";
-  /** The configured waiting-queue bound that was exceeded. */
-  readonly maxQueue: number;
-
-  constructor(maxQueue: number) {
-    super(`password hashing is busy: ${maxQueue} request(s) already waiting`);
-    this.maxQueue = maxQueue;
-  }
-}
+import { HashingBusyError } from "../../auth/password/argon2id";
 
 export interface SerialQueue {
   /**

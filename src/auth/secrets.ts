@@ -1,0 +1,24 @@
+/**
+ * Opaque secrets (refresh tokens, recovery tokens): random bytes as unpadded
+ * base64url (RFC 4648 §5), and the SHA-256 that is all the service stores of
+ * one. A 256-bit random secret needs no slow hash (Lucia's session-token
+ * pattern).
+ */
+
+export function base64url(bytes: Uint8Array): string {
+  let s = "";
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+export function randomBase64url(byteLength: number): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(byteLength)));
+}
+
+/** 256 random bits: 43 base64url characters. */
+export const newSecret = (): string => randomBase64url(32);
+
+export async function hashSecret(secret: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret));
+  return base64url(new Uint8Array(digest));
+}
