@@ -3,8 +3,11 @@ import type { InvalidReason } from "./rotation";
 /**
  * What a session's access tokens say about its user besides the standard
  * claims: one snapshot per family, set at sign-in and changed through
- * `RefreshFamilies.updateClaims`, so a new claim (roles, amr, auth_time) is a
- * field here, not a column, an RPC and a port method of its own.
+ * `RefreshFamilies.updateClaims`, and copied into every access token the
+ * family mints (auth/tokens/claims.ts). A new claim (roles, amr, auth_time) is
+ * a field here, added by its feature through declaration merging, not a
+ * column, an RPC and a port method of its own. Keep each one small: every
+ * access token carries the whole snapshot.
  */
 export interface SessionClaims {
   /** Whether the user's current address is verified (RFC 9068 profile, OIDC Core §5.1). */

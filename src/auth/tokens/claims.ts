@@ -1,19 +1,19 @@
 import type { Clock } from "../../ports";
 import type { SessionClaims } from "../refresh/types";
 
-/** Claims of an access token (RFC 9068 §2.2), in either format. */
-export interface AccessTokenClaims {
+/**
+ * Claims of an access token (RFC 9068 §2.2), in either format: the standard
+ * ones, and the family's claims snapshot (SessionClaims: `email_verified`,
+ * and whatever a feature adds there), absent only in tokens minted before a
+ * claim existed.
+ */
+export interface AccessTokenClaims extends Partial<SessionClaims> {
   iss: string;
   aud: string;
   sub: string;
   client_id: string;
   /** The refresh family (session) this token belongs to; revocation keys on it. */
   sid: string;
-  /**
-   * Whether the user's current address is verified, as of the family's last
-   * rotation. Always issued; absent only in tokens minted before it existed.
-   */
-  email_verified?: boolean;
   iat: number;
   exp: number;
   jti: string;
@@ -56,12 +56,13 @@ export function buildClaims(
 ): AccessTokenClaims {
   const iat = Math.floor(clock.now() / 1000);
   return {
+    // The snapshot first: a session claim can never stand in for a standard one.
+    ...subject.claims,
     iss: settings.issuer,
     aud: settings.audience,
     sub: subject.userId,
     client_id: settings.clientId,
     sid: subject.sessionId,
-    email_verified: subject.claims.email_verified,
     iat,
     exp: iat + settings.ttlSeconds,
     jti: crypto.randomUUID(),
