@@ -92,24 +92,12 @@ export async function runMailJob(
         const limit = await deps.limiter.consume("email_address", await accountKey(user.email));
         if (!limit.allowed) return "skipped";
       }
-      const link = await verificationLink(deps, user.id, user.email, "verify");
-      if (!link) return "skipped";
-      await deps.mailer.send(
-        { to: user.email, ...verifyEmailMail(link, VERIFY_TOKEN_HOURS) },
-        idempotencyKey,
-      );
-      return "sent";
+      return sendVerification(deps, user, idempotencyKey);
     }
     case "verify_email": {
       const user = await deps.users.findById(job.userId);
       if (!user || user.emailVerifiedAt) return "skipped";
-      const link = await verificationLink(deps, user.id, user.email, "verify");
-      if (!link) return "skipped";
-      await deps.mailer.send(
-        { to: user.email, ...verifyEmailMail(link, VERIFY_TOKEN_HOURS) },
-        idempotencyKey,
-      );
-      return "sent";
+      return sendVerification(deps, user, idempotencyKey);
     }
     case "password_changed": {
       const user = await deps.users.findById(job.userId);
@@ -152,6 +140,21 @@ export async function runMailJob(
       return "sent";
     }
   }
+}
+
+/** A verification link for the account's own address, mailed to it. */
+async function sendVerification(
+  deps: MailJobDeps,
+  user: { id: string; email: string },
+  idempotencyKey: string,
+): Promise<JobOutcome> {
+  const link = await verificationLink(deps, user.id, user.email, "verify");
+  if (!link) return "skipped";
+  await deps.mailer.send(
+    { to: user.email, ...verifyEmailMail(link, VERIFY_TOKEN_HOURS) },
+    idempotencyKey,
+  );
+  return "sent";
 }
 
 /**
