@@ -1,17 +1,16 @@
 // The central registries that features contribute to (docs/architecture.md):
 // what each feature declares is consistent with the others, with the
 // configuration loader's list, and with what the docs and wrangler.jsonc say.
-import { readFileSync } from "node:fs";
-import path from "node:path";
+// In workerd, where the whole Worker loads; the files come in as raw text.
 import { describe, expect, it } from "vitest";
+import auditDoc from "../../docs/audit.md?raw";
+import readme from "../../README.md?raw";
 import { authErrors } from "../../src/auth/errors";
 import { configParts, configVariables } from "../../src/config";
 import { coreConfigPart } from "../../src/core-config";
 import { httpErrors } from "../../src/errors";
 import { features } from "../../src/features";
-
-const root = path.resolve(import.meta.dirname, "../..");
-const read = (file: string) => readFileSync(path.join(root, file), "utf8");
+import wranglerConfig from "../../wrangler.jsonc?raw";
 
 /** The core's audit events (src/ports.ts, AuditEventRegistry). */
 const CORE_EVENTS = [
@@ -46,7 +45,7 @@ describe("the feature registry", () => {
   it("declares each audit event once, and docs/audit.md describes exactly those", () => {
     const all = [...CORE_EVENTS, ...features.flatMap((f) => f.auditEvents)];
     expect(new Set(all).size).toBe(all.length);
-    const doc = read("docs/audit.md");
+    const doc = auditDoc;
     const start = doc.indexOf("| type | `user_id` |");
     const table = doc.slice(start, doc.indexOf("\n\n", start));
     const documented = [...table.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]);
@@ -60,7 +59,7 @@ describe("the feature registry", () => {
       statuses.set(spec.code, (statuses.get(spec.code) ?? new Set()).add(spec.status));
     }
     const table = new Map(
-      [...read("README.md").matchAll(/^\| `([a-z_]+)` \| ([\d, ]+) \|/gm)].map((m) => [
+      [...readme.matchAll(/^\| `([a-z_]+)` \| ([\d, ]+) \|/gm)].map((m) => [
         m[1] as string,
         new Set((m[2] as string).split(",").map((s) => Number(s.trim()))),
       ]),
@@ -70,7 +69,7 @@ describe("the feature registry", () => {
 
   it("consumes every queue wrangler.jsonc binds, and only those", () => {
     const consumed = features.flatMap((f) => Object.keys(f.queues ?? {}));
-    const bound = [...read("wrangler.jsonc").matchAll(/\{\s*"queue": "([^"]+)"/g)].map((m) => m[1]);
+    const bound = [...wranglerConfig.matchAll(/\{\s*"queue": "([^"]+)"/g)].map((m) => m[1]);
     expect(consumed.sort()).toEqual(bound.sort());
   });
 });
