@@ -1,27 +1,16 @@
 // The sign-in door (src/auth/sign-in.ts): every method passes the same gates
 // in the same order, and nothing exists until they all passed.
 import { describe, expect, it } from "vitest";
-import type { RefreshFamilies } from "../../src/auth/refresh/types";
 import type { SessionDeps } from "../../src/auth/sessions";
 import { completeSignIn, type SignInMethod } from "../../src/auth/sign-in";
 import { emailVerificationGate } from "../../src/features/email/verification-gate";
+import { memoryRefreshFamilies } from "./support/memory-refresh-families";
 import { memoryRevocationList } from "./support/memory-revocation-list";
 import { memorySessionStore } from "./support/memory-session-store";
 
 function deps() {
   const events: string[] = [];
-  const families = {
-    async start(familyId: string, userId: string) {
-      events.push("session");
-      return {
-        userId,
-        refreshToken: `${familyId}.${"s".repeat(43)}`,
-        accessToken: "at",
-        accessExpiresIn: 900,
-        refreshExpiresIn: 3600,
-      };
-    },
-  } as unknown as RefreshFamilies;
+  const families = memoryRefreshFamilies({ before: { start: () => void events.push("session") } });
   const sessions: SessionDeps = {
     families,
     sessions: memorySessionStore(),

@@ -1,29 +1,17 @@
 // A session whose durable copy (Postgres) could not be written must not live:
 // logout-all finds sessions through that copy, so an unlisted one could survive it.
 import { describe, expect, it } from "vitest";
-import type { RefreshFamilies } from "../../src/auth/refresh/types";
 import { type SessionDeps, startSession } from "../../src/auth/sessions";
+import { memoryRefreshFamilies } from "./support/memory-refresh-families";
 import { memoryRevocationList } from "./support/memory-revocation-list";
 import { memorySessionStore, type SessionStoreHooks } from "./support/memory-session-store";
 
 function deps(beforeInsert?: SessionStoreHooks["insert"]) {
   const revoked: Array<{ id: string; reason: string }> = [];
   const audited: string[] = [];
-  const families = {
-    async start(familyId: string, userId: string) {
-      return {
-        userId,
-        refreshToken: `${familyId}.${"s".repeat(43)}`,
-        accessToken: "at",
-        accessExpiresIn: 900,
-        refreshExpiresIn: 3600,
-      };
-    },
-    async revoke(id: string, reason: string) {
-      revoked.push({ id, reason });
-      return { revoked: true as const, userId: "u1" };
-    },
-  } as unknown as RefreshFamilies;
+  const families = memoryRefreshFamilies({
+    before: { revoke: (id, reason) => void revoked.push({ id, reason }) },
+  });
   const d: SessionDeps = {
     families,
     sessions: memorySessionStore({ before: { insert: beforeInsert } }),
