@@ -6,10 +6,12 @@
 import { describe, expect, it } from "vitest";
 import { changeCredentials } from "../../src/auth/credential-change";
 import type { SessionDeps } from "../../src/auth/sessions";
-import type { RecoveryTokenStore } from "../../src/features/email/ports";
 import { type ResetDeps, resetPassword } from "../../src/features/email/recovery";
+import { parseRecoveryToken } from "../../src/features/email/recovery-token";
+import { memoryRecoveryTokenStore } from "./support/memory-recovery-token-store";
 import { memoryRevocationList } from "./support/memory-revocation-list";
 import { memorySessionStore } from "./support/memory-session-store";
+import { memoryUserStore } from "./support/memory-user-store";
 
 const TOKEN = "A".repeat(43);
 const NOW = 1_800_000_000_000;
@@ -132,16 +134,24 @@ describe("changeCredentials", () => {
 });
 
 describe("resetPassword", () => {
-  function resetDeps(opts: { failNotBefore?: boolean; failCommit?: boolean }) {
+  async function resetDeps(opts: { failNotBefore?: boolean; failCommit?: boolean }) {
     const session = sessionDeps(opts);
-    const tokens = {
-      usableResetOwner: async () => "u1",
-      consumeReset: async () => {
-        session.calls.push("consume");
-        if (opts.failCommit) throw new Error("postgres unreachable");
-        return { userId: "u1", email: "a@example.test" };
+    const users = memoryUserStore();
+    await users.create({ id: "u1", email: "a@example.test", passwordHash: "$argon2id$old" });
+    const tokens = memoryRecoveryTokenStore(users, {
+      before: {
+        consumeReset() {
+          session.calls.push("consume");
+          if (opts.failCommit) throw new Error("postgres unreachable");
+        },
       },
-    } as unknown as RecoveryTokenStore;
+    });
+    await tokens.insertReset({
+      tokenHash: (await parseRecoveryToken(TOKEN)) as string,
+      userId: "u1",
+      email: "a@example.test",
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
     const deps: ResetDeps = {
       account: {
         passwords: {
@@ -162,13 +172,13 @@ describe("resetPassword", () => {
   const input = { token: TOKEN, password: "a new and quite long passphrase 2026" };
 
   it("leaves the token unspent when the sessions could not be ended (the reset can be repeated)", async () => {
-    const { deps, calls } = resetDeps({ failNotBefore: true });
+    const { deps, calls } = await resetDeps({ failNotBefore: true });
     await expect(resetPassword(deps, input)).rejects.toThrow("redis unreachable");
     expect(calls).toEqual(["notBefore"]);
   });
 
   it("has already ended the sessions when the commit fails (and the token is unspent)", async () => {
-    const { deps, calls } = resetDeps({ failCommit: true });
+    const { deps, calls } = await resetDeps({ failCommit: true });
     await expect(resetPassword(deps, input)).rejects.toThrow("postgres unreachable");
     expect(calls).toEqual(["notBefore", "consume"]);
   });

@@ -7,14 +7,46 @@ import { exchangeLegacySession } from "../../src/features/legacy/exchange";
 import { sha256Hex } from "../../src/features/legacy/sha256-hex";
 import { schemeRules } from "../../src/features/legacy/stats";
 import sessions from "../fixtures/legacy/sessions.json";
+import { memoryLegacyStore } from "./support/memory-legacy-store";
 import { memoryRevocationList } from "./support/memory-revocation-list";
 import { memorySessionStore } from "./support/memory-session-store";
+import { memoryUserStore } from "./support/memory-user-store";
 
 const NOW = Date.parse("2026-11-23T00:00:00Z");
 const KEY = sessions[0]?.session_key as string;
 
-function deps(opts: { deadlineMs?: number; consumeAs?: string | null; failStart?: boolean } = {}) {
+async function deps(
+  opts: { deadlineMs?: number; consumeAs?: string | null; failStart?: boolean } = {},
+) {
   const calls = { consumed: [] as string[], released: [] as string[], started: 0 };
+  // The fixture's first session, imported for a verified user (unless `consumeAs`
+  // is null: then no session is known).
+  const users = memoryUserStore();
+  const store = memoryLegacyStore(users, {
+    before: {
+      consumeSession(keyHash, at) {
+        expect(at.getTime()).toBe(NOW);
+        calls.consumed.push(keyHash);
+      },
+      releaseSession(keyHash) {
+        calls.released.push(keyHash);
+      },
+    },
+  });
+  const userId = opts.consumeAs === undefined ? "user-1" : opts.consumeAs;
+  if (userId !== null) {
+    const email = "legacy-user@example.test";
+    await store.insertUsers([
+      { id: userId, email, passwordHash: "bcrypt$x", legacySalt: null, emailVerified: true },
+    ]);
+    await store.insertSessions([
+      {
+        keyHash: sessions[0]?.session_key_sha256 as string,
+        email,
+        expiresAt: new Date(NOW + 3_600_000),
+      },
+    ]);
+  }
   const families: RefreshFamilies = {
     async updateClaims() {},
     async start(familyId, userId): Promise<IssuedTokens> {
@@ -44,17 +76,7 @@ function deps(opts: { deadlineMs?: number; consumeAs?: string | null; failStart?
   return {
     calls,
     deps: {
-      store: {
-        async consumeSession(keyHash: string, at: Date) {
-          expect(at.getTime()).toBe(NOW);
-          calls.consumed.push(keyHash);
-          const userId = opts.consumeAs === undefined ? "user-1" : opts.consumeAs;
-          return userId === null ? null : { userId, emailVerified: true };
-        },
-        async releaseSession(keyHash: string) {
-          calls.released.push(keyHash);
-        },
-      },
+      store,
       signIn: { sessions: sessionDeps, gates: [] },
       deadlineMs: opts.deadlineMs ?? NOW + 1000,
     },
@@ -65,7 +87,7 @@ const input = (sessionKey = KEY) => ({ sessionKey, userAgent: null, ip: null });
 
 describe("exchangeLegacySession", () => {
   it("consumes the session by the SHA-256 hex of its key (as Python computes it) and issues a pair", async () => {
-    const { deps: d, calls } = deps();
+    const { deps: d, calls } = await deps();
     const outcome = await exchangeLegacySession(d, input());
     const tokens = outcome.kind === "session" ? outcome.tokens : null;
     expect(tokens?.userId).toBe("user-1");
@@ -74,7 +96,7 @@ describe("exchangeLegacySession", () => {
   });
 
   it("refuses at and after the deadline without touching storage", async () => {
-    const { deps: d, calls } = deps({ deadlineMs: NOW });
+    const { deps: d, calls } = await deps({ deadlineMs: NOW });
     await expect(exchangeLegacySession(d, input())).rejects.toMatchObject({
       code: "invalid_grant",
       status: 400,
@@ -83,7 +105,7 @@ describe("exchangeLegacySession", () => {
   });
 
   it("answers one invalid_grant for unknown, used or expired sessions", async () => {
-    const { deps: d, calls } = deps({ consumeAs: null });
+    const { deps: d, calls } = await deps({ consumeAs: null });
     await expect(exchangeLegacySession(d, input())).rejects.toMatchObject({
       code: "invalid_grant",
     });
@@ -95,7 +117,7 @@ describe("exchangeLegacySession", () => {
     ["too long", "a".repeat(257)],
     ["with a space", "abc def"],
   ])("refuses a key that is %s without a lookup", async (_name, key) => {
-    const { deps: d, calls } = deps();
+    const { deps: d, calls } = await deps();
     await expect(exchangeLegacySession(d, input(key))).rejects.toMatchObject({
       code: "invalid_grant",
     });
@@ -103,7 +125,7 @@ describe("exchangeLegacySession", () => {
   });
 
   it("releases the session when no tokens could be issued, and rethrows", async () => {
-    const { deps: d, calls } = deps({ failStart: true });
+    const { deps: d, calls } = await deps({ failStart: true });
     await expect(exchangeLegacySession(d, input())).rejects.toThrow("durable object unavailable");
     expect(calls.released).toEqual(calls.consumed);
   });

@@ -11,8 +11,12 @@ import { createRedis } from "../../src/adapters/redis/client";
 import { createUpstashRateLimiter } from "../../src/adapters/redis/rate-limiter";
 import { createRedisRevocationList } from "../../src/adapters/redis/revocation";
 import { ConfigError, configFromEnv } from "../../src/config";
+import { createPostgresRecoveryStore } from "../../src/features/email/adapters/recovery-store";
+import { createPostgresLegacyStore } from "../../src/features/legacy/adapters/legacy-store";
 import { accountGuardContract } from "../contract/account-guard";
+import { legacyStoreContract } from "../contract/legacy-store";
 import { rateLimiterContract } from "../contract/rate-limiter";
+import { recoveryTokenStoreContract } from "../contract/recovery-token-store";
 import { revocationListContract } from "../contract/revocation-list";
 import { sessionStoreContract } from "../contract/session-store";
 import { userStoreContract } from "../contract/user-store";
@@ -44,3 +48,13 @@ rateLimiterContract("Upstash on Redis", (limits, body) =>
 );
 
 accountGuardContract("Redis", (body) => body(createRedisAccountGuard(createRedis(config))));
+
+recoveryTokenStoreContract("Postgres", (body) => {
+  const db = createDb(config);
+  return body({ tokens: createPostgresRecoveryStore(db), users: createPostgresUserStore(db) });
+});
+
+legacyStoreContract("Postgres", (body) => {
+  const db = createDb(config);
+  return body({ store: createPostgresLegacyStore(db), users: createPostgresUserStore(db) });
+});

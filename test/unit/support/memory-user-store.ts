@@ -12,6 +12,14 @@ export interface MemoryUserStore extends UserStore {
   beforeSwap?: () => void;
   /** Every replacePasswordHash call, in order. */
   readonly swaps: Array<{ expected: string; next: string }>;
+  /** The stored records themselves (not copies), for fakes of other ports that share these users. */
+  all(): UserRecord[];
+  /**
+   * Applies `edit` to the stored record and advances its credential epoch in
+   * one step, as one statement would (the feature fakes' credential changes).
+   * False when there is no such user.
+   */
+  changeCredential(id: string, edit?: (user: UserRecord) => void): boolean;
 }
 
 export function memoryUserStore(records: UserRecord[] = []): MemoryUserStore {
@@ -30,6 +38,16 @@ export function memoryUserStore(records: UserRecord[] = []): MemoryUserStore {
       const user = byId.get(id);
       if (!user) throw new Error(`no user ${id}`);
       return user;
+    },
+    all() {
+      return [...byId.values()];
+    },
+    changeCredential(id, edit) {
+      const user = byId.get(id);
+      if (!user) return false;
+      edit?.(user);
+      user.credentialEpoch = nextEpoch();
+      return true;
     },
     async create(input) {
       if (byEmail(input.email)) return null;
@@ -59,14 +77,12 @@ export function memoryUserStore(records: UserRecord[] = []): MemoryUserStore {
       return true;
     },
     async setPassword(userId, passwordHash) {
-      const user = byId.get(userId);
-      if (!user) return;
-      user.passwordHash = passwordHash;
-      user.credentialEpoch = nextEpoch();
+      store.changeCredential(userId, (user) => {
+        user.passwordHash = passwordHash;
+      });
     },
     async advanceCredentialEpoch(userId) {
-      const user = byId.get(userId);
-      if (user) user.credentialEpoch = nextEpoch();
+      store.changeCredential(userId);
     },
   };
   for (const r of records) store.put(r);
