@@ -150,9 +150,7 @@ export function legacyStoreContract(name: string, withStore: WithLegacyStore): v
         const outcomes = await store.insertSessions([mine, theirs, nobodys]);
         expect(outcomes.get(mine.keyHash)).toBe("created");
         expect(outcomes.get(theirs.keyHash)).toBe("conflict");
-        // The port lists "unknown_user"; the adapter leaves such a session out of
-        // the map and its callers read a missing entry as "unknown_user".
-        expect(outcomes.get(nobodys.keyHash) ?? "unknown_user").toBe("unknown_user");
+        expect(outcomes.get(nobodys.keyHash)).toBe("unknown_user");
         expect(await store.insertSessions([mine])).toEqual(new Map([[mine.keyHash, "exists"]]));
         expect(await store.consumeSession(theirs.keyHash, at(0))).toBeNull();
         expect(await store.consumeSession(nobodys.keyHash, at(0))).toBeNull();

@@ -76,10 +76,8 @@ export function memoryLegacyStore(
       const outcomes = new Map<string, SessionImportOutcome>();
       for (const r of rows) {
         const user = byEmail(r.email);
-        // As the adapter: a session of no known user gets no entry (callers read
-        // a missing entry as "unknown_user").
-        if (!user) continue;
-        if (!imported.has(user.id)) outcomes.set(r.keyHash, "conflict");
+        if (!user) outcomes.set(r.keyHash, "unknown_user");
+        else if (!imported.has(user.id)) outcomes.set(r.keyHash, "conflict");
         else if (sessions.has(r.keyHash)) outcomes.set(r.keyHash, "exists");
         else {
           sessions.set(r.keyHash, {

@@ -74,11 +74,14 @@ export function createPostgresLegacyStore(db: Db): LegacyStore {
           on conflict (key_hash) do nothing
           returning key_hash
         )
-        select matched.key_hash,
-          case when not matched.imported then 'conflict'
+        select input.key_hash,
+          case when matched.key_hash is null then 'unknown_user'
+               when not matched.imported then 'conflict'
                when created.key_hash is not null then 'created'
                else 'exists' end as outcome
-        from matched left join created on created.key_hash = matched.key_hash`);
+        from input
+          left join matched on matched.key_hash = input.key_hash
+          left join created on created.key_hash = input.key_hash`);
       for (const row of result.rows) outcomes.set(row.key_hash, row.outcome);
       return outcomes;
     },
