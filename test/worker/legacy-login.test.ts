@@ -2,6 +2,7 @@
 // in, and are replaced by argon2id; a concurrent password change wins.
 import { describe, expect, it } from "vitest";
 import { createPostgresUserStore } from "../../src/adapters/postgres/user-store";
+import { createPostgresRecoveryStore } from "../../src/features/email/adapters/recovery-store";
 import users from "../fixtures/legacy/users.json";
 import {
   callWithEnv,
@@ -156,6 +157,41 @@ describe("compare-and-swap of the password hash (real Postgres)", () => {
     expect((await stored(email)).password_hash).toBe("$argon2id$replacement");
   });
 });
+
+describe("a foreign hash's salt", () => {
+  // It belongs to the hash: once a password is set another way, a salt row
+  // left behind would be kept (and counted) for nothing.
+  it("is dropped with the hash by a password change and by a reset", async () => {
+    const u = users.find((x) => "password_salt" in x) as Fixture;
+    const db = testDb();
+
+    const changed = await stored(await importFixture(u, "salt-change"));
+    expect(changed.salt).not.toBeNull();
+    await createPostgresUserStore(db).setPassword(changed.id, "$argon2id$changed");
+    expect(await saltOf(changed.id)).toBeNull();
+
+    const resetEmail = await importFixture(u, "salt-reset");
+    const reset = await stored(resetEmail);
+    expect(reset.salt).not.toBeNull();
+    const tokens = createPostgresRecoveryStore(db);
+    const tokenHash = `salt-reset-${crypto.randomUUID()}`;
+    await tokens.insertReset({
+      tokenHash,
+      userId: reset.id,
+      email: resetEmail,
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+    expect(await tokens.consumeReset(tokenHash, "$argon2id$reset")).toMatchObject({
+      userId: reset.id,
+    });
+    expect(await saltOf(reset.id)).toBeNull();
+  });
+});
+
+async function saltOf(userId: string): Promise<string | null> {
+  const rows = await sql`select salt from legacy_password_salts where user_id = ${userId}`;
+  return (rows[0]?.salt as string | undefined) ?? null;
+}
 
 describe("our own argon2id hashes with outdated parameters", () => {
   it("are re-hashed under the current parameters at the next login", async () => {

@@ -53,10 +53,15 @@ export function createPostgresUserStore(db: Db): UserStore {
     async setPassword(userId, passwordHash) {
       // credentials_changed_at is the epoch every reset and email-change token and
       // every unexchanged legacy session is compared with (recovery-store.ts).
+      // A foreign hash's salt goes with the hash it belonged to.
       await db.execute(sql`
-        update ${users} set password_hash = ${passwordHash},
-          credentials_changed_at = now(), updated_at = now()
-        where id = ${userId}`);
+        with changed as (
+          update ${users} set password_hash = ${passwordHash},
+            credentials_changed_at = now(), updated_at = now()
+          where id = ${userId}
+          returning id
+        )
+        delete from ${legacyPasswordSalts} where user_id in (select id from changed)`);
     },
 
     async advanceCredentialEpoch(userId) {

@@ -44,12 +44,17 @@ export function createPostgresRecoveryStore(db: Db): RecoveryTokenStore {
             and u.id = t.user_id and lower(t.email) = lower(u.email)
             and ${issuedSince(sql`t.created_at`, sql`u`)}
           returning t.user_id
+        ), changed as (
+          update users u set password_hash = ${passwordHash},
+            email_verified_at = coalesce(u.email_verified_at, now()),
+            credentials_changed_at = now(), updated_at = now()
+          from consumed where u.id = consumed.user_id
+          returning u.id, u.email
+        ), dropped_salt as (
+          -- A foreign hash's salt goes with the hash it belonged to.
+          delete from legacy_password_salts where user_id in (select id from changed)
         )
-        update users u set password_hash = ${passwordHash},
-          email_verified_at = coalesce(u.email_verified_at, now()),
-          credentials_changed_at = now(), updated_at = now()
-        from consumed where u.id = consumed.user_id
-        returning u.id, u.email`);
+        select id, email from changed`);
       const row = rows[0];
       return row ? { userId: row.id, email: row.email } : null;
     },
