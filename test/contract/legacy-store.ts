@@ -68,7 +68,6 @@ export function legacyStoreContract(name: string, withStore: WithLegacyStore): v
             [salted.id, "created"],
           ]),
         );
-        // The salt is read with the user by email (findById may leave it out).
         expect(await users.findByEmail(plain.email)).toMatchObject({
           id: plain.id,
           passwordHash: plain.passwordHash,
@@ -82,6 +81,8 @@ export function legacyStoreContract(name: string, withStore: WithLegacyStore): v
           legacySalt: "s4lt",
         });
         expect(found?.emailVerifiedAt).toBeInstanceOf(Date);
+        // By id too: re-authentication reads the user by id.
+        expect((await users.findById(salted.id))?.legacySalt).toBe("s4lt");
         expect(await store.insertUsers([])).toEqual(new Map());
       }));
 

@@ -2,7 +2,16 @@
 // once for a normal token pair, until min(expiry, cutover + window).
 import { describe, expect, it } from "vitest";
 import sessions from "../fixtures/legacy/sessions.json";
-import { call, callWithEnv, postJson, randomClientIp } from "./helpers";
+import users from "../fixtures/legacy/users.json";
+import {
+  call,
+  callWithEnv,
+  GOOD_PASSWORD,
+  loginWith,
+  postJson,
+  randomClientIp,
+  uniqueEmail,
+} from "./helpers";
 import { importRecords, newImportedUser, postImport, sql } from "./legacy-helpers";
 import { me, type TokenPair } from "./session-helpers";
 
@@ -29,6 +38,28 @@ const exchange = (sessionKey: string, headers: Record<string, string> = {}) =>
   postJson("/v1/legacy/exchange", { session_key: sessionKey }, headers);
 
 describe("POST /v1/legacy/exchange", () => {
+  // A user who arrives by exchange has never logged in here: the stored hash is
+  // still the monolith's, with its salt in a separate row. Re-authentication
+  // (by user id) must read that salt as login (by email) does.
+  it("leaves a user whose hash kept its salt apart able to change the password", async () => {
+    const salted = users.find((u) => "password_salt" in u) as (typeof users)[number] & {
+      password_salt: string;
+    };
+    const email = uniqueEmail("salted-exchange");
+    const report = await importRecords("/v1/admin/users/import", [
+      { email, password_hash: salted.password_hash, password_salt: salted.password_salt },
+    ]);
+    expect(report.results[0]).toMatchObject({ status: "created" });
+    const pair = (await (await exchange(await newLegacySession(email))).json()) as TokenPair;
+    const res = await postJson(
+      "/v1/password/change",
+      { current_password: salted.password, new_password: GOOD_PASSWORD },
+      { authorization: `Bearer ${pair.access_token}` },
+    );
+    expect(res.status).toBe(204);
+    expect((await loginWith(email, GOOD_PASSWORD)).status).toBe(200);
+  });
+
   it("trades a legacy session for a working token pair, once", async () => {
     const user = await newImportedUser("legacy-sess");
     const key = await newLegacySession(user.email);

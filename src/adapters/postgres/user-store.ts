@@ -71,7 +71,14 @@ export function createPostgresUserStore(db: Db): UserStore {
     },
 
     async findById(id): Promise<UserRecord | null> {
-      const rows = await db.select(columns).from(users).where(eq(users.id, id)).limit(1);
+      // With the salt, as findByEmail: re-authentication reads the user by id,
+      // and a foreign hash whose salt sits apart cannot be checked without it.
+      const rows = await db
+        .select({ ...columns, legacySalt: legacyPasswordSalts.salt })
+        .from(users)
+        .leftJoin(legacyPasswordSalts, eq(legacyPasswordSalts.userId, users.id))
+        .where(eq(users.id, id))
+        .limit(1);
       return rows[0] ?? null;
     },
   };
