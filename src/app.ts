@@ -82,6 +82,14 @@ app.notFound((c) => {
 /** The one error funnel: typed errors keep their code; anything else is logged and hidden. */
 app.onError((err, c) => {
   const authError = err instanceof AuthError ? err : fromUnexpected(err, c.get("requestId"));
+  // The server-side reason of a refusal, when it has one: a code, never input.
+  if (authError.reason) {
+    log("info", "request refused", {
+      requestId: c.get("requestId"),
+      error: authError.code,
+      reason: authError.reason,
+    });
+  }
   for (const [name, value] of Object.entries(authError.headers)) c.header(name, value);
   c.header("Cache-Control", "no-store");
   return c.json(errorBody(authError), authError.status);

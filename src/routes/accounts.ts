@@ -57,7 +57,7 @@ export const accounts = new Hono<AppEnv>()
       attemptSource(c, input.challenge_token),
     ).catch((err: unknown) => {
       // The typed email is never recorded: people type passwords into it.
-      const reason = err instanceof AuthError ? err.code : "error";
+      const reason = err instanceof AuthError ? (err.reason ?? err.code) : "error";
       services.audit.record({ type: "login_failed", userId: null, details: { reason } });
       throw err;
     });
