@@ -36,6 +36,11 @@ import type { EntryContext, RequestScope, Services } from "./services";
 /** How long a rate-limit check may wait for Redis before the endpoint's open/closed choice applies. */
 const LIMITER_TIMEOUT_MS = 1500;
 
+/** Every feature's mail job handlers by kind: a pure function of the code, built once. */
+const mailJobHandlers = new Map(
+  features.flatMap((f) => f.mailJobs ?? []).map((handler) => [handler.kind, handler] as const),
+);
+
 function lazy<T>(make: () => T): () => T {
   let value: { v: T } | undefined;
   return () => {
@@ -98,6 +103,11 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
       return passwords();
     },
     foreignHashes: undefined,
+    mailJobs: undefined,
+    mailer: undefined,
+    get mailJobHandlers() {
+      return mailJobHandlers;
+    },
     get probes(): HealthProbe[] {
       return [
         {

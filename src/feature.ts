@@ -5,8 +5,9 @@ import type { AppEnv } from "./app-env";
 import type { SignInGate } from "./auth/sign-in";
 import type { AnyConfigPart, Config } from "./core-config";
 import type { ErrorCatalog } from "./errors";
+import type { MailJobHandler } from "./mail";
 import type { AuditEventType, HealthProbe } from "./ports";
-import type { EntryContext, QueueConsumer, RequestScope, Services } from "./services";
+import type { EntryContext, RequestScope, Services } from "./services";
 
 /**
  * A feature: one vertical slice (routes, domain, ports, adapters, schema,
@@ -33,6 +34,8 @@ export interface Feature {
   readonly routes?: Hono<AppEnv>;
   /** Gates it adds to the sign-in seam, asked in the registry's order. */
   signInGates?(ctx: ServiceContext): readonly SignInGate[];
+  /** Handlers of the mail job kinds it queues (declared in MailJobRegistry). */
+  readonly mailJobs?: readonly MailJobHandler[];
   /** What it does when an account is registered (in the background). */
   registered?(services: Services, userId: string): Promise<void>;
   /** Dependencies `/ready` checks for it. */
@@ -55,3 +58,6 @@ export interface ServiceContext {
   /** Every service, core and features', for what a feature's ports need of them. */
   readonly services: Services;
 }
+
+/** Consumes one batch of a queue the feature owns. */
+export type QueueConsumer = (batch: MessageBatch<unknown>, entry: EntryContext) => Promise<void>;

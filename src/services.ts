@@ -6,6 +6,7 @@ import type { SignInGate } from "./auth/sign-in";
 import type { CheckResult } from "./auth/tokens/check";
 import type { SigningKeySet } from "./auth/tokens/signing-keys";
 import type { Config, ConfigError } from "./core-config";
+import type { Mailer, MailJobHandler, MailJobs } from "./mail";
 import type {
   AccountGuard,
   AuditLog,
@@ -44,6 +45,12 @@ export interface CoreServices {
   readonly audit: AuditLog;
   /** Every feature's gates of the sign-in seam, in the registry's order (src/auth/sign-in.ts). */
   readonly signInGates: readonly SignInGate[];
+  /** The mail queue; undefined when email is not configured (the email feature provides it). */
+  readonly mailJobs: MailJobs | undefined;
+  /** The email provider the queue consumer sends through; undefined when email is off. */
+  readonly mailer: Mailer | undefined;
+  /** Every feature's mail job handlers (Feature.mailJobs), by kind. */
+  readonly mailJobHandlers: ReadonlyMap<string, MailJobHandler>;
   /** Tells every feature that an account was registered (e.g. to mail a verification link). */
   registered(userId: string): Promise<void>;
   signingKeys(): Promise<SigningKeySet>;
@@ -72,5 +79,3 @@ export interface EntryContext {
   /** Services for this invocation; only with a valid configuration. */
   services(config: Config): Services;
 }
-
-export type QueueConsumer = (batch: MessageBatch<unknown>, entry: EntryContext) => Promise<void>;

@@ -67,6 +67,12 @@ describe("the feature registry", () => {
     expect(new Map([...table].sort())).toEqual(new Map([...statuses].sort()));
   });
 
+  it("has one handler per mail job kind", () => {
+    const kinds = features.flatMap((f) => (f.mailJobs ?? []).map((h) => h.kind));
+    expect(kinds.length).toBeGreaterThan(0);
+    expect(new Set(kinds).size).toBe(kinds.length);
+  });
+
   it("consumes every queue wrangler.jsonc binds, and only those", () => {
     const consumed = features.flatMap((f) => Object.keys(f.queues ?? {}));
     const bound = [...wranglerConfig.matchAll(/\{\s*"queue": "([^"]+)"/g)].map((m) => m[1]);

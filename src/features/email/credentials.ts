@@ -8,7 +8,8 @@ import {
 } from "../../auth/password-check";
 import type { SessionDeps } from "../../auth/sessions";
 import { invalidRequest } from "../../errors";
-import type { MailJobs, RecoveryTokenStore } from "./ports";
+import type { MailJobs } from "../../mail";
+import type { RecoveryTokenStore } from "./ports";
 
 export interface CredentialDeps {
   account: PasswordCheckDeps;

@@ -9,6 +9,7 @@ import { emailConfig } from "./config";
 import { consumeMailBatch, DEAD_LETTER_QUEUE, logDeadLetters, MAIL_QUEUE } from "./consumer";
 import { recoveryErrors } from "./errors";
 import { emailAuditEvents } from "./events";
+import { emailMailJobs } from "./mail-jobs";
 import { credentialRoutes } from "./routes/credential-routes";
 import { pages } from "./routes/pages";
 import { deleteExpiredRecoveryTokens } from "./token-cleanup";
@@ -46,6 +47,7 @@ export const emailFeature: Feature = {
     },
   }),
   signInGates: ({ config }) => (config.requireEmailVerification ? [emailVerificationGate] : []),
+  mailJobs: emailMailJobs,
   registered: async (services, userId) => {
     // A queue hiccup must not fail a registration that happened; the user can
     // ask for the mail again.

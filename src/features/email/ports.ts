@@ -1,52 +1,10 @@
 import type { emailAuditEvents } from "./events";
 
 /**
- * The email feature's view of the outside world: the mail provider, the mail
- * queue and the single-use recovery tokens, implemented in ./adapters/.
+ * The email feature's view of the outside world beyond the core's mail ports
+ * (src/mail.ts): the single-use recovery tokens, implemented in ./adapters/,
+ * and the mail jobs it queues.
  */
-
-/** One rendered mail. */
-export interface OutgoingMail {
-  to: string;
-  subject: string;
-  html: string;
-  text: string;
-}
-
-/** An email provider. Throws when the provider did not accept the mail. */
-export interface Mailer {
-  /**
-   * Sends one mail. `idempotencyKey` lets a retry of an ambiguous failure be
-   * answered from the provider's memory instead of sending twice.
-   */
-  send(mail: OutgoingMail, idempotencyKey?: string): Promise<void>;
-}
-
-/** Mail work handed from the request path to the queue consumer. Never a secret. */
-export type MailJob =
-  | { kind: "verify_email"; userId: string }
-  | { kind: "password_reset_request"; email: string }
-  /** A verification mail asked for by address (no session); the consumer looks the account up. */
-  | { kind: "verify_email_request"; email: string }
-  | { kind: "password_changed"; userId: string }
-  /** Proves a new address: the link goes to `newEmail`, a notice to the current one. */
-  | {
-      kind: "email_change";
-      userId: string;
-      newEmail: string;
-      /**
-       * The credential epoch the request was made under (UserRecord.credentialEpoch);
-       * the link is minted only while it still holds. Absent in jobs queued
-       * before the field existed: those mint unconditionally, as they did.
-       */
-      credentialEpoch?: string | null;
-    }
-  /** Tells the previous address that the account now uses another. */
-  | { kind: "email_changed"; userId: string; previousEmail: string };
-
-export interface MailJobs {
-  enqueue(job: MailJob): Promise<void>;
-}
 
 export interface VerificationResult {
   userId: string;
@@ -111,4 +69,27 @@ export interface RecoveryTokenStore {
 
 declare module "../../ports" {
   interface AuditEventRegistry extends Record<(typeof emailAuditEvents)[number], true> {}
+}
+
+declare module "../../mail" {
+  interface MailJobRegistry {
+    verify_email: { userId: string };
+    password_reset_request: { email: string };
+    /** A verification mail asked for by address (no session); the consumer looks the account up. */
+    verify_email_request: { email: string };
+    password_changed: { userId: string };
+    /** Proves a new address: the link goes to `newEmail`, a notice to the current one. */
+    email_change: {
+      userId: string;
+      newEmail: string;
+      /**
+       * The credential epoch the request was made under (UserRecord.credentialEpoch);
+       * the link is minted only while it still holds. Absent in jobs queued
+       * before the field existed: those mint unconditionally, as they did.
+       */
+      credentialEpoch?: string | null;
+    };
+    /** Tells the previous address that the account now uses another. */
+    email_changed: { userId: string; previousEmail: string };
+  }
 }

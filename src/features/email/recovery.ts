@@ -5,9 +5,10 @@ import { markEmailVerified, type SessionDeps } from "../../auth/sessions";
 import { accountKey } from "../../auth/throttle";
 import type { AuthError } from "../../errors";
 import { errorName, log } from "../../log";
+import type { MailJobs } from "../../mail";
 import type { AccountGuard } from "../../ports";
 import { recoveryErrors } from "./errors";
-import type { MailJobs, RecoveryTokenStore } from "./ports";
+import type { RecoveryTokenStore } from "./ports";
 import { parseRecoveryToken } from "./recovery-token";
 
 /** One answer for unknown, used, expired and stale tokens. */

@@ -1,4 +1,4 @@
-import type { OutgoingMail } from "./ports";
+import type { OutgoingMail } from "../../mail";
 
 /** HTML-escapes an interpolated value (text and attribute contexts). */
 export function escapeHtml(value: string): string {

@@ -1,4 +1,4 @@
-import type { MailJob, MailJobs } from "../ports";
+import type { MailJob, MailJobs } from "../../../mail";
 
 /** The producer side of the mail queue (a Cloudflare Queue binding). */
 export function createQueueMailJobs(queue: Queue<MailJob>): MailJobs {

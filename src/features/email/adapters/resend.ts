@@ -1,4 +1,4 @@
-import type { Mailer } from "../ports";
+import type { Mailer } from "../../../mail";
 
 export class MailerError extends Error {
   override name = "MailerError";

@@ -5,13 +5,13 @@ import { z } from "zod";
 import type { AppEnv } from "../../../app-env";
 import { checkIpLimit } from "../../../auth/throttle";
 import { notConfigured } from "../../../errors";
+import type { MailJobs } from "../../../mail";
 import { limitByIp } from "../../../middleware/rate-limit";
 import { requireAuth } from "../../../middleware/require-auth";
 import { accountDeps, attemptSource, passwordCheckDeps } from "../../../routes/account-deps";
 import { emailField as email, passwordField as password } from "../../../routes/fields";
 import { jsonBody, jsonBodyWithoutBearer } from "../../../routes/validate";
 import { type CredentialDeps, changePassword, requestEmailChange } from "../credentials";
-import type { MailJobs } from "../ports";
 import { requestPasswordReset, resetPassword, verifyEmail } from "../recovery";
 
 // Tokens are 43 characters; the domain rejects anything else without a query.
