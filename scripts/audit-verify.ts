@@ -21,7 +21,7 @@ import {
   verifyChain,
   verifySource,
 } from "../src/features/audit/chain.ts";
-import { parseAuditKeys } from "../src/features/audit/keys.ts";
+import { parseKeyList } from "../src/key-list.ts";
 
 class UsageError extends Error {}
 
@@ -145,7 +145,7 @@ async function main(): Promise<AuditVerifyResult> {
       chain: { type: "string", multiple: true, default: [] },
     },
   });
-  const keys = parseAuditKeys(process.env.AUDIT_HMAC_KEYS);
+  const keys = parseKeyList(process.env.AUDIT_HMAC_KEYS);
   if (!keys) throw new UsageError("AUDIT_HMAC_KEYS is missing or malformed (id:base64key,…)");
   const earlier = values["checkpoints-from"].flatMap((p) => readExport(p, false).checkpoints);
   const only = values.chain;

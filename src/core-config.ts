@@ -127,7 +127,6 @@ export const rate = z
     return { limit, windowSeconds };
   })
   .refine((r) => r.limit >= 1 && r.windowSeconds >= 1, "limit and window must be at least 1");
-export { KEY_LIST_RULE };
 
 /** `id:secret[,id:secret…]`; secrets of at least 32 characters so they cannot be guessed. */
 function parseServiceKeys(raw: string | undefined): Array<{ id: string; secret: string }> | null {

@@ -2,14 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../src/features/audit/chain";
 import { type AuditEventInput, LIMITS, toEventFields } from "../../src/features/audit/event";
-import { parseAuditKeys } from "../../src/features/audit/keys";
 import { chainIdOf, shardChains, shardOf } from "../../src/features/audit/shard";
+import { parseKeyList } from "../../src/key-list";
 
 const b64 = (n: number, fill = 7) => Buffer.alloc(n, fill).toString("base64");
 
-describe("parseAuditKeys", () => {
+describe("parseKeyList (AUDIT_HMAC_KEYS, PASSWORD_PEPPER)", () => {
   it("reads id:base64key pairs, the first one first", () => {
-    const keys = parseAuditKeys(`new:${b64(32, 1)}, old:${b64(48, 2)}`);
+    const keys = parseKeyList(`new:${b64(32, 1)}, old:${b64(48, 2)}`);
     expect(keys?.map((k) => k.id)).toEqual(["new", "old"]);
     expect(keys?.[1]?.key).toEqual(new Uint8Array(48).fill(2));
   });
@@ -23,7 +23,7 @@ describe("parseAuditKeys", () => {
     ["bad base64", "k1:@@@@"],
     ["a trailing comma", `k1:${b64(32)},`],
   ])("rejects %s", (_name, raw) => {
-    expect(parseAuditKeys(raw)).toBeNull();
+    expect(parseKeyList(raw)).toBeNull();
   });
 });
 

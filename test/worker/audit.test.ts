@@ -9,7 +9,7 @@ import { createDb } from "../../src/adapters/postgres/client";
 import { ConfigError, configFromEnv } from "../../src/config";
 import { chainsToCheck } from "../../src/features/audit/adapters/stored-trail";
 import { computeMac } from "../../src/features/audit/chain";
-import { parseAuditKeys } from "../../src/features/audit/keys";
+import { parseKeyList } from "../../src/key-list";
 import {
   db,
   expectBroken,
@@ -314,7 +314,7 @@ describe("GET /v1/admin/audit/export", () => {
 
     // Offline, with the key from out of band, the same verifier says it is intact…
     const { verifyChain } = await import("../../src/features/audit/chain");
-    const keys = parseAuditKeys(secret) ?? [];
+    const keys = parseKeyList(secret) ?? [];
     const rows = events.map(({ kind: _k, ...r }) => r) as never[];
     const cps = lines.filter((l) => l.kind === "checkpoint" || l.kind === "head") as never[];
     expect(verifyChain(rows, cps, keys)).toEqual({ ok: true, chains: 2, events: 5 });

@@ -1,15 +1,9 @@
 // Relative imports name their `.ts` file: src/config.ts loads this part in Node
 // too (`npm run deploy:check`).
 import { z } from "zod";
-import {
-  ConfigError,
-  defineConfigPart,
-  int,
-  KEY_LIST_RULE,
-  postgresUrl,
-} from "../../core-config.ts";
+import { ConfigError, defineConfigPart, int, postgresUrl } from "../../core-config.ts";
+import { KEY_LIST_RULE, parseKeyList } from "../../key-list.ts";
 import type { AuditKey } from "./chain.ts";
-import { parseAuditKeys } from "./keys.ts";
 import { MAX_SHARDS } from "./shard.ts";
 
 export interface AuditConfig {
@@ -37,7 +31,7 @@ export const auditConfig = defineConfigPart({
     AUDIT_DATABASE_URL: postgresUrl.optional(),
   },
   build(e) {
-    const keys = parseAuditKeys(e.AUDIT_HMAC_KEYS);
+    const keys = parseKeyList(e.AUDIT_HMAC_KEYS);
     if (keys === null) throw new ConfigError({ AUDIT_HMAC_KEYS: KEY_LIST_RULE });
     return {
       audit: {
