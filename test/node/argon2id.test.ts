@@ -12,15 +12,17 @@ import {
   WASM_SPECS,
 } from "../../scripts/extract-wasm.ts";
 import {
-  type Argon2id,
-  type Argon2idInput,
   type Argon2idModules,
   Argon2MemoryError,
   Argon2ParameterError,
   createArgon2id,
-  HashingBusyError,
 } from "../../src/adapters/wasm/argon2id-driver.ts";
 import { createSerialQueue } from "../../src/adapters/wasm/serial-queue.ts";
+import {
+  type Argon2id,
+  type Argon2idInput,
+  HashingBusyError,
+} from "../../src/auth/password/argon2id.ts";
 import {
   type Argon2idPhc,
   DEFAULT_PHC_LIMITS,

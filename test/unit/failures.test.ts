@@ -1,7 +1,7 @@
 // The error funnel's classification of unexpected errors: dependency failures
 // become retryable 503s, everything else a 500 without details.
 import { describe, expect, it } from "vitest";
-import { HashingBusyError } from "../../src/adapters/wasm/argon2id-driver";
+import { HashingBusyError } from "../../src/auth/password/argon2id";
 import { classifyFailure } from "../../src/failures";
 
 describe("classifyFailure", () => {

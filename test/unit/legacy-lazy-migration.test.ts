@@ -6,11 +6,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { ensureWasm } from "../../scripts/extract-wasm.ts";
-import {
-  type Argon2id,
-  createArgon2id,
-  HashingBusyError,
-} from "../../src/adapters/wasm/argon2id-driver";
+import { createArgon2id } from "../../src/adapters/wasm/argon2id-driver";
+import { type Argon2id, HashingBusyError } from "../../src/auth/password/argon2id";
 import { createPasswordHasher, type PasswordHasher } from "../../src/auth/password/hasher";
 import { normalizePassword } from "../../src/auth/password/policy";
 import { checkStoredPassword } from "../../src/auth/password/stored-password";

@@ -2,8 +2,8 @@
 // timing: an unknown email runs exactly one argon2id computation with the same
 // parameters as a real verification. The timing itself is measured in bench/.
 import { describe, expect, it } from "vitest";
-import type { Argon2id, Argon2idInput } from "../../src/adapters/wasm/argon2id-driver";
 import { type AccountDeps, register } from "../../src/auth/accounts";
+import type { Argon2id, Argon2idInput } from "../../src/auth/password/argon2id";
 import { createPasswordHasher } from "../../src/auth/password/hasher";
 import { passwordLogin } from "../../src/auth/password-check";
 import { memoryUserStore } from "./support/memory-user-store";

@@ -2,7 +2,8 @@
 // (generated/ is extracted from the installed hash-wasm by scripts/extract-wasm.ts).
 import argon2Module from "../../../generated/argon2.wasm";
 import blake2bModule from "../../../generated/blake2b.wasm";
-import { type Argon2id, createArgon2id } from "./argon2id-driver";
+import type { Argon2id } from "../../auth/password/argon2id";
+import { createArgon2id } from "./argon2id-driver";
 
 // One argon2 instance per isolate, reused and serialized: its 64 MiB of linear
 // memory is allocated once instead of per hash (production isolates have 128 MB).

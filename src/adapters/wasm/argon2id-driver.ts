@@ -37,10 +37,8 @@
  *   the buffer), `Hash_Final()` (digest written to the start of the buffer).
  */
 
-import { type Argon2id, type Argon2idInput, HashingBusyError } from "../../auth/password/argon2id";
+import type { Argon2id, Argon2idInput } from "../../auth/password/argon2id";
 import { createSerialQueue } from "./serial-queue";
-
-export { type Argon2id, type Argon2idInput, HashingBusyError };
 
 export interface Argon2idModules {
   /** hash-wasm's argon2 module (generated/argon2.wasm). */
