@@ -20,14 +20,15 @@ return 1`;
 
 /** What a stored exception may look like: a refresh family id (and then some). */
 const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** A stored value: `<ms>` or `<ms>:<session id>`, the id as SESSION_ID allows. */
+const STORED = /^(\d+)(?::([A-Za-z0-9_-]{1,64}))?$/;
 
 /** A stored not-before: Upstash's client hands a bare number back as a number. */
 function parseNotBefore(value: unknown): { atMs: number; except: string | null } | null {
   if (value === null || value === undefined) return null;
-  const [atMs, except, ...rest] = String(value).split(":");
-  if (rest.length > 0 || !atMs || !/^\d+$/.test(atMs)) return null;
-  if (except !== undefined && !SESSION_ID.test(except)) return null;
-  return { atMs: Number(atMs), except: except ?? null };
+  const match = STORED.exec(String(value));
+  if (!match) return null;
+  return { atMs: Number(match[1]), except: match[2] ?? null };
 }
 
 /** Whether a session is ended by its user's not-before. */
