@@ -9,7 +9,7 @@ import type { SignInGate } from "../../auth/sign-in";
 export const emailVerificationGate: SignInGate = {
   async check(user) {
     if (!user.emailVerified) {
-      throw authErrors.error("email_not_verified", { reason: "email_not_verified" });
+      throw authErrors.error("email_not_verified");
     }
     return null;
   },
