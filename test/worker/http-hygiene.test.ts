@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { call, callWithEnv, postJson, randomClientIp } from "./helpers";
+import { describe, expect, it, vi } from "vitest";
+import { call, callWithEnv, postJson, randomClientIp, uniqueEmail } from "./helpers";
 
 describe("security headers", () => {
   it.each([
@@ -18,6 +18,31 @@ describe("security headers", () => {
 
   it("marks every error no-store", async () => {
     expect((await call("/nope")).headers.get("cache-control")).toBe("no-store");
+  });
+});
+
+describe("the error funnel", () => {
+  // A refusal's reason is for the operator: one log line with the request id,
+  // the public code and the reason, and neither the reason nor the input on the wire.
+  it("logs a refusal's server-side reason, and never sends it", async () => {
+    const lines = vi.spyOn(console, "log");
+    const password = "short pw 1";
+    const res = await postJson("/v1/register", { email: uniqueEmail("reason"), password });
+    expect(res.status).toBe(400);
+    const body = await res.text();
+    expect(body).not.toContain("too_short");
+    const requestId = res.headers.get("x-request-id");
+    const logged = lines.mock.calls
+      .map(([line]) => String(line))
+      .filter((line) => line.includes('"request refused"'));
+    expect(logged.map((line) => JSON.parse(line))).toContainEqual({
+      requestId,
+      error: "invalid_request",
+      reason: "too_short",
+      level: "info",
+      msg: "request refused",
+    });
+    expect(logged.join("\n")).not.toContain(password);
   });
 });
 
