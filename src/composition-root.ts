@@ -16,10 +16,10 @@ import { issueAccessToken } from "./auth/tokens/access-token";
 import { checkAccessToken } from "./auth/tokens/check";
 import { loadSigningKeys } from "./auth/tokens/signing-keys";
 import type { Config, ConfigError } from "./core-config";
-import type { ServiceContext } from "./feature";
+import type { ServiceContext, ServiceFactories } from "./feature";
 import { features } from "./features";
 import { errorName, log } from "./log";
-import { type HealthProbe, systemClock } from "./ports";
+import { systemClock } from "./ports";
 import type { EntryContext, RequestScope, Services } from "./services";
 
 /**
@@ -49,18 +49,25 @@ function lazy<T>(make: () => T): () => T {
   };
 }
 
-export function createServices(config: Config, env: Env, scope: RequestScope): Services {
-  const db = lazy(() => createDb(config));
-  const redis = lazy(() => createRedis(config));
-  const users = lazy(() => createPostgresUserStore(db()));
-  const sessions = lazy(() => createPostgresSessionStore(db()));
-  const revocation = lazy(() => createRedisRevocationList(redis()));
-  const limiter = lazy(() =>
+function logBackgroundFailure(err: unknown): void {
+  log("warn", "background write failed", { error: errorName(err) });
+}
+
+/** The core's services, each built from the request's context on first use. */
+const coreFactories: ServiceFactories = {
+  clock: () => systemClock,
+  users: ({ db }) => createPostgresUserStore(db()),
+  sessions: ({ db }) => createPostgresSessionStore(db()),
+  families: ({ env }) => createDurableRefreshFamilies(env.REFRESH_FAMILY),
+  revocation: ({ redis }) => createRedisRevocationList(redis()),
+  limiter: ({ config, redis }) =>
     createUpstashRateLimiter(redis(), config.rateLimits, LIMITER_TIMEOUT_MS),
-  );
-  const accountGuard = lazy(() => createRedisAccountGuard(redis()));
-  const families = lazy(() => createDurableRefreshFamilies(env.REFRESH_FAMILY));
-  const passwords = lazy(() =>
+  accountGuard: ({ redis }) => createRedisAccountGuard(redis()),
+  botChallenge: ({ config: { turnstile } }) =>
+    turnstile ? createTurnstileChallenge(turnstile.verifyUrl, turnstile.secret, 2000) : undefined,
+  breachedPasswords: ({ config }) =>
+    config.pwnedPasswordsUrl ? createPwnedRangeCheck(config.pwnedPasswordsUrl, 1500) : undefined,
+  passwords: ({ config }) =>
     createPasswordHasher({
       argon2: argon2ForIsolate({
         maxQueue: config.password.maxQueue,
@@ -69,74 +76,39 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
       params: config.password.argon2,
       peppers: config.password.peppers,
     }),
-  );
-  const core = {
-    clock: systemClock,
-    get users() {
-      return users();
+  mailJobHandlers: () => mailJobHandlers,
+  probes: (ctx) => [
+    {
+      name: "postgres",
+      check: async () => {
+        await ctx.db().execute("select 1");
+        return undefined;
+      },
     },
-    get sessions() {
-      return sessions();
+    {
+      name: "redis",
+      check: async () => {
+        if ((await ctx.redis().ping()) !== "PONG") throw new Error("unexpected PING reply");
+        return undefined;
+      },
     },
-    get families() {
-      return families();
-    },
-    get revocation() {
-      return revocation();
-    },
-    get limiter() {
-      return limiter();
-    },
-    get accountGuard() {
-      return accountGuard();
-    },
-    get botChallenge() {
-      const t = config.turnstile;
-      return t ? createTurnstileChallenge(t.verifyUrl, t.secret, 2000) : undefined;
-    },
-    get breachedPasswords() {
-      return config.pwnedPasswordsUrl
-        ? createPwnedRangeCheck(config.pwnedPasswordsUrl, 1500)
-        : undefined;
-    },
-    get passwords() {
-      return passwords();
-    },
-    foreignHashes: undefined,
-    mailJobs: undefined,
-    mailer: undefined,
-    get mailJobHandlers() {
-      return mailJobHandlers;
-    },
-    get probes(): HealthProbe[] {
-      return [
-        {
-          name: "postgres",
-          check: async () => {
-            await db().execute("select 1");
-            return undefined;
-          },
-        },
-        {
-          name: "redis",
-          check: async () => {
-            if ((await redis().ping()) !== "PONG") throw new Error("unexpected PING reply");
-            return undefined;
-          },
-        },
-        ...features.flatMap((f) => f.probes?.(ctx) ?? []),
-      ];
-    },
-    get signInGates() {
-      return features.flatMap((f) => f.signInGates?.(ctx) ?? []);
-    },
-    async registered(userId: string) {
+    ...features.flatMap((f) => f.probes?.(ctx) ?? []),
+  ],
+  signInGates: (ctx) => features.flatMap((f) => f.signInGates?.(ctx) ?? []),
+  registered:
+    ({ services }) =>
+    async (userId) => {
       await Promise.all(
         features.map((f) => f.registered?.(services, userId).catch(logBackgroundFailure)),
       );
     },
-    signingKeys: () => loadSigningKeys(config.signingKeys),
-    checkAccessToken: async (token: string) =>
+  signingKeys:
+    ({ config }) =>
+    () =>
+      loadSigningKeys(config.signingKeys),
+  checkAccessToken:
+    ({ config, services }) =>
+    async (token) =>
       checkAccessToken(
         {
           keys: await loadSigningKeys(config.signingKeys),
@@ -146,21 +118,23 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
             ttlSeconds: config.accessTokenTtlSeconds,
           },
           clock: systemClock,
-          revocation: revocation(),
+          revocation: services.revocation,
         },
         token,
       ),
-    // Getters: a refresh needs the session store (a drizzle client) once per
-    // session-hour, so it is not built for the other refreshes.
-    sessionDeps: () => ({
+  // Getters: a refresh needs the session store (a drizzle client) once per
+  // session-hour, so it is not built for the other refreshes.
+  sessionDeps:
+    ({ config, scope, services }) =>
+    () => ({
       get families() {
-        return families();
+        return services.families;
       },
       get sessions() {
-        return sessions();
+        return services.sessions;
       },
       get revocation() {
-        return revocation();
+        return services.revocation;
       },
       clock: systemClock,
       accessTtlSeconds: config.accessTokenTtlSeconds,
@@ -170,15 +144,54 @@ export function createServices(config: Config, env: Env, scope: RequestScope): S
       },
       background: (p: Promise<unknown>) => scope.waitUntil(p.catch(logBackgroundFailure)),
     }),
-  };
-  // The features' ports join the core's (getters stay getters, so each is still
-  // built on first use); `audit` is the audit feature's.
-  const services = core as unknown as Services;
-  const ctx: ServiceContext = { config, env, scope, db, redis, services };
-  for (const feature of features) {
-    const part = feature.services?.(ctx);
-    if (part) Object.defineProperties(services, Object.getOwnPropertyDescriptors(part));
+};
+
+const CONTEXT = Symbol("context");
+const BUILT = Symbol("built");
+
+/**
+ * One object per request; its services are getters on a prototype built once
+ * per isolate from the core's factories and every feature's (Feature.services),
+ * each calling its factory on first use and keeping the result for the rest
+ * of the request. A request so pays for what it touches, not for the number
+ * of features.
+ */
+class RequestServices {
+  readonly [CONTEXT]: ServiceContext;
+  readonly [BUILT]: Record<string, unknown> = Object.create(null);
+  constructor(context: ServiceContext) {
+    this[CONTEXT] = context;
   }
+}
+
+for (const part of [coreFactories, ...features.map((f) => f.services ?? {})]) {
+  for (const [name, make] of Object.entries(part) as Array<
+    [string, (ctx: ServiceContext) => unknown]
+  >) {
+    if (Object.hasOwn(RequestServices.prototype, name)) {
+      throw new Error(`service ${name} is built by two parts of the composition root`);
+    }
+    Object.defineProperty(RequestServices.prototype, name, {
+      enumerable: true,
+      get(this: RequestServices) {
+        const built = this[BUILT];
+        if (!(name in built)) built[name] = make(this[CONTEXT]);
+        return built[name];
+      },
+    });
+  }
+}
+
+export function createServices(config: Config, env: Env, scope: RequestScope): Services {
+  const context = {
+    config,
+    env,
+    scope,
+    db: lazy(() => createDb(config)),
+    redis: lazy(() => createRedis(config)),
+  } as { -readonly [K in keyof ServiceContext]: ServiceContext[K] };
+  const services = new RequestServices(context) as unknown as Services;
+  context.services = services;
   return services;
 }
 
@@ -226,8 +239,4 @@ export function createFamilyDeps(config: Config, storage: FamilyStorage): Family
     notBeforeFor: (userId, familyId) =>
       createRedisRevocationList(createRedis(config)).notBeforeFor(userId, familyId),
   };
-}
-
-function logBackgroundFailure(err: unknown): void {
-  log("warn", "background write failed", { error: errorName(err) });
 }

@@ -27,9 +27,9 @@ export interface Feature {
   readonly errors: readonly ErrorCatalog[];
   /**
    * Its ports, built from its adapters: the feature's part of the composition
-   * root, called by it alone. Properties may be getters (built on first use).
+   * root, which alone calls these factories, each on first use in a request.
    */
-  services?(ctx: ServiceContext): Partial<Services>;
+  readonly services?: ServiceFactories;
   /** Its HTTP routes, mounted after the core's. */
   readonly routes?: Hono<AppEnv>;
   /** Gates it adds to the sign-in seam, asked in the registry's order. */
@@ -45,6 +45,11 @@ export interface Feature {
   /** Its work for the cron trigger. */
   scheduled?(entry: EntryContext, scheduledTime: number): Promise<void>;
 }
+
+/** How each service is built from the request's context: on first use, once per request. */
+export type ServiceFactories = {
+  readonly [K in keyof Services]?: (ctx: ServiceContext) => Services[K];
+};
 
 /** What a feature's part of the composition root builds from. */
 export interface ServiceContext {

@@ -24,28 +24,23 @@ export const auditFeature: Feature = {
   auditEvents: [],
   errors: [auditErrors],
   routes: auditRoutes,
-  services: ({ config, env, scope, db }) => {
-    let log: ReturnType<typeof createAuditLog> | undefined;
-    return {
-      get audit() {
-        log ??= createAuditLog(env.AUDIT_HEAD, {
-          waitUntil: (p) => scope.waitUntil(p),
-          requestId: scope.requestId,
-          ip: scope.ip,
-          userAgent: scope.userAgent,
-          shards: config.audit.shards,
-        });
-        return log;
-      },
-      get auditTrail(): AuditTrail {
-        const deps = { db: db(), heads: env.AUDIT_HEAD, keys: config.audit.keys };
-        return {
-          verify: (chains) => verifyStoredAudit(deps, chains),
-          export: (chains, now) => exportAudit(deps, chains, now),
-          unknownChains: (chains) => unknownChains(deps, chains),
-        };
-      },
-    };
+  services: {
+    audit: ({ config, env, scope }) =>
+      createAuditLog(env.AUDIT_HEAD, {
+        waitUntil: (p) => scope.waitUntil(p),
+        requestId: scope.requestId,
+        ip: scope.ip,
+        userAgent: scope.userAgent,
+        shards: config.audit.shards,
+      }),
+    auditTrail: ({ config, env, db }): AuditTrail => {
+      const deps = { db: db(), heads: env.AUDIT_HEAD, keys: config.audit.keys };
+      return {
+        verify: (chains) => verifyStoredAudit(deps, chains),
+        export: (chains, now) => exportAudit(deps, chains, now),
+        unknownChains: (chains) => unknownChains(deps, chains),
+      };
+    },
   },
   // Advisory: anyone with INSERT on audit_events can plant a row that halts a
   // head's flush, and must not be able to take the service out of rotation by

@@ -27,25 +27,19 @@ export const emailFeature: Feature = {
   auditEvents: emailAuditEvents,
   errors: [recoveryErrors],
   routes: new Hono<AppEnv>().route("/", credentialRoutes).route("/", pages),
-  services: ({ config, env, db }) => ({
-    get mailJobs() {
-      return config.email ? createQueueMailJobs(env.MAIL_QUEUE) : undefined;
-    },
-    get mailer() {
-      const email = config.email;
-      return email
+  services: {
+    mailJobs: ({ config, env }) => (config.email ? createQueueMailJobs(env.MAIL_QUEUE) : undefined),
+    mailer: ({ config: { email } }) =>
+      email
         ? createResendMailer({
             url: email.apiUrl,
             apiKey: email.apiKey,
             from: email.from,
             timeoutMs: 10_000,
           })
-        : undefined;
-    },
-    get recoveryTokens() {
-      return createPostgresRecoveryStore(db());
-    },
-  }),
+        : undefined,
+    recoveryTokens: ({ db }) => createPostgresRecoveryStore(db()),
+  },
   signInGates: ({ config }) => (config.requireEmailVerification ? [emailVerificationGate] : []),
   mailJobs: emailMailJobs,
   registered: async (services, userId) => {

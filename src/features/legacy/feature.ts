@@ -21,10 +21,8 @@ export const legacyFeature: Feature = {
   auditEvents: legacyAuditEvents,
   errors: [legacyErrors],
   routes: new Hono<AppEnv>().route("/", adminImportRoutes).route("/", sessionExchangeRoutes),
-  services: ({ db }) => ({
-    foreignHashes: legacyHashScheme,
-    get legacy() {
-      return createPostgresLegacyStore(db());
-    },
-  }),
+  services: {
+    foreignHashes: () => legacyHashScheme,
+    legacy: ({ db }) => createPostgresLegacyStore(db()),
+  },
 };
