@@ -94,7 +94,10 @@ const coreFactories: ServiceFactories = {
     },
     ...features.flatMap((f) => f.probes?.(ctx) ?? []),
   ],
-  signInGates: (ctx) => features.flatMap((f) => f.signInGates?.(ctx) ?? []),
+  signIn: (ctx) => ({
+    sessions: ctx.services.sessionDeps(),
+    gates: features.flatMap((f) => f.signInGates?.(ctx) ?? []),
+  }),
   registered:
     ({ services }) =>
     async (userId) => {

@@ -2,7 +2,7 @@ import type { PasswordHasher } from "./auth/password/hasher";
 import type { ForeignHashScheme } from "./auth/password/stored-password";
 import type { RefreshFamilies } from "./auth/refresh/types";
 import type { SessionDeps } from "./auth/sessions";
-import type { SignInGate } from "./auth/sign-in";
+import type { SignInDeps } from "./auth/sign-in";
 import type { CheckResult } from "./auth/tokens/check";
 import type { SigningKeySet } from "./auth/tokens/signing-keys";
 import type { Config, ConfigError } from "./core-config";
@@ -43,8 +43,8 @@ export interface CoreServices {
   readonly probes: readonly HealthProbe[];
   /** The tamper-evident trail; `record` never waits on a database. */
   readonly audit: AuditLog;
-  /** Every feature's gates of the sign-in seam, in the registry's order (src/auth/sign-in.ts). */
-  readonly signInGates: readonly SignInGate[];
+  /** What the sign-in seam needs (src/auth/sign-in.ts): sessions, and every feature's gates in the registry's order. */
+  readonly signIn: SignInDeps;
   /** The mail queue; undefined when email is not configured (the email feature provides it). */
   readonly mailJobs: MailJobs | undefined;
   /** The email provider the queue consumer sends through; undefined when email is off. */

@@ -62,10 +62,7 @@ export const accounts = new Hono<AppEnv>()
       throw err;
     });
     const outcome = await completeSignIn(
-      {
-        sessions: services.sessionDeps(),
-        gates: services.signInGates,
-      },
+      services.signIn,
       { id: user.id, emailVerified: user.emailVerifiedAt !== null },
       {
         method: "password",

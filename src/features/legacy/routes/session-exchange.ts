@@ -42,10 +42,7 @@ export const sessionExchangeRoutes = new Hono<AppEnv>().post(
     const outcome = await exchangeLegacySession(
       {
         store: services.legacy,
-        signIn: {
-          sessions: services.sessionDeps(),
-          gates: services.signInGates,
-        },
+        signIn: services.signIn,
         deadlineMs,
       },
       {
