@@ -9,7 +9,7 @@
  */
 
 /** The statuses this service answers errors with (all carry a JSON body). */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 502 | 503;
 
 /** One entry of a catalog: what the client sees. */
 export interface ErrorSpec {

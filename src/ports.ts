@@ -6,7 +6,8 @@
 export interface UserRecord {
   id: string;
   email: string;
-  passwordHash: string;
+  /** Null for an account that signs in only through a provider (no password set). */
+  passwordHash: string | null;
   createdAt: Date;
   /** The separately kept salt of an imported legacy hash, if any (docs/migration.md). */
   legacySalt?: string | null;

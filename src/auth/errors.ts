@@ -52,4 +52,11 @@ export const authErrors = defineErrors({
     message: "the password does not meet the policy",
   },
   session_not_found: { code: "not_found", status: 404, message: "no such session" },
+  // An account made through a provider has no password to confirm or change
+  // until it sets one through the reset flow (POST /v1/password/reset).
+  password_not_set: {
+    code: "password_not_set",
+    status: 409,
+    message: "this account has no password; set one with a password reset",
+  },
 });

@@ -3,7 +3,11 @@ import type { UserRecord } from "../ports";
 import { type AccountDeps, checkPasswordSize } from "./accounts";
 import { authErrors } from "./errors";
 import { normalizePassword } from "./password/policy";
-import { checkStoredPassword, type ForeignHashScheme } from "./password/stored-password";
+import {
+  checkStoredPassword,
+  type ForeignHashScheme,
+  type PasswordUser,
+} from "./password/stored-password";
 import { accountKey, type LoginThrottleDeps, throttledPasswordCheck } from "./throttle";
 
 /**
@@ -38,11 +42,14 @@ export async function passwordLogin(
   checkPasswordSize(input.password);
   return throttledPasswordCheck(deps, await attempt(input.email, source), async () => {
     const user = await deps.users.findByEmail(input.email);
-    if (!user) {
+    // An account without a password (it signs in through a provider) answers
+    // like an unknown email, at the same cost: a login must not tell anyone
+    // which provider, if any, an address uses.
+    if (!user || user.passwordHash === null) {
       await deps.passwords.dummyVerify(normalizePassword(input.password));
       throw invalidCredentials();
     }
-    return verify(deps, user, input.password);
+    return verify(deps, user as PasswordUser, input.password);
   });
 }
 
@@ -54,8 +61,11 @@ export async function confirmPassword(
   source: AttemptSource,
 ): Promise<UserRecord> {
   checkPasswordSize(password);
+  // The signed-in user may know their own account has no password to confirm.
+  if (user.passwordHash === null) throw authErrors.error("password_not_set");
+  const withPassword = user as PasswordUser;
   return throttledPasswordCheck(deps, await attempt(user.email, source), () =>
-    verify(deps, user, password),
+    verify(deps, withPassword, password),
   );
 }
 
@@ -73,7 +83,11 @@ async function attempt(email: string, source: AttemptSource) {
  * legacy or outdated hash re-hashes it by compare-and-swap and records
  * `hash_upgraded` (docs/migration.md).
  */
-async function verify(deps: PasswordCheckDeps, user: UserRecord, raw: string): Promise<UserRecord> {
+async function verify(
+  deps: PasswordCheckDeps,
+  user: PasswordUser,
+  raw: string,
+): Promise<UserRecord> {
   if (!(await checkStoredPassword(deps, user, raw, normalizePassword(raw)))) {
     throw invalidCredentials();
   }

@@ -34,12 +34,15 @@ export async function startSession(
     ip: string | null;
     /** How the user proved who they are, for the audit trail. */
     grant?: SignInMethod;
+    /** RFC 8176 method references for the tokens' `amr` claim. */
+    amr?: readonly string[];
   },
 ): Promise<IssuedTokens> {
   const now = deps.clock.now();
   const familyId = newFamilyId(now);
   const tokens = await deps.families.start(familyId, input.userId, {
     email_verified: input.emailVerified,
+    ...(input.amr === undefined ? {} : { amr: [...input.amr] }),
   });
   try {
     await deps.sessions.insert({

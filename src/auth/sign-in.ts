@@ -68,6 +68,14 @@ export async function completeSignIn(
     transport?: "body" | "cookie";
     /** The success event this method records; `login_succeeded` unless it has its own. */
     successEvent?: AuditEventType;
+    /**
+     * RFC 8176 authentication method references for the tokens' `amr` claim
+     * (`pwd` for a password); kept for the session's life, since a refresh is
+     * not a new authentication.
+     */
+    amr?: readonly string[];
+    /** More for the success event (e.g. the provider); never a secret or token. */
+    details?: Readonly<Record<string, string>>;
   },
 ): Promise<SignInOutcome> {
   const audit = deps.sessions.audit;
@@ -93,13 +101,18 @@ export async function completeSignIn(
     userAgent: how.userAgent,
     ip: how.ip,
     grant: how.method,
+    ...(how.amr === undefined ? {} : { amr: how.amr }),
   });
   const family = parseRefreshToken(issued.refreshToken)?.familyId ?? null;
   const type = how.successEvent ?? "login_succeeded";
   audit.record({
     type,
     userId: user.id,
-    details: how.transport === undefined ? { family } : { family, transport: how.transport },
+    details: {
+      ...how.details,
+      family,
+      ...(how.transport === undefined ? {} : { transport: how.transport }),
+    },
   });
   return { kind: "session", tokens: issued };
 }

@@ -66,6 +66,7 @@ export const accounts = new Hono<AppEnv>()
       { id: user.id, emailVerified: user.emailVerifiedAt !== null },
       {
         method: "password",
+        amr: ["pwd"],
         transport: input.token_transport,
         userAgent: c.req.header("user-agent") ?? null,
         ip: c.req.header("cf-connecting-ip") ?? null,

@@ -25,17 +25,22 @@ export function tokenResponse(c: Context<AppEnv>, tokens: IssuedTokens, transpor
     refresh_expires_in: tokens.refreshExpiresIn,
   };
   if (transport === "cookie") {
-    setCookie(c, "refresh", tokens.refreshToken, {
-      prefix: "host",
-      httpOnly: true,
-      secure: true,
-      sameSite: "Strict",
-      path: "/",
-      maxAge: tokens.refreshExpiresIn,
-    });
+    setRefreshCookie(c, tokens);
     return c.json(body);
   }
   return c.json({ ...body, refresh_token: tokens.refreshToken });
+}
+
+/** The refresh token as the `__Host-refresh` cookie (browser mode). */
+export function setRefreshCookie(c: Context<AppEnv>, tokens: IssuedTokens): void {
+  setCookie(c, "refresh", tokens.refreshToken, {
+    prefix: "host",
+    httpOnly: true,
+    secure: true,
+    sameSite: "Strict",
+    path: "/",
+    maxAge: tokens.refreshExpiresIn,
+  });
 }
 
 /**

@@ -24,6 +24,7 @@ const LIMITS: RateLimits = {
   admin_ip: { limit: 3, windowSeconds: DAY },
   email_ip: { limit: 3, windowSeconds: DAY },
   email_address: { limit: 2, windowSeconds: DAY },
+  oauth_ip: { limit: 3, windowSeconds: DAY },
 };
 
 const key = () => `contract-${crypto.randomUUID()}`;

@@ -10,7 +10,7 @@ import { createArgon2id } from "../../src/adapters/wasm/argon2id-driver";
 import { type Argon2id, HashingBusyError } from "../../src/auth/password/argon2id";
 import { createPasswordHasher, type PasswordHasher } from "../../src/auth/password/hasher";
 import { normalizePassword } from "../../src/auth/password/policy";
-import { checkStoredPassword } from "../../src/auth/password/stored-password";
+import { checkStoredPassword, type PasswordUser } from "../../src/auth/password/stored-password";
 import { legacyHashScheme } from "../../src/features/legacy/lazy-migration";
 import type { UserRecord, UserStore } from "../../src/ports";
 import users from "../fixtures/legacy/users.json";
@@ -40,7 +40,7 @@ function oneUserStore(user: UserRecord, beforeSwap?: () => void) {
   };
 }
 
-const userWith = (u: (typeof users)[number]): UserRecord => ({
+const userWith = (u: (typeof users)[number]): PasswordUser => ({
   emailVerifiedAt: null,
   id: "u1",
   email: "legacy@example.test",
@@ -49,7 +49,7 @@ const userWith = (u: (typeof users)[number]): UserRecord => ({
   legacySalt: "password_salt" in u ? (u.password_salt ?? null) : null,
 });
 
-const check = (store: UserStore, user: UserRecord, typed: string, passwords = hasher) =>
+const check = (store: UserStore, user: PasswordUser, typed: string, passwords = hasher) =>
   checkStoredPassword(
     { users: store, passwords, foreignHashes: legacyHashScheme },
     user,
@@ -71,7 +71,9 @@ describe("a legacy hash that matches", () => {
     expect(store.swaps).toHaveLength(1);
     expect(store.swaps[0]?.expected).toBe(user.passwordHash);
     expect(store.row.passwordHash).toMatch(/^\$argon2id\$v=19\$m=256,t=2,p=1\$/);
-    expect((await hasher.verify(store.row.passwordHash, bcryptFixture.password)).ok).toBe(true);
+    expect((await hasher.verify(store.row.passwordHash ?? "", bcryptFixture.password)).ok).toBe(
+      true,
+    );
   });
 
   it("drops the separately kept salt with it", async () => {
@@ -90,7 +92,7 @@ describe("a legacy hash that matches", () => {
     expect(store.swaps).toHaveLength(0);
     expect(await check(store, user, fullwidth.password)).toBe(true);
     // After: both spellings normalize to the same password.
-    const upgraded = { ...store.row };
+    const upgraded = { ...store.row } as PasswordUser;
     expect(await check(store, upgraded, fullwidth.password)).toBe(true);
     expect(await check(store, upgraded, fullwidth.nfkc)).toBe(true);
   });
@@ -137,7 +139,7 @@ describe("our own argon2id hashes", () => {
       params: { ...CURRENT, iterations: 1 },
       peppers: [],
     });
-    const user: UserRecord = {
+    const user: PasswordUser = {
       id: "u2",
       email: "a@example.test",
       passwordHash: await older.hash("an argon2 password"),
@@ -150,7 +152,7 @@ describe("our own argon2id hashes", () => {
   });
 
   it("are left alone when current", async () => {
-    const user: UserRecord = {
+    const user: PasswordUser = {
       id: "u3",
       email: "b@example.test",
       passwordHash: await hasher.hash("an argon2 password"),

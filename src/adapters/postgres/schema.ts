@@ -11,8 +11,12 @@ export const users = pgTable(
     id: uuid("id").primaryKey(),
     /** As the user typed it, trimmed. Uniqueness is on lower(email). */
     email: text("email").notNull(),
-    /** PHC string (argon2id) or, for imported users, a legacy hash. */
-    passwordHash: text("password_hash").notNull(),
+    /**
+     * PHC string (argon2id) or, for imported users, a legacy hash; null for an
+     * account that signs in only through a provider (social login) and has
+     * never set a password.
+     */
+    passwordHash: text("password_hash"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     /** When the current address was proven by a verification mail; null = unverified. */

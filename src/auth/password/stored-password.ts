@@ -2,6 +2,9 @@ import { errorName, log } from "../../log";
 import type { AuditLog, UserRecord, UserStore } from "../../ports";
 import type { PasswordHasher } from "./hasher";
 
+/** An account that has a password (social-only accounts have none). */
+export type PasswordUser = UserRecord & { passwordHash: string };
+
 /**
  * Stored hashes of a format other than ours, contributed by a feature (the
  * legacy carve-out: bcrypt, Django's formats, imported argon2id). Core knows
@@ -9,12 +12,12 @@ import type { PasswordHasher } from "./hasher";
  */
 export interface ForeignHashScheme {
   /** The scheme's name if the user's stored hash is one of its formats, else null. */
-  schemeOf(user: UserRecord): string | null;
+  schemeOf(user: PasswordUser): string | null;
   /**
    * Checks the password as typed (no normalization, as the system that made the
    * hash did). Never throws; a hash it cannot verify still costs one hash.
    */
-  verify(user: UserRecord, typed: string, passwords: PasswordHasher): Promise<boolean>;
+  verify(user: PasswordUser, typed: string, passwords: PasswordHasher): Promise<boolean>;
 }
 
 export interface StoredPasswordDeps {
@@ -43,7 +46,7 @@ export interface StoredPasswordDeps {
  */
 export async function checkStoredPassword(
   deps: StoredPasswordDeps,
-  user: UserRecord,
+  user: PasswordUser,
   typed: string,
   normalized: string,
 ): Promise<boolean> {
@@ -64,7 +67,7 @@ export async function checkStoredPassword(
  */
 async function upgrade(
   deps: StoredPasswordDeps,
-  user: UserRecord,
+  user: PasswordUser,
   normalized: string,
   from: string,
 ): Promise<void> {

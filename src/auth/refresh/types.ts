@@ -12,6 +12,11 @@ import type { InvalidReason } from "./rotation";
 export interface SessionClaims {
   /** Whether the user's current address is verified (RFC 9068 profile, OIDC Core §5.1). */
   email_verified: boolean;
+  /**
+   * RFC 8176 §2 authentication method references of the sign-in that began
+   * the session (`pwd`, `fed`): absent where the method has none to name.
+   */
+  amr?: string[];
 }
 
 /** What a successful start or rotation hands back to the client. */

@@ -132,6 +132,7 @@ function checkClaims(
     client_id: payload.client_id,
     sid: payload.sid,
     ...(payload.email_verified === undefined ? {} : { email_verified: payload.email_verified }),
+    ...(payload.amr === undefined ? {} : { amr: payload.amr }),
     iat,
     exp,
     jti: payload.jti,

@@ -1,7 +1,6 @@
 import type { PasswordHasher } from "../../auth/password/hasher";
 import { DEFAULT_PHC_LIMITS } from "../../auth/password/phc";
-import type { ForeignHashScheme } from "../../auth/password/stored-password";
-import type { UserRecord } from "../../ports";
+import type { ForeignHashScheme, PasswordUser } from "../../auth/password/stored-password";
 import { isLegacyStoredHash, parseLegacyHash } from "./hash-format";
 import { type HashLimits, LEGACY_LIMITS } from "./limits";
 import { verifyLegacyPassword } from "./verify";
@@ -29,7 +28,7 @@ export const legacyHashScheme: ForeignHashScheme = {
     return parsed.ok ? parsed.hash.scheme : "unverifiable";
   },
 
-  async verify(user: UserRecord, typed: string, passwords: PasswordHasher) {
+  async verify(user: PasswordUser, typed: string, passwords: PasswordHasher) {
     const parsed = parseLegacyHash(user.passwordHash, VERIFY_LIMITS, user.legacySalt ?? null);
     if (!parsed.ok) {
       // Malformed, `$2x$` or over the bounds (only possible if written around the

@@ -112,7 +112,7 @@ export function memoryLegacyStore(
       hooks.countUsersByScheme?.(rules, fallback);
       const counts: Record<string, number> = {};
       for (const u of users.all()) {
-        const label = rules.find((r) => u.passwordHash.startsWith(r.prefix))?.label ?? fallback;
+        const label = rules.find((r) => u.passwordHash?.startsWith(r.prefix))?.label ?? fallback;
         counts[label] = (counts[label] ?? 0) + 1;
       }
       return counts;

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../../adapters/postgres/client";
+import { isUniqueViolation } from "../../../adapters/postgres/unique-violation";
 import type { RecoveryTokenStore } from "../ports";
 import { emailVerificationTokens, passwordResetTokens } from "./schema";
 
@@ -127,12 +128,4 @@ export function createPostgresRecoveryStore(db: Db): RecoveryTokenStore {
       return (resets.rowCount ?? 0) + (verifications.rowCount ?? 0);
     },
   };
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
-    if ((e as { code?: unknown }).code === "23505") return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
 }
