@@ -8,7 +8,9 @@
 import { applyMigrations } from "../scripts/migrate.ts";
 import { connectRedis, startNeonBridge, startUpstashBridge } from "./bridges/index.ts";
 import { generateSigningKeySet } from "./keys.ts";
+import { startLocalGitHub } from "./stack/github-server.ts";
 import { startMailSink } from "./stack/mail-sink.ts";
+import { startLocalOidcProvider } from "./stack/oidc-provider.ts";
 import { startOutageBridges } from "./stack/outage-bridges.ts";
 import { createFreshDatabase, findOrStartPostgres } from "./stack/postgres.ts";
 import { startPostgresOutageProxy } from "./stack/postgres-outage-proxy.ts";
@@ -23,6 +25,8 @@ export interface TestStackInfo {
   outage: { neonFetchEndpoint: string; upstashUrl: string; controlUrl: string };
   /** Stops and starts the Postgres that audit chain heads write to (AUDIT_DATABASE_URL). */
   auditPostgresControlUrl: string;
+  /** The local identity providers by id: where their test control API (`/__test/*`) is. */
+  oauthProviders: Record<string, string>;
   bindings: Record<string, string>;
 }
 
@@ -74,6 +78,8 @@ async function main(): Promise<void> {
   cleanups.push(mailSink.close);
   const auditPostgres = await startPostgresOutageProxy(database.url);
   cleanups.push(auditPostgres.close);
+  const oauth = await startOAuthProviders();
+  cleanups.push(...oauth.closers);
 
   const info: TestStackInfo = {
     databaseUrl: database.url,
@@ -84,7 +90,9 @@ async function main(): Promise<void> {
       controlUrl: outage.controlUrl,
     },
     auditPostgresControlUrl: auditPostgres.controlUrl,
+    oauthProviders: oauth.controls,
     bindings: {
+      ...oauth.bindings,
       DATABASE_URL: database.url,
       NEON_FETCH_ENDPOINT: neon.fetchEndpoint,
       UPSTASH_REDIS_REST_URL: upstash.url,
@@ -104,6 +112,68 @@ async function main(): Promise<void> {
     },
   };
   process.stdout.write(`${JSON.stringify(info)}\n`);
+}
+
+/** The Worker under test answers at http://auth.test (test/worker/helpers.ts). */
+const TEST_WORKER_ORIGIN = "http://auth.test";
+/** Where flows may end in the tests: a browser app and a mobile app (RFC 8252 §7.1). */
+export const TEST_REDIRECT_URIS = [
+  "https://app.example.test/auth/done",
+  "com.example.app:/oauth/done",
+] as const;
+
+/**
+ * Local identity providers standing in for Google, LinkedIn and a generic
+ * OIDC IdP (panva's oidc-provider, one each) and GitHub (a server speaking
+ * its OAuth and REST shapes), each with a client for the Worker under test.
+ */
+async function startOAuthProviders(): Promise<{
+  bindings: Record<string, string>;
+  controls: Record<string, string>;
+  closers: Array<() => Promise<void>>;
+}> {
+  const secret = () =>
+    Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64url");
+  const bindings: Record<string, string> = {
+    OAUTH_REDIRECT_URIS: TEST_REDIRECT_URIS.join(","),
+  };
+  const controls: Record<string, string> = {};
+  const closers: Array<() => Promise<void>> = [];
+  for (const id of ["google", "linkedin", "acme"]) {
+    const clientId = `${id}-test-client`;
+    const clientSecret = secret();
+    const provider = await startLocalOidcProvider({
+      clients: [
+        { clientId, clientSecret, redirectUris: [`${TEST_WORKER_ORIGIN}/v1/oauth/${id}/callback`] },
+      ],
+    });
+    closers.push(provider.close);
+    controls[id] = provider.issuer;
+    const prefix = `OAUTH_${id.toUpperCase()}`;
+    bindings[`${prefix}_CLIENT_ID`] = clientId;
+    bindings[`${prefix}_CLIENT_SECRET`] = clientSecret;
+    if (id !== "acme") bindings[`${prefix}_ISSUER`] = provider.issuer;
+    else {
+      bindings.OAUTH_OIDC_PROVIDERS = JSON.stringify([
+        { id: "acme", issuer: provider.issuer, name: "Acme SSO" },
+      ]);
+    }
+  }
+  const githubSecret = secret();
+  const github = await startLocalGitHub({
+    clientId: "github-test-client",
+    clientSecret: githubSecret,
+    redirectUris: [`${TEST_WORKER_ORIGIN}/v1/oauth/github/callback`],
+  });
+  closers.push(github.close);
+  controls.github = github.url;
+  Object.assign(bindings, {
+    OAUTH_GITHUB_CLIENT_ID: "github-test-client",
+    OAUTH_GITHUB_CLIENT_SECRET: githubSecret,
+    OAUTH_GITHUB_URL: github.url,
+    OAUTH_GITHUB_API_URL: github.apiUrl,
+  });
+  return { bindings, controls, closers };
 }
 
 process.on("SIGTERM", () => void stop(0));

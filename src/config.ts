@@ -12,6 +12,7 @@ import {
 import { auditConfig } from "./features/audit/config.ts";
 import { emailConfig } from "./features/email/config.ts";
 import { legacyConfig } from "./features/legacy/config.ts";
+import { socialConfig } from "./features/social/config.ts";
 import { log } from "./log.ts";
 import type { LimitBucket } from "./ports.ts";
 
@@ -23,11 +24,19 @@ export { type Config, ConfigError } from "./core-config.ts";
  * feature's part is Node-loadable, which its Feature (routes, adapters) is not,
  * hence the second list.
  */
-export const configParts: readonly AnyConfigPart[] = [auditConfig, emailConfig, legacyConfig];
+export const configParts: readonly AnyConfigPart[] = [
+  auditConfig,
+  emailConfig,
+  legacyConfig,
+  socialConfig,
+];
 
 const allParts: readonly AnyConfigPart[] = [coreConfigPart, ...configParts];
 
-const EnvSchema = z.object(
+// Loose: the declared variables are checked here, and the rest pass through to
+// the parts' builders (social login reads OAUTH_<ID>_CLIENT_ID for ids that
+// only its own JSON variable names).
+const EnvSchema = z.looseObject(
   Object.assign({}, ...allParts.map((p) => p.variables)) as Record<string, z.ZodType>,
 );
 

@@ -2,6 +2,7 @@ import type { Feature } from "./feature";
 import { auditFeature } from "./features/audit/feature";
 import { emailFeature } from "./features/email/feature";
 import { legacyFeature } from "./features/legacy/feature";
+import { socialFeature } from "./features/social/feature";
 
 /**
  * The feature registry: every slice the Worker runs, in order (routes are
@@ -9,4 +10,9 @@ import { legacyFeature } from "./features/legacy/feature";
  * a folder under src/features/ plus one line here and one in src/config.ts
  * (its Node-loadable config part); docs/architecture.md walks through it.
  */
-export const features: readonly Feature[] = [auditFeature, emailFeature, legacyFeature];
+export const features: readonly Feature[] = [
+  auditFeature,
+  emailFeature,
+  legacyFeature,
+  socialFeature,
+];

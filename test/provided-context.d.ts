@@ -10,5 +10,7 @@ declare module "vitest" {
     outage: { neonFetchEndpoint: string; upstashUrl: string; controlUrl: string };
     /** POST {url}/stop|start: the Postgres audit chain heads write to (dev/stack/postgres-outage-proxy.ts). */
     auditPostgresControlUrl: string;
+    /** The local identity providers by id (google, linkedin, acme, github): their base URLs. */
+    oauthProviders: Record<string, string>;
   }
 }

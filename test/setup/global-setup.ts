@@ -11,6 +11,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("redisUrl", stack.redisUrl);
   project.provide("outage", stack.outage);
   project.provide("auditPostgresControlUrl", stack.auditPostgresControlUrl);
+  project.provide("oauthProviders", stack.oauthProviders);
   project.provide("workerBindings", {
     ...stack.bindings,
     // The flow tests hash many passwords, so they use RFC 9106 §4's second

@@ -1,0 +1,58 @@
+import type { Redis } from "@upstash/redis/cloudflare";
+import { z } from "zod";
+import type { AppCodeGrant, OAuthFlowStore, PendingAuthorization } from "../ports";
+
+/**
+ * Started authorizations and app codes in Redis, keyed by the SHA-256 of the
+ * state or code (a leaked key set reveals nothing usable). `take` is one
+ * GETDEL: of any number of concurrent callbacks with one state, exactly one
+ * gets the flow. Values are read back through a schema, so a malformed entry
+ * is treated as absent rather than trusted.
+ */
+const Flow = z.object({
+  provider: z.string(),
+  redirectUri: z.string(),
+  appState: z.string().nullable(),
+  codeChallenge: z.string().nullable(),
+  codeVerifier: z.string(),
+  nonce: z.string().nullable(),
+  linkUserId: z.string().nullable(),
+});
+
+const Code = z.object({
+  userId: z.string(),
+  emailVerified: z.boolean(),
+  provider: z.string(),
+  codeChallenge: z.string(),
+});
+
+const flowKey = (hash: string) => `oauth:flow:${hash}`;
+const codeKey = (hash: string) => `oauth:code:${hash}`;
+
+export function createRedisFlowStore(redis: Redis): OAuthFlowStore {
+  async function take<T>(key: string, schema: z.ZodType<T>): Promise<T | null> {
+    const raw = await redis.getdel<unknown>(key);
+    if (raw === null || raw === undefined) return null;
+    const value = typeof raw === "string" ? safeJson(raw) : raw;
+    const parsed = schema.safeParse(value);
+    return parsed.success ? parsed.data : null;
+  }
+  return {
+    async save(stateHash, flow: PendingAuthorization, ttlSeconds) {
+      await redis.set(flowKey(stateHash), JSON.stringify(flow), { ex: ttlSeconds });
+    },
+    take: (stateHash) => take(flowKey(stateHash), Flow),
+    async saveCode(codeHash, grant: AppCodeGrant, ttlSeconds) {
+      await redis.set(codeKey(codeHash), JSON.stringify(grant), { ex: ttlSeconds });
+    },
+    takeCode: (codeHash) => take(codeKey(codeHash), Code),
+  };
+}
+
+function safeJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return null;
+  }
+}

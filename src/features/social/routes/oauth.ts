@@ -1,0 +1,178 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../../../app-env";
+import { AuthError } from "../../../errors";
+import { log } from "../../../log";
+import { limitByIp } from "../../../middleware/rate-limit";
+import { setRefreshCookie, signInResponse } from "../../../routes/token-response";
+import { jsonBody } from "../../../routes/validate";
+import {
+  checkRedirectUri,
+  finishAuthorization,
+  providerOf,
+  redeemAppCode,
+  type SocialFlowDeps,
+  startAuthorization,
+  takeFlow,
+} from "../sign-in-flow";
+
+/** The flow's ports and settings for this request. */
+export function socialFlowDeps(c: Context<AppEnv>): SocialFlowDeps {
+  const services = c.get("services");
+  const config = c.get("config").social;
+  return {
+    providers: services.identityProviders,
+    flows: services.oauthFlows,
+    identities: services.identities,
+    signIn: services.signIn,
+    audit: services.audit,
+    redirectUris: config.redirectUris,
+    linkVerifiedEmail: config.linkVerifiedEmail,
+  };
+}
+
+/** Where the provider sends the user back: this Worker's own origin, as the request reached it. */
+export const callbackUrlOf = (c: Context<AppEnv>, providerId: string): string =>
+  `${new URL(c.req.url).origin}/v1/oauth/${providerId}/callback`;
+
+const TokenBody = z.object({
+  code: z.string().min(1).max(128),
+  code_verifier: z.string().min(1).max(128),
+});
+
+/**
+ * Social login (README "Social login"): start, callback, and the app's code
+ * exchange (RFC 8252). Once the redirect_uri is known to be registered, every
+ * error goes back to it (RFC 6749 §4.1.2.1); before that, a JSON error.
+ */
+export const oauthRoutes = new Hono<AppEnv>()
+  .get("/v1/oauth/providers", (c) => {
+    c.header("Cache-Control", "no-store");
+    return c.json({
+      providers: c
+        .get("services")
+        .identityProviders.list()
+        .map((p) => ({ id: p.id, name: p.label, authorize_url: `/v1/oauth/${p.id}/authorize` })),
+    });
+  })
+  .get("/v1/oauth/:provider/authorize", limitByIp("oauth_ip", { failOpen: false }), async (c) => {
+    const deps = socialFlowDeps(c);
+    const provider = providerOf(deps, c.req.param("provider"));
+    const redirectUri = checkRedirectUri(deps, c.req.query("redirect_uri"));
+    const appState = c.req.query("state");
+    try {
+      const location = await startAuthorization(deps, {
+        provider,
+        redirectUri,
+        appState,
+        codeChallenge: c.req.query("code_challenge"),
+        codeChallengeMethod: c.req.query("code_challenge_method"),
+        loginHint: c.req.query("login_hint"),
+        callbackUrl: callbackUrlOf(c, provider.id),
+      });
+      c.header("Cache-Control", "no-store");
+      return c.redirect(location, 302);
+    } catch (err) {
+      return errorRedirect(c, redirectUri, appState ?? null, err);
+    }
+  })
+  .get("/v1/oauth/:provider/callback", limitByIp("oauth_ip", { failOpen: false }), async (c) => {
+    const deps = socialFlowDeps(c);
+    const provider = providerOf(deps, c.req.param("provider"));
+    const query = new URL(c.req.url).searchParams;
+    const flow = await takeFlow(deps, provider.id, query.get("state") ?? undefined);
+    try {
+      const result = await finishAuthorization(deps, {
+        flow,
+        provider,
+        query,
+        callbackUrl: callbackUrlOf(c, provider.id),
+        userAgent: c.req.header("user-agent") ?? null,
+        ip: c.req.header("cf-connecting-ip") ?? null,
+      });
+      const back: Record<string, string> = {};
+      switch (result.kind) {
+        case "app_code":
+          back.code = result.code;
+          break;
+        case "linked":
+          back.linked = result.provider;
+          break;
+        case "signed_in":
+          if (result.outcome.kind === "session") setRefreshCookie(c, result.outcome.tokens);
+          else {
+            back.mfa_required = "true";
+            back.mfa_token = result.outcome.challenge;
+          }
+          break;
+      }
+      return redirectBack(c, flow.redirectUri, { ...back, ...stateParam(flow.appState) });
+    } catch (err) {
+      return errorRedirect(c, flow.redirectUri, flow.appState, err);
+    }
+  })
+  .post(
+    "/v1/oauth/token",
+    limitByIp("oauth_ip", { failOpen: false }),
+    jsonBody(TokenBody),
+    async (c) => {
+      const body = c.req.valid("json");
+      const outcome = await redeemAppCode(socialFlowDeps(c), {
+        code: body.code,
+        codeVerifier: body.code_verifier,
+        userAgent: c.req.header("user-agent") ?? null,
+        ip: c.req.header("cf-connecting-ip") ?? null,
+      });
+      return signInResponse(c, outcome, "body");
+    },
+  );
+
+const stateParam = (state: string | null): Record<string, string> =>
+  state === null ? {} : { state };
+
+/**
+ * A 303 to a registered redirect URI with these parameters added to its query.
+ * The code or token in it must not leak onward: no caching, no Referer.
+ */
+function redirectBack(c: Context<AppEnv>, redirectUri: string, params: Record<string, string>) {
+  const url = new URL(redirectUri);
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  c.header("Cache-Control", "no-store");
+  c.header("Referrer-Policy", "no-referrer");
+  return c.redirect(url.href, 303);
+}
+
+/** RFC 6749 §4.1.2.1 error codes, by our error's status. */
+function rfcErrorOf(err: AuthError): string {
+  if (err.code === "invalid_request") return "invalid_request";
+  if (err.status === 503) return "temporarily_unavailable";
+  if (err.status === 502) return "server_error";
+  return "access_denied";
+}
+
+/**
+ * An error sent back to the client's registered redirect URI: `error` as RFC
+ * 6749 §4.1.2.1 names it, `error_code` our stable code, `error_description`
+ * our text (never the provider's). Anything unexpected goes to the funnel.
+ */
+function errorRedirect(
+  c: Context<AppEnv>,
+  redirectUri: string,
+  appState: string | null,
+  err: unknown,
+) {
+  if (!(err instanceof AuthError)) throw err;
+  // As the error funnel logs a refusal: the code and reason, never input.
+  log("info", "request refused", {
+    requestId: c.get("requestId"),
+    error: err.code,
+    ...(err.reason ? { reason: err.reason } : {}),
+  });
+  return redirectBack(c, redirectUri, {
+    error: rfcErrorOf(err),
+    error_code: err.code,
+    ...(err.description ? { error_description: err.description } : {}),
+    ...stateParam(appState),
+  });
+}

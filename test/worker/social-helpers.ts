@@ -1,0 +1,248 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { expect, inject } from "vitest";
+import { hasHeadSchema } from "../../src/features/audit/adapters/audit-head-schema";
+import { shardChains } from "../../src/features/audit/shard";
+import { head } from "./audit-helpers";
+import { BASE, call, uniqueEmail } from "./helpers";
+import { sql } from "./mail-helpers";
+
+/** The redirect URIs the test stack registers (dev/test-stack.ts). */
+export const WEB_REDIRECT = "https://app.example.test/auth/done";
+export const APP_REDIRECT = "com.example.app:/oauth/done";
+export const OIDC_PROVIDERS = ["google", "linkedin", "acme"] as const;
+
+export const providerBase = (id: string): string => {
+  const url = inject("oauthProviders")[id];
+  if (!url) throw new Error(`no local provider ${id}`);
+  return url;
+};
+
+async function control(id: string, path: string, body: unknown): Promise<void> {
+  const res = await fetch(`${providerBase(id)}/__test/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${id} control ${path}: ${res.status}`);
+  await res.body?.cancel();
+}
+
+export interface OidcAccount {
+  sub: string;
+  email?: string;
+  email_verified?: unknown;
+  name?: string;
+}
+
+/** A fresh person at an OIDC provider (verified address unless told otherwise). */
+export async function oidcAccount(
+  id: string,
+  over: Partial<OidcAccount> = {},
+): Promise<OidcAccount> {
+  const account: OidcAccount = {
+    sub: `sub-${crypto.randomUUID()}`,
+    email: uniqueEmail(id),
+    email_verified: true,
+    ...over,
+  };
+  await control(id, "accounts", account);
+  return account;
+}
+
+export interface GitHubAccount {
+  id: number;
+  login: string;
+  emails: Array<{ email: string; primary: boolean; verified: boolean }>;
+}
+
+let githubIds = Math.floor(Math.random() * 1e6) * 1000;
+
+export async function githubAccount(over: Partial<GitHubAccount> = {}): Promise<GitHubAccount> {
+  githubIds += 1;
+  const account: GitHubAccount = {
+    id: githubIds,
+    login: `octo-${crypto.randomUUID().slice(0, 8)}`,
+    emails: [{ email: uniqueEmail("github"), primary: true, verified: true }],
+    ...over,
+  };
+  await control("github", "accounts", account);
+  return account;
+}
+
+export const nextTokenResponse = (id: string, mode: string) => control(id, "next-token", { mode });
+export const providerOutage = (id: string, mode: "down" | "garbage" | null) =>
+  control(id, "outage", { mode });
+export const resetProvider = (id: string) => control(id, "reset", {});
+
+/** A person's login hint: the OIDC subject, or the GitHub login. */
+export const hintOf = (account: OidcAccount | GitHubAccount): string =>
+  "sub" in account ? account.sub : account.login;
+
+/** GET /v1/oauth/{provider}/authorize with these parameters. */
+export function authorize(provider: string, params: Record<string, string>): Promise<Response> {
+  return call(`/v1/oauth/${provider}/authorize?${new URLSearchParams(params)}`);
+}
+
+/**
+ * What a browser does at the provider: follows its redirects (keeping its
+ * cookies) through login and consent until the provider sends the user back
+ * to our callback. Answers that callback URL.
+ */
+export async function throughProvider(location: string): Promise<string> {
+  const jar = new Map<string, Map<string, string>>();
+  let url = location;
+  for (let hop = 0; hop < 12; hop++) {
+    if (url.startsWith(`${BASE}/`)) return url;
+    const target = new URL(url);
+    const cookies = jar.get(target.host) ?? new Map<string, string>();
+    jar.set(target.host, cookies);
+    const res = await fetch(url, {
+      redirect: "manual",
+      headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
+    });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const eq = (pair ?? "").indexOf("=");
+      if (eq > 0) cookies.set((pair as string).slice(0, eq).trim(), (pair as string).slice(eq + 1));
+    }
+    const next = res.headers.get("location");
+    await res.body?.cancel();
+    if (!next) throw new Error(`provider stopped at ${target.pathname} with ${res.status}`);
+    url = new URL(next, url).href;
+  }
+  throw new Error("too many redirects at the provider");
+}
+
+/** Our callback, as the browser arrives at it. */
+export const callback = (url: string, headers: Record<string, string> = {}) =>
+  call(url.slice(BASE.length), { headers });
+
+/** Where a 30x sends the client, parsed. */
+export function locationOf(res: Response): URL {
+  const location = res.headers.get("location");
+  expect(location, `status ${res.status}`).toBeTruthy();
+  return new URL(location as string);
+}
+
+/** The `__Host-refresh` cookie a response sets, if any. */
+export function refreshCookieOf(res: Response): string | null {
+  for (const line of res.headers.getSetCookie()) {
+    const m = /^__Host-refresh=([^;]+)/.exec(line);
+    if (m?.[1]) return m[1];
+  }
+  return null;
+}
+
+/**
+ * The whole browser flow: start, the provider, the callback. Answers the
+ * callback's response (a 303 back to the redirect URI, cookie set).
+ */
+export async function browserSignIn(
+  provider: string,
+  account: OidcAccount | GitHubAccount,
+  params: Record<string, string> = {},
+): Promise<Response> {
+  const start = await authorize(provider, {
+    redirect_uri: WEB_REDIRECT,
+    login_hint: hintOf(account),
+    ...params,
+  });
+  expect(start.status).toBe(302);
+  return callback(await throughProvider(locationOf(start).href));
+}
+
+/** RFC 7636 S256 of a verifier. */
+export async function s256(verifier: string): Promise<string> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)),
+  );
+  let s = "";
+  for (const b of digest) s += String.fromCharCode(b);
+  return btoa(s).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+export const newVerifier = (): string =>
+  `${crypto.randomUUID()}-${crypto.randomUUID()}`.replaceAll("-", "");
+
+/** The app flow up to the one-time code: answers the code and the verifier. */
+export async function appCode(
+  provider: string,
+  account: OidcAccount | GitHubAccount,
+  appState = "app-state-1",
+): Promise<{ code: string; verifier: string; redirect: URL }> {
+  const verifier = newVerifier();
+  const start = await authorize(provider, {
+    redirect_uri: APP_REDIRECT,
+    login_hint: hintOf(account),
+    state: appState,
+    code_challenge: await s256(verifier),
+    code_challenge_method: "S256",
+  });
+  expect(start.status).toBe(302);
+  const res = await callback(await throughProvider(locationOf(start).href));
+  expect(res.status).toBe(303);
+  const redirect = locationOf(res);
+  const code = redirect.searchParams.get("code");
+  expect(code, redirect.href).toBeTruthy();
+  return { code: code as string, verifier, redirect };
+}
+
+/** The access token's payload (no check: the Worker's own verifier is tested elsewhere). */
+export function claimsOf(accessToken: string): Record<string, unknown> {
+  const part = accessToken.split(".")[1] as string;
+  return JSON.parse(atob(part.replaceAll("-", "+").replaceAll("_", "/")));
+}
+
+export async function identitiesOf(accessToken: string) {
+  const res = await call("/v1/identities", {
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as {
+    password_set: boolean;
+    identities: Array<{ id: string; provider: string; email: string | null }>;
+  };
+}
+
+/** The account behind an address, straight from Postgres. */
+export async function userByEmail(
+  email: string,
+): Promise<{ id: string; password_hash: string | null } | null> {
+  const rows =
+    (await sql()`select id, password_hash from users where lower(email) = lower(${email})`) as Array<{
+      id: string;
+      password_hash: string | null;
+    }>;
+  return rows[0] ?? null;
+}
+
+export async function identityRows(provider: string, subject: string) {
+  return (await sql()`select user_id from identities where provider = ${provider} and subject = ${subject}`) as Array<{
+    user_id: string;
+  }>;
+}
+
+export interface SeenEvent {
+  type: string;
+  user_id: string | null;
+  details: Record<string, unknown>;
+}
+
+/** The audit events of these types recorded so far, flushed or still buffered in a chain head. */
+export async function auditEvents(types: readonly string[]): Promise<SeenEvent[]> {
+  const rows: SeenEvent[] = [];
+  for (const chain of shardChains(Number(env.AUDIT_SHARDS))) {
+    const texts = await runInDurableObject(head(chain), (_i, state) =>
+      hasHeadSchema(state.storage.sql)
+        ? state.storage.sql.exec<{ row: string }>("SELECT row FROM pending").toArray()
+        : [],
+    );
+    rows.push(...texts.map((t) => JSON.parse(t.row) as SeenEvent));
+  }
+  rows.push(
+    ...((await sql()`select type, user_id, details from audit_events
+        where type = any(${types as string[]})`) as SeenEvent[]),
+  );
+  return rows.filter((r) => types.includes(r.type));
+}
