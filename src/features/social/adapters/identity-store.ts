@@ -100,27 +100,27 @@ export function createPostgresIdentityStore(db: Db): IdentityStore {
     },
 
     async unlink(userId, identityId) {
-      // "Another way to sign in" is a password or another identity. The other
-      // identities are locked (FOR UPDATE) before the check: of two unlinks
-      // racing on an account's last two identities, the second waits for the
-      // first, then finds the row it would rely on gone, and deletes nothing.
-      const { rows } = await db.execute<{ provider: string; deleted: boolean }>(sql`
-        with target as (
-          select id, provider from identities where id = ${identityId} and user_id = ${userId}),
-        other_way as (
-          select 1 from users where id = ${userId} and password_hash is not null
-          union all
-          (select 1 from identities
-           where user_id = ${userId} and id <> ${identityId} for update)),
+      // "Another way to sign in" is a password or another identity. All of the
+      // account's identities are locked first, in id order (so two unlinks
+      // cannot deadlock), and the check counts the rows as locked, which are
+      // their latest versions: of two unlinks racing on an account's last two
+      // identities, the second waits for the first, then no longer sees the
+      // identity it would have relied on, and deletes nothing.
+      const { rows } = await db.execute<{ provider: string | null; deleted: boolean }>(sql`
+        with locked as (
+          select id, provider from identities where user_id = ${userId} order by id for update),
+        decision as (
+          select (select provider from locked where id = ${identityId}) as provider,
+                 exists (select 1 from users where id = ${userId} and password_hash is not null)
+                   or (select count(*) from locked where id <> ${identityId}) > 0 as allowed),
         gone as (
           delete from identities
-          where id in (select id from target) and exists (select 1 from other_way)
+          where id = ${identityId} and user_id = ${userId}
+            and (select allowed and provider is not null from decision)
           returning provider)
-        select provider, true as deleted from gone
-        union all
-        select provider, false from target where not exists (select 1 from gone)`);
+        select d.provider, exists (select 1 from gone) as deleted from decision d`);
       const row = rows[0];
-      if (!row) return { outcome: "not_found" };
+      if (!row || row.provider === null) return { outcome: "not_found" };
       return row.deleted
         ? { outcome: "unlinked", provider: row.provider }
         : { outcome: "last_method", provider: row.provider };

@@ -1,0 +1,193 @@
+// Linked identities: listing, linking another provider while signed in (after
+// re-authentication), and unlinking without ever removing the last way in.
+import { describe, expect, it } from "vitest";
+import { call, GOOD_PASSWORD, postJson } from "./helpers";
+import { sql } from "./mail-helpers";
+import { login, newUser } from "./session-helpers";
+import {
+  appCode,
+  auditEvents,
+  callback,
+  claimsOf,
+  githubAccount,
+  identitiesOf,
+  locationOf,
+  oidcAccount,
+  throughProvider,
+  WEB_REDIRECT,
+} from "./social-helpers";
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** A passwordless account made by an app sign-in at this provider; its fresh token pair. */
+async function socialUser(provider = "google") {
+  const person = await oidcAccount(provider);
+  const { code, verifier } = await appCode(provider, person);
+  const res = await postJson("/v1/oauth/token", { code, code_verifier: verifier });
+  expect(res.status).toBe(200);
+  const tokens = (await res.json()) as { access_token: string };
+  return {
+    person,
+    access: tokens.access_token,
+    userId: claimsOf(tokens.access_token).sub as string,
+  };
+}
+
+const unlink = (access: string, id: string) =>
+  call(`/v1/identities/${id}`, { method: "DELETE", headers: bearer(access) });
+
+async function linkStart(access: string, body: Record<string, unknown>) {
+  return postJson("/v1/identities/link", { redirect_uri: WEB_REDIRECT, ...body }, bearer(access));
+}
+
+/** Starts a link to GitHub and completes it at the provider; answers the callback's response. */
+async function linkGitHub(access: string, body: Record<string, unknown> = {}, login?: string) {
+  const gh = login ? { login } : await githubAccount();
+  const res = await linkStart(access, { provider: "github", state: "ln", ...body });
+  expect(res.status).toBe(200);
+  const { authorization_url } = (await res.json()) as { authorization_url: string };
+  const url = new URL(authorization_url);
+  url.searchParams.set("login", gh.login);
+  return { res: await callback(await throughProvider(url.href)), gh };
+}
+
+describe("GET /v1/identities", () => {
+  it("needs a bearer token", async () => {
+    expect((await call("/v1/identities")).status).toBe(401);
+  });
+
+  it("a password account with no identity lists none", async () => {
+    const u = await newUser("ident-none");
+    const { access_token } = await login(u.email);
+    expect(await identitiesOf(access_token)).toEqual({ password_set: true, identities: [] });
+  });
+});
+
+describe("linking while signed in", () => {
+  it("a fresh passwordless session links GitHub; the callback says so and the list shows both", async () => {
+    const u = await socialUser();
+    const { res, gh } = await linkGitHub(u.access);
+    expect(res.status).toBe(303);
+    const back = locationOf(res);
+    expect(back.searchParams.get("linked")).toBe("github");
+    expect(back.searchParams.get("state")).toBe("ln");
+    const list = await identitiesOf(u.access);
+    expect(list.identities.map((i) => i.provider).sort()).toEqual(["github", "google"]);
+    const linked = (await auditEvents(["identity_linked"])).filter((e) => e.user_id === u.userId);
+    expect(linked.map((e) => e.details)).toEqual([{ provider: "github", via: "signed_in" }]);
+    // The linked GitHub identity now signs in to the same account.
+    const start = await call(
+      `/v1/oauth/github/authorize?${new URLSearchParams({ redirect_uri: WEB_REDIRECT, login_hint: gh.login })}`,
+    );
+    const again = await callback(await throughProvider(locationOf(start).href));
+    expect(locationOf(again).searchParams.has("error")).toBe(false);
+  });
+
+  it("a password account must confirm its password", async () => {
+    const u = await newUser("ident-pw");
+    const { access_token } = await login(u.email);
+    const without = await linkStart(access_token, { provider: "github" });
+    expect(without.status).toBe(401);
+    expect(((await without.json()) as { error: string }).error).toBe("reauthentication_required");
+    const wrong = await linkStart(access_token, {
+      provider: "github",
+      password: `${GOOD_PASSWORD}x`,
+    });
+    expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as { error: string }).error).toBe("invalid_credentials");
+    const { res } = await linkGitHub(access_token, { password: GOOD_PASSWORD });
+    expect(locationOf(res).searchParams.get("linked")).toBe("github");
+  });
+
+  it("a passwordless session older than 15 minutes must sign in again first", async () => {
+    const u = await socialUser();
+    await sql()`update refresh_families set created_at = now() - interval '16 minutes'
+      where id = ${claimsOf(u.access).sid as string}`;
+    const res = await linkStart(u.access, { provider: "github" });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: string }).error).toBe("reauthentication_required");
+  });
+
+  it("an identity linked to another account is refused and stays where it is", async () => {
+    const owner = await socialUser();
+    const { gh } = await linkGitHub(owner.access);
+    const other = await socialUser();
+    const { res } = await linkGitHub(other.access, {}, gh.login);
+    const back = locationOf(res);
+    expect(back.searchParams.get("error_code")).toBe("identity_taken");
+    expect((await identitiesOf(other.access)).identities.map((i) => i.provider)).toEqual([
+      "google",
+    ]);
+    expect((await identitiesOf(owner.access)).identities.map((i) => i.provider).sort()).toEqual([
+      "github",
+      "google",
+    ]);
+  });
+
+  it("refuses an unlisted redirect_uri and an unknown provider before anything starts", async () => {
+    const u = await socialUser();
+    const bad = await linkStart(u.access, {
+      provider: "github",
+      redirect_uri: "https://evil.test/cb",
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toBe("invalid_redirect_uri");
+    const unknown = await linkStart(u.access, { provider: "myspace" });
+    expect(unknown.status).toBe(404);
+  });
+});
+
+describe("unlinking", () => {
+  it("refuses to remove a passwordless account's only identity", async () => {
+    const u = await socialUser();
+    const [only] = (await identitiesOf(u.access)).identities;
+    const res = await unlink(u.access, only?.id as string);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: string }).error).toBe("last_sign_in_method");
+    expect((await identitiesOf(u.access)).identities).toHaveLength(1);
+  });
+
+  it("removes one of two identities, audited with its provider", async () => {
+    const u = await socialUser();
+    await linkGitHub(u.access);
+    const github = (await identitiesOf(u.access)).identities.find((i) => i.provider === "github");
+    expect((await unlink(u.access, github?.id as string)).status).toBe(204);
+    expect((await identitiesOf(u.access)).identities.map((i) => i.provider)).toEqual(["google"]);
+    const events = (await auditEvents(["identity_unlinked"])).filter((e) => e.user_id === u.userId);
+    expect(events.map((e) => e.details)).toEqual([{ provider: "github" }]);
+  });
+
+  it("an account with a password may remove its only identity", async () => {
+    const local = await newUser("ident-unlink-pw");
+    await sql()`update users set email_verified_at = now() where id = ${local.id}`;
+    const person = await oidcAccount("acme", { email: local.email });
+    const { code, verifier } = await appCode("acme", person);
+    await postJson("/v1/oauth/token", { code, code_verifier: verifier });
+    const { access_token } = await login(local.email);
+    const [only] = (await identitiesOf(access_token)).identities;
+    expect((await unlink(access_token, only?.id as string)).status).toBe(204);
+  });
+
+  it("two concurrent unlinks of a passwordless account's two identities: one wins, one way in remains", async () => {
+    for (let round = 0; round < 3; round++) {
+      const u = await socialUser();
+      await linkGitHub(u.access);
+      const ids = (await identitiesOf(u.access)).identities.map((i) => i.id);
+      expect(ids).toHaveLength(2);
+      const results = await Promise.all(ids.map((id) => unlink(u.access, id)));
+      expect(results.map((r) => r.status).sort()).toEqual([204, 409]);
+      expect((await identitiesOf(u.access)).identities).toHaveLength(1);
+    }
+  });
+
+  it("cannot remove another account's identity, and a malformed id is a 404", async () => {
+    const a = await socialUser();
+    const b = await socialUser();
+    await linkGitHub(b.access);
+    const bIds = (await identitiesOf(b.access)).identities;
+    const res = await unlink(a.access, bIds[0]?.id as string);
+    expect(res.status).toBe(404);
+    expect((await identitiesOf(b.access)).identities).toHaveLength(2);
+    expect((await unlink(a.access, "not-a-uuid")).status).toBe(404);
+  });
+});
