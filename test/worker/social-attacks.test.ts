@@ -34,8 +34,7 @@ async function callbackUrlFor(provider: string, hint: string): Promise<string> {
     login_hint: hint,
     state: "app",
   });
-  expect(start.status).toBe(302);
-  return throughProvider(locationOf(start).href);
+  return throughProvider(start);
 }
 
 async function errorOf(res: Response): Promise<string> {
@@ -80,6 +79,41 @@ describe("state", () => {
     expect(await errorOf(crossed)).toBe("invalid_state");
     const original = await callback(url.href);
     expect(original.status).toBe(400);
+  });
+
+  it("the flow cookie survives the provider's redirect back: __Host-, HttpOnly, Secure, SameSite=Lax", async () => {
+    const start = await authorize("google", { redirect_uri: WEB_REDIRECT });
+    expect(start.status).toBe(302);
+    const line = start.headers.getSetCookie().find((l) => l.startsWith("__Host-oauth-flow="));
+    expect(line).toBeDefined();
+    // Lax, not Strict: the provider's redirect to our callback is a cross-site
+    // navigation, on which a Strict cookie (like the refresh cookie) is not sent.
+    expect(line).toMatch(/; SameSite=Lax/);
+    expect(line).toMatch(/; HttpOnly/);
+    expect(line).toMatch(/; Secure/);
+    expect(line).toMatch(/; Path=\//);
+    expect(line).not.toMatch(/Domain=/i);
+  });
+
+  it("an attacker's callback URL opened in the victim's browser signs no one in (login CSRF)", async () => {
+    const attacker = await oidcAccount("google");
+    const url = await callbackUrlFor("google", attacker.sub);
+    const inVictimsBrowser = await callback(url, { cookie: null });
+    expect(inVictimsBrowser.status).toBe(400);
+    expect(await errorOf(inVictimsBrowser)).toBe("invalid_state");
+    expect(refreshCookieOf(inVictimsBrowser)).toBeNull();
+    // With someone else's flow cookie it fails the same way.
+    const other = await authorize("google", { redirect_uri: WEB_REDIRECT });
+    const otherCookie = other.headers
+      .getSetCookie()
+      .map((l) => /^__Host-oauth-flow=([^;]+)/.exec(l)?.[1])
+      .find(Boolean);
+    const url2 = await callbackUrlFor("google", attacker.sub);
+    const withOther = await callback(url2, { cookie: otherCookie as string });
+    expect(withOther.status).toBe(400);
+    // Either way the flow is spent: the attacker cannot use it afterwards.
+    expect((await callback(url)).status).toBe(400);
+    expect(await userByEmail(attacker.email as string)).toBeNull();
   });
 
   it("a state swapped into another login's callback (login CSRF) does not sign in", async () => {
@@ -153,7 +187,7 @@ describe("the provider's answer", () => {
       login_hint: "nobody-with-this-hint",
       state: "c1",
     });
-    const res = await callback(await throughProvider(locationOf(start).href));
+    const res = await callback(await throughProvider(start));
     const back = locationOf(res);
     expect(back.searchParams.get("error")).toBe("access_denied");
     expect(back.searchParams.get("error_code")).toBe("access_denied");

@@ -84,14 +84,31 @@ export function authorize(provider: string, params: Record<string, string>): Pro
   return call(`/v1/oauth/${provider}/authorize?${new URLSearchParams(params)}`);
 }
 
+/** The `__Host-oauth-flow` cookie each started flow set, by its `state`: the browser's half. */
+const flowCookies = new Map<string, string>();
+
+/** The flow cookie an authorize response sets, if any. */
+export function flowCookieOf(res: Response): string | null {
+  for (const line of res.headers.getSetCookie()) {
+    const m = /^__Host-oauth-flow=([^;]+)/.exec(line);
+    if (m?.[1]) return m[1];
+  }
+  return null;
+}
+
 /**
- * What a browser does at the provider: follows its redirects (keeping its
+ * What a browser does after our authorize endpoint sent it to the provider:
+ * keeps our flow cookie, follows the provider's redirects (keeping its
  * cookies) through login and consent until the provider sends the user back
  * to our callback. Answers that callback URL.
  */
-export async function throughProvider(location: string): Promise<string> {
+export async function throughProvider(start: Response): Promise<string> {
+  expect(start.status).toBe(302);
+  const ours = flowCookieOf(start);
+  const state = locationOf(start).searchParams.get("state");
+  if (ours && state) flowCookies.set(state, ours);
   const jar = new Map<string, Map<string, string>>();
-  let url = location;
+  let url = locationOf(start).href;
   for (let hop = 0; hop < 12; hop++) {
     if (url.startsWith(`${BASE}/`)) return url;
     const target = new URL(url);
@@ -114,9 +131,18 @@ export async function throughProvider(location: string): Promise<string> {
   throw new Error("too many redirects at the provider");
 }
 
-/** Our callback, as the browser arrives at it. */
-export const callback = (url: string, headers: Record<string, string> = {}) =>
-  call(url.slice(BASE.length), { headers });
+/**
+ * Our callback, as the browser that started the flow arrives at it (with the
+ * flow cookie of the URL's state), or as another browser does (`cookie: null`,
+ * or someone else's).
+ */
+export function callback(url: string, opts: { cookie?: string | null } = {}) {
+  const state = new URL(url).searchParams.get("state") ?? "";
+  const cookie = opts.cookie === undefined ? flowCookies.get(state) : opts.cookie;
+  return call(url.slice(BASE.length), {
+    headers: cookie ? { cookie: `__Host-oauth-flow=${cookie}` } : {},
+  });
+}
 
 /** Where a 30x sends the client, parsed. */
 export function locationOf(res: Response): URL {
@@ -148,8 +174,7 @@ export async function browserSignIn(
     login_hint: hintOf(account),
     ...params,
   });
-  expect(start.status).toBe(302);
-  return callback(await throughProvider(locationOf(start).href));
+  return callback(await throughProvider(start));
 }
 
 /** RFC 7636 S256 of a verifier. */
@@ -179,8 +204,7 @@ export async function appCode(
     code_challenge: await s256(verifier),
     code_challenge_method: "S256",
   });
-  expect(start.status).toBe(302);
-  const res = await callback(await throughProvider(locationOf(start).href));
+  const res = await callback(await throughProvider(start));
   expect(res.status).toBe(303);
   const redirect = locationOf(res);
   const code = redirect.searchParams.get("code");

@@ -47,8 +47,10 @@ async function linkGitHub(access: string, body: Record<string, unknown> = {}, lo
   expect(res.status).toBe(200);
   const { authorization_url } = (await res.json()) as { authorization_url: string };
   const url = new URL(authorization_url);
-  url.searchParams.set("login", gh.login);
-  return { res: await callback(await throughProvider(url.href)), gh };
+  url.searchParams.set("login_hint", gh.login);
+  // The browser opens the URL: our authorize endpoint, which starts the flow there.
+  const start = await call(`${url.pathname}${url.search}`);
+  return { res: await callback(await throughProvider(start)), gh };
 }
 
 describe("GET /v1/identities", () => {
@@ -79,7 +81,7 @@ describe("linking while signed in", () => {
     const start = await call(
       `/v1/oauth/github/authorize?${new URLSearchParams({ redirect_uri: WEB_REDIRECT, login_hint: gh.login })}`,
     );
-    const again = await callback(await throughProvider(locationOf(start).href));
+    const again = await callback(await throughProvider(start));
     expect(locationOf(again).searchParams.has("error")).toBe(false);
   });
 
@@ -122,6 +124,22 @@ describe("linking while signed in", () => {
       "github",
       "google",
     ]);
+  });
+
+  it("a link ticket opens once, for its own provider only", async () => {
+    const u = await socialUser();
+    const res = await linkStart(u.access, { provider: "github" });
+    const url = new URL(((await res.json()) as { authorization_url: string }).authorization_url);
+    const crossed = await call(`/v1/oauth/acme/authorize${url.search}`);
+    expect(crossed.status).toBe(400);
+    expect(((await crossed.json()) as { error: string }).error).toBe("invalid_state");
+    // The crossed attempt spent it.
+    const again = await call(`${url.pathname}${url.search}`);
+    expect(again.status).toBe(400);
+    const res2 = await linkStart(u.access, { provider: "github" });
+    const url2 = new URL(((await res2.json()) as { authorization_url: string }).authorization_url);
+    expect((await call(`${url2.pathname}${url2.search}`)).status).toBe(302);
+    expect((await call(`${url2.pathname}${url2.search}`)).status).toBe(400);
   });
 
   it("refuses an unlisted redirect_uri and an unknown provider before anything starts", async () => {

@@ -75,6 +75,7 @@ describe("access tokens", () => {
     expect(decodePart(h)).toEqual({ alg: "EdDSA", typ: "at+jwt", kid: signingJwk.kid });
     const claims = decodePart(p);
     expect(Object.keys(claims).sort()).toEqual([
+      "amr",
       "aud",
       "client_id",
       "email_verified",
@@ -92,6 +93,8 @@ describe("access tokens", () => {
       client_id: "first-party",
       sid: sessionId,
       email_verified: false,
+      // RFC 8176: a password login.
+      amr: ["pwd"],
     });
     expect(claims.exp - claims.iat).toBe(900);
     expect(Math.abs(claims.iat - Date.now() / 1000)).toBeLessThan(60);

@@ -66,6 +66,21 @@ export interface PendingAuthorization {
   nonce: string | null;
   /** Linking while signed in: the account the identity joins. */
   linkUserId: string | null;
+  /**
+   * SHA-256 of the secret in the browser's `__Host-oauth-flow` cookie, set at
+   * the start: the callback must come from the browser that started the flow
+   * (RFC 6749 §10.12, RFC 9700 §4.7), not from a victim's browser handed an
+   * attacker's callback URL (login CSRF).
+   */
+  browserBinding: string;
+}
+
+/** A link started with a Bearer token, waiting for the browser to open it (single use). */
+export interface LinkTicket {
+  provider: string;
+  redirectUri: string;
+  appState: string | null;
+  userId: string;
 }
 
 /** What a one-time app code stands for until the app redeems it. */
@@ -85,6 +100,8 @@ export interface OAuthFlowStore {
   take(stateHash: string): Promise<PendingAuthorization | null>;
   saveCode(codeHash: string, grant: AppCodeGrant, ttlSeconds: number): Promise<void>;
   takeCode(codeHash: string): Promise<AppCodeGrant | null>;
+  saveLinkTicket(ticketHash: string, ticket: LinkTicket, ttlSeconds: number): Promise<void>;
+  takeLinkTicket(ticketHash: string): Promise<LinkTicket | null>;
 }
 
 /** A linked identity as its user sees it. */

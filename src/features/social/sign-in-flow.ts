@@ -35,6 +35,8 @@ export interface SocialFlowDeps {
 export const FLOW_TTL_SECONDS = 600;
 /** How long the app's one-time code lives (RFC 8252 flows redeem it at once). */
 export const APP_CODE_TTL_SECONDS = 60;
+/** How long a link started with a Bearer token waits for the browser to open it. */
+export const LINK_TICKET_TTL_SECONDS = 300;
 
 /** Federated sign-in, as Microsoft's identity platform names it; RFC 8176 has no value for it. */
 export const SOCIAL_AMR = ["fed"] as const;
@@ -77,8 +79,14 @@ export interface StartInput {
   linkUserId?: string;
 }
 
-/** Starts an authorization: saves the flow, answers the provider's URL. */
-export async function startAuthorization(deps: SocialFlowDeps, input: StartInput): Promise<string> {
+/**
+ * Starts an authorization: saves the flow, answers the provider's URL and the
+ * secret the browser keeps for the callback (the `__Host-oauth-flow` cookie).
+ */
+export async function startAuthorization(
+  deps: SocialFlowDeps,
+  input: StartInput,
+): Promise<{ url: string; browserSecret: string }> {
   if (input.appState !== undefined && input.appState.length > MAX_APP_STATE) {
     throw httpErrors.error("invalid_request", { description: "state is too long" });
   }
@@ -96,6 +104,7 @@ export async function startAuthorization(deps: SocialFlowDeps, input: StartInput
     throw httpErrors.error("invalid_request", { description: "code_challenge is missing" });
   }
   const state = newSecret();
+  const browserSecret = newSecret();
   const flow: PendingAuthorization = {
     provider: input.provider.id,
     redirectUri: input.redirectUri,
@@ -104,15 +113,62 @@ export async function startAuthorization(deps: SocialFlowDeps, input: StartInput
     codeVerifier: newSecret(),
     nonce: input.provider.usesNonce ? newSecret() : null,
     linkUserId: input.linkUserId ?? null,
+    browserBinding: await hashSecret(browserSecret),
   };
-  await deps.flows.save(await hashSecret(state), flow, FLOW_TTL_SECONDS);
-  return input.provider.authorizationUrl({
+  const url = await input.provider.authorizationUrl({
     callbackUrl: input.callbackUrl,
     state,
     codeVerifier: flow.codeVerifier,
     nonce: flow.nonce,
     loginHint: input.loginHint ?? null,
   });
+  await deps.flows.save(await hashSecret(state), flow, FLOW_TTL_SECONDS);
+  return { url, browserSecret };
+}
+
+/**
+ * A link to another provider, started by a signed-in client with its Bearer
+ * token: a one-time ticket the browser then opens at the authorize endpoint,
+ * which starts the flow there (and so binds it to that browser's cookie).
+ */
+export async function issueLinkTicket(
+  deps: SocialFlowDeps,
+  ticket: {
+    provider: IdentityProvider;
+    redirectUri: string;
+    appState: string | undefined;
+    userId: string;
+  },
+): Promise<string> {
+  if (ticket.appState !== undefined && ticket.appState.length > MAX_APP_STATE) {
+    throw httpErrors.error("invalid_request", { description: "state is too long" });
+  }
+  const secret = newSecret();
+  await deps.flows.saveLinkTicket(
+    await hashSecret(secret),
+    {
+      provider: ticket.provider.id,
+      redirectUri: ticket.redirectUri,
+      appState: ticket.appState ?? null,
+      userId: ticket.userId,
+    },
+    LINK_TICKET_TTL_SECONDS,
+  );
+  return secret;
+}
+
+/** The link a ticket stands for, consumed; one answer for unknown, used, expired and another provider's. */
+export async function redeemLinkTicket(
+  deps: SocialFlowDeps,
+  providerId: string,
+  ticket: string,
+): Promise<{ redirectUri: string; appState: string | null; userId: string }> {
+  if (ticket.length > 128) throw socialErrors.error("invalid_state");
+  const found = await deps.flows.takeLinkTicket(await hashSecret(ticket));
+  if (!found || found.provider !== providerId || !deps.redirectUris.includes(found.redirectUri)) {
+    throw socialErrors.error("invalid_state");
+  }
+  return found;
 }
 
 /**
@@ -124,10 +180,19 @@ export async function takeFlow(
   deps: SocialFlowDeps,
   providerId: string,
   state: string | undefined,
+  browserSecret: string | undefined,
 ): Promise<PendingAuthorization> {
   if (!state || state.length > 128) throw socialErrors.error("invalid_state");
   const flow = await deps.flows.take(await hashSecret(state));
   if (!flow || flow.provider !== providerId) throw socialErrors.error("invalid_state");
+  // The flow is spent either way: a callback URL that reached another browser
+  // is useless to whoever sent it there.
+  const presented =
+    browserSecret && browserSecret.length <= 128 ? await hashSecret(browserSecret) : "";
+  const enc = new TextEncoder();
+  if (!constantTimeEqual(enc.encode(presented), enc.encode(flow.browserBinding))) {
+    throw socialErrors.error("invalid_state", { reason: "browser_binding" });
+  }
   return flow;
 }
 

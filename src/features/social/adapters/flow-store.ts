@@ -1,6 +1,6 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { z } from "zod";
-import type { AppCodeGrant, OAuthFlowStore, PendingAuthorization } from "../ports";
+import type { AppCodeGrant, LinkTicket, OAuthFlowStore, PendingAuthorization } from "../ports";
 
 /**
  * Started authorizations and app codes in Redis, keyed by the SHA-256 of the
@@ -17,6 +17,14 @@ const Flow = z.object({
   codeVerifier: z.string(),
   nonce: z.string().nullable(),
   linkUserId: z.string().nullable(),
+  browserBinding: z.string(),
+});
+
+const Ticket = z.object({
+  provider: z.string(),
+  redirectUri: z.string(),
+  appState: z.string().nullable(),
+  userId: z.string(),
 });
 
 const Code = z.object({
@@ -28,6 +36,7 @@ const Code = z.object({
 
 const flowKey = (hash: string) => `oauth:flow:${hash}`;
 const codeKey = (hash: string) => `oauth:code:${hash}`;
+const ticketKey = (hash: string) => `oauth:link:${hash}`;
 
 export function createRedisFlowStore(redis: Redis): OAuthFlowStore {
   async function take<T>(key: string, schema: z.ZodType<T>): Promise<T | null> {
@@ -46,6 +55,10 @@ export function createRedisFlowStore(redis: Redis): OAuthFlowStore {
       await redis.set(codeKey(codeHash), JSON.stringify(grant), { ex: ttlSeconds });
     },
     takeCode: (codeHash) => take(codeKey(codeHash), Code),
+    async saveLinkTicket(ticketHash, ticket: LinkTicket, ttlSeconds) {
+      await redis.set(ticketKey(ticketHash), JSON.stringify(ticket), { ex: ttlSeconds });
+    },
+    takeLinkTicket: (ticketHash) => take(ticketKey(ticketHash), Ticket),
   };
 }
 

@@ -8,8 +8,8 @@ import { attemptSource, passwordCheckDeps } from "../../../routes/account-deps";
 import { jsonBody } from "../../../routes/validate";
 import { socialErrors } from "../errors";
 import { requireReauthentication } from "../reauthentication";
-import { checkRedirectUri, providerOf, startAuthorization } from "../sign-in-flow";
-import { callbackUrlOf, socialFlowDeps } from "./oauth";
+import { checkRedirectUri, issueLinkTicket, providerOf } from "../sign-in-flow";
+import { socialFlowDeps } from "./oauth";
 
 const IDENTITY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -65,18 +65,18 @@ export const identityRoutes = new Hono<AppEnv>()
         },
         { user, sessionId: claims.sid, password: body.password, source: attemptSource(c) },
       );
-      const url = await startAuthorization(deps, {
+      const ticket = await issueLinkTicket(deps, {
         provider,
         redirectUri,
         appState: body.state,
-        codeChallenge: undefined,
-        codeChallengeMethod: undefined,
-        loginHint: undefined,
-        callbackUrl: callbackUrlOf(c, provider.id),
-        linkUserId: user.id,
+        userId: user.id,
       });
+      // The browser opens this; the authorize endpoint starts the flow there,
+      // bound to that browser, for the account the ticket names.
+      const url = new URL(`/v1/oauth/${provider.id}/authorize`, c.req.url);
+      url.searchParams.set("link_ticket", ticket);
       c.header("Cache-Control", "no-store");
-      return c.json({ authorization_url: url });
+      return c.json({ authorization_url: url.href });
     },
   )
   .delete("/v1/identities/:id", async (c) => {

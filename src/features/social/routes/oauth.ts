@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import type { AppEnv } from "../../../app-env";
 import { AuthError } from "../../../errors";
@@ -9,9 +10,11 @@ import { setRefreshCookie, signInResponse } from "../../../routes/token-response
 import { jsonBody } from "../../../routes/validate";
 import {
   checkRedirectUri,
+  FLOW_TTL_SECONDS,
   finishAuthorization,
   providerOf,
   redeemAppCode,
+  redeemLinkTicket,
   type SocialFlowDeps,
   startAuthorization,
   takeFlow,
@@ -59,20 +62,25 @@ export const oauthRoutes = new Hono<AppEnv>()
   .get("/v1/oauth/:provider/authorize", limitByIp("oauth_ip", { failOpen: false }), async (c) => {
     const deps = socialFlowDeps(c);
     const provider = providerOf(deps, c.req.param("provider"));
-    const redirectUri = checkRedirectUri(deps, c.req.query("redirect_uri"));
-    const appState = c.req.query("state");
+    // A link started with a Bearer token arrives here as a one-time ticket.
+    const ticket = c.req.query("link_ticket");
+    const link = ticket === undefined ? null : await redeemLinkTicket(deps, provider.id, ticket);
+    const redirectUri = link?.redirectUri ?? checkRedirectUri(deps, c.req.query("redirect_uri"));
+    const appState = link ? (link.appState ?? undefined) : c.req.query("state");
     try {
-      const location = await startAuthorization(deps, {
+      const started = await startAuthorization(deps, {
         provider,
         redirectUri,
         appState,
-        codeChallenge: c.req.query("code_challenge"),
-        codeChallengeMethod: c.req.query("code_challenge_method"),
+        codeChallenge: link ? undefined : c.req.query("code_challenge"),
+        codeChallengeMethod: link ? undefined : c.req.query("code_challenge_method"),
         loginHint: c.req.query("login_hint"),
         callbackUrl: callbackUrlOf(c, provider.id),
+        ...(link ? { linkUserId: link.userId } : {}),
       });
+      setFlowCookie(c, started.browserSecret);
       c.header("Cache-Control", "no-store");
-      return c.redirect(location, 302);
+      return c.redirect(started.url, 302);
     } catch (err) {
       return errorRedirect(c, redirectUri, appState ?? null, err);
     }
@@ -81,7 +89,10 @@ export const oauthRoutes = new Hono<AppEnv>()
     const deps = socialFlowDeps(c);
     const provider = providerOf(deps, c.req.param("provider"));
     const query = new URL(c.req.url).searchParams;
-    const flow = await takeFlow(deps, provider.id, query.get("state") ?? undefined);
+    const browserSecret = getCookie(c, FLOW_COOKIE);
+    if (browserSecret !== undefined)
+      deleteCookie(c, "oauth-flow", { prefix: "host", path: "/", secure: true });
+    const flow = await takeFlow(deps, provider.id, query.get("state") ?? undefined, browserSecret);
     try {
       const result = await finishAuthorization(deps, {
         flow,
@@ -127,6 +138,24 @@ export const oauthRoutes = new Hono<AppEnv>()
       return signInResponse(c, outcome, "body");
     },
   );
+
+/**
+ * The browser's half of a flow: `__Host-` (this origin only, Secure, Path=/),
+ * HttpOnly, and SameSite=Lax, not Strict: the provider's redirect back is a
+ * cross-site navigation, on which a Strict cookie would not be sent.
+ */
+const FLOW_COOKIE = "__Host-oauth-flow";
+
+function setFlowCookie(c: Context<AppEnv>, secret: string): void {
+  setCookie(c, "oauth-flow", secret, {
+    prefix: "host",
+    httpOnly: true,
+    secure: true,
+    sameSite: "Lax",
+    path: "/",
+    maxAge: FLOW_TTL_SECONDS,
+  });
+}
 
 const stateParam = (state: string | null): Record<string, string> =>
   state === null ? {} : { state };
