@@ -12,6 +12,9 @@
 //   itself never falls back to a default secret.
 // - Every documented config variable set in this process's environment overrides
 //   the defaults for this run (e.g. ACCESS_TOKEN_TTL_SECONDS=60 npm run dev).
+// - Social login: unless providers are configured (OAUTH_*_CLIENT_ID or
+//   OAUTH_OIDC_PROVIDERS), a local OpenID Connect provider with one test user and
+//   a demo app to start the flow from and end it at (dev-server/social.ts).
 // - Ctrl-C stops everything it started (dev-server/lifecycle.ts).
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -30,7 +33,14 @@ import {
 } from "./dev-server/local-state.ts";
 import { acquireDevLock, DevLockHeld } from "./dev-server/lock.ts";
 import { startDevMailSink } from "./dev-server/mail.ts";
-import { usageLines } from "./dev-server/usage.ts";
+import {
+  DEV_PROVIDER,
+  DEV_USER,
+  ownSocialConfig,
+  providerClientNames,
+  startDevSocialLogin,
+} from "./dev-server/social.ts";
+import { type SocialUsage, usageLines } from "./dev-server/usage.ts";
 import { composeWorkerVars, configNames, devServerDefaults } from "./dev-server/worker-vars.ts";
 import { startWranglerDev } from "./dev-server/wrangler.ts";
 import { startPglite } from "./stack/pglite.ts";
@@ -103,6 +113,40 @@ async function startMail(): Promise<{ vars: Record<string, string>; mailbox?: st
   };
 }
 
+/**
+ * Social login: the user's own providers if they configured any, else a local
+ * test provider registered as `dev` and a demo app whose /signed-in ends the flow.
+ */
+async function startSocial(
+  port: string,
+  devVars: Record<string, string>,
+): Promise<{ vars: Record<string, string>; usage?: SocialUsage }> {
+  const own = ownSocialConfig(process.env, devVars);
+  if (own !== undefined) {
+    log(`Social login: configured by ${own}, so no local test provider`);
+    return { vars: {} };
+  }
+  const social = await startDevSocialLogin({
+    workerPort: port,
+    requestedDemoPort: process.env.DEMO_APP_PORT,
+    onStarted: (close) => lifecycle.onStop(close),
+  });
+  if (social.fellBackFrom !== undefined) {
+    log(`Social login: port ${social.fellBackFrom} is taken, so the demo app uses another`);
+  }
+  log(`Social login: a local test provider at ${social.issuer}, demo app at ${social.demo.url}/`);
+  return {
+    vars: social.vars,
+    usage: {
+      demoUrl: `${social.demo.url}/`,
+      providerName: DEV_PROVIDER.name,
+      issuer: social.issuer,
+      email: DEV_USER.email,
+      redirectUris: social.demo.redirectUris,
+    },
+  };
+}
+
 /** Resolves once the Worker answers /health; false if wrangler exited first. */
 async function workerAnswers(base: string, exited: Promise<number>): Promise<boolean> {
   let gone = false;
@@ -152,6 +196,8 @@ async function main(): Promise<void> {
   });
   lifecycle.onStop(upstash.close);
   const mail = await startMail();
+  const social = await startSocial(port, devVars);
+  const names = [...configNames(root), ...providerClientNames(process.env)];
 
   const vars = composeWorkerVars({
     defaults: devServerDefaults(port),
@@ -161,9 +207,10 @@ async function main(): Promise<void> {
       NEON_FETCH_ENDPOINT: neon.fetchEndpoint,
       UPSTASH_REDIS_REST_URL: upstash.url,
       ...mail.vars,
+      ...social.vars,
     },
     environment: process.env,
-    names: configNames(root),
+    names,
   });
   if (lifecycle.isStopping) return;
   log(`starting the worker on ${base}`);
@@ -172,7 +219,7 @@ async function main(): Promise<void> {
   void wrangler.exited.then((code) => lifecycle.stop(code));
 
   if (await workerAnswers(base, wrangler.exited)) {
-    const fromEnvironment = new Set(configNames(root).filter((n) => process.env[n] !== undefined));
+    const fromEnvironment = new Set(names.filter((n) => process.env[n] !== undefined));
     for (const line of usageLines({
       base,
       vars,
@@ -180,6 +227,7 @@ async function main(): Promise<void> {
       database: database.label,
       stateDir: state.dir,
       mailbox: mail.mailbox,
+      social: social.usage,
     })) {
       log(line);
     }

@@ -7,6 +7,18 @@ export function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
+/** The local test provider and the demo app (dev-server/social.ts), when they run. */
+export interface SocialUsage {
+  /** The demo app's index page, with a sign-in link per provider. */
+  demoUrl: string;
+  providerName: string;
+  issuer: string;
+  /** The test user's address at the local provider. */
+  email: string;
+  /** The demo app's /signed-in URLs, which OAUTH_REDIRECT_URIS must list. */
+  redirectUris: readonly string[];
+}
+
 export interface UsageFacts {
   base: string;
   vars: Record<string, string>;
@@ -15,6 +27,7 @@ export interface UsageFacts {
   database: string;
   stateDir: string;
   mailbox?: string;
+  social?: SocialUsage | undefined;
 }
 
 /** The header a curl line sends; `fromShell` stands in for a key that came from the environment. */
@@ -32,6 +45,21 @@ export function usageLines(facts: UsageFacts): string[] {
     `  local state (Durable Objects, Redis data): ${facts.stateDir}`,
   ];
   if (facts.mailbox) lines.push(`  mail: read it at ${facts.mailbox}`);
+  const { social } = facts;
+  if (social) {
+    const registered = (vars.OAUTH_REDIRECT_URIS ?? "").split(",").map((u) => u.trim());
+    if (social.redirectUris.every((u) => registered.includes(u))) {
+      lines.push(
+        `  social login: open ${social.demoUrl} and click "Sign in with ${social.providerName}"`,
+        `  ${social.providerName} (${social.issuer}): sign in as ${social.email}`,
+      );
+    } else {
+      // OAUTH_REDIRECT_URIS from the environment won over the demo app's.
+      lines.push(
+        `  social login: ${social.providerName} at ${social.issuer} (user ${social.email}); the demo app at ${social.demoUrl} is not in OAUTH_REDIRECT_URIS`,
+      );
+    }
+  }
   lines.push(
     `  cookie mode for ALLOWED_ORIGINS=${vars.ALLOWED_ORIGINS ?? ""}`,
     `  mail links to APP_BASE_URL=${vars.APP_BASE_URL ?? ""}`,

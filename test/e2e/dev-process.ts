@@ -42,6 +42,8 @@ export async function launchDev(options: LaunchOptions = {}): Promise<DevProcess
     REDIS_URL: "",
     // A free port for the mail sink, so a developer's own dev server on 8025 does not clash.
     MAIL_SINK_PORT: "0",
+    // Likewise for the social login demo app's 8789.
+    DEMO_APP_PORT: "0",
     ...options.env,
   };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];

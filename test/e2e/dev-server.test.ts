@@ -3,10 +3,12 @@
 // over HTTP, the access token verified by an independent JOSE implementation
 // (fast-jwt, not jose) against the published JWKS, and what a new user reaches
 // for next: the captured mail and its link, cookie mode from the dev server's
-// own origin, and the admin and introspection routes with the printed keys.
+// own origin, the admin and introspection routes with the printed keys, and
+// social login through the local test provider and the demo app it prints.
 import { createPublicKey } from "node:crypto";
 import { createVerifier } from "fast-jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CookieJar, followUntil, type Hop, visit } from "./browser.ts";
 import { type DevProcess, json, outputMatching, startDev } from "./dev-process.ts";
 
 const password = "an e2e password that is long";
@@ -160,5 +162,86 @@ describe("npm run dev", () => {
     expect(await introspected.json()).toMatchObject({ active: true });
     // Legacy exchange stays off until LEGACY_CUTOVER_AT is set.
     expect((await fetch(`${dev.base}/v1/legacy/exchange`, json({}))).status).toBe(404);
+  });
+
+  // Zero configuration: a local OpenID Connect provider with a test user,
+  // registered as `dev`, and a demo app whose links start and end the flow.
+  it("signs the test user in through the local test provider, from the demo app's link", async () => {
+    const listed = await fetch(`${dev.base}/v1/oauth/providers`);
+    expect(listed.status).toBe(200);
+    expect(((await listed.json()) as { providers: unknown[] }).providers).toContainEqual({
+      id: "dev",
+      name: "Local test IdP",
+      authorize_url: "/v1/oauth/dev/authorize",
+    });
+    const demo = (
+      await outputMatching(
+        dev,
+        /social login: open (http:\/\/127\.0\.0\.1:\d+)\/ and click "Sign in with Local test IdP"/,
+      )
+    )[1] as string;
+    const email = (
+      await outputMatching(dev, /Local test IdP \(http:\/\/127\.0\.0\.1:\d+\): sign in as (\S+)/)
+    )[1];
+    expect(email).toBe("dev@example.test");
+
+    // As a person clicks through the provider's sign-in form, and as a script
+    // does with login_hint (the provider then asks nothing).
+    for (const way of ["form", "login_hint"] as const) {
+      const index = await fetch(`${demo}/`);
+      expect(index.status).toBe(200);
+      const href = /<a class="button" href="([^"]+)">Sign in with Local test IdP</.exec(
+        await index.text(),
+      )?.[1];
+      expect(href, way).toBeDefined();
+      const start = new URL((href as string).replaceAll("&amp;", "&"));
+      expect(start.origin + start.pathname).toBe(`${dev.base}/v1/oauth/dev/authorize`);
+      expect(start.searchParams.get("redirect_uri")).toBe(`${demo}/signed-in`);
+      const state = start.searchParams.get("state");
+      expect(state).toBeTruthy();
+      if (way === "login_hint") start.searchParams.set("login_hint", "dev-user");
+
+      const jar = new CookieJar();
+      let prefilled: string | undefined;
+      const { url, hops } = await followUntil(jar, start.href, `${demo}/signed-in`, (page) => {
+        const form = /<form method="post" action="([^"]+)">/.exec(page.body);
+        if (way !== "form" || !form?.[1]) return undefined;
+        prefilled = /name="email" value="([^"]*)"/.exec(page.body)?.[1];
+        return { url: new URL(form[1], page.url).href, form: { email: prefilled ?? "" } };
+      });
+      if (way === "form") expect(prefilled).toBe(email);
+
+      const landed = new URL(url);
+      expect(landed.searchParams.get("error"), url).toBeNull();
+      expect(landed.searchParams.get("state")).toBe(state);
+      const callback = hops.find((hop: Hop) =>
+        hop.url.startsWith(`${dev.base}/v1/oauth/dev/callback?`),
+      );
+      expect(callback?.status).toBe(303);
+      const cookie = callback?.setCookies
+        .map((line) => /^__Host-refresh=[^;]+/.exec(line)?.[0])
+        .find(Boolean);
+      expect(cookie, JSON.stringify(callback?.setCookies)).toBeDefined();
+
+      const page = await visit(jar, url);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain("Signed in");
+      expect(page.body).toContain("The state is one this page put in a sign-in link.");
+
+      const refreshed = await fetch(
+        `${dev.base}/v1/token/refresh`,
+        json({}, { origin: dev.base, cookie: cookie as string }),
+      );
+      expect(refreshed.status).toBe(200);
+      const { access_token } = (await refreshed.json()) as { access_token: string };
+      const claims = JSON.parse(
+        Buffer.from(access_token.split(".")[1] as string, "base64url").toString(),
+      );
+      expect(claims.amr).toEqual(["fed"]);
+      const me = await fetch(`${dev.base}/v1/me`, {
+        headers: { authorization: `Bearer ${access_token}` },
+      });
+      expect(((await me.json()) as { email: string }).email).toBe(email);
+    }
   });
 });

@@ -48,6 +48,11 @@ async function expectCtrlCStopsEverything(dev: DevProcess, send: (npmPid: number
   expect(commands).toMatch(/workerd/);
   const redisPort = Number(/redis:\/\/127\.0\.0\.1:(\d+)/.exec(dev.output())?.[1]);
   const [, mailPort] = await mailboxOf(dev);
+  // The social login demo app and the local test provider.
+  const demoPort = (
+    await outputMatching(dev, /social login: open http:\/\/127\.0\.0\.1:(\d+)\//)
+  )[1];
+  const idpPort = (await outputMatching(dev, /Local test IdP \(http:\/\/127\.0\.0\.1:(\d+)\)/))[1];
 
   send(npmPid);
   const exit = await Promise.race([
@@ -56,7 +61,7 @@ async function expectCtrlCStopsEverything(dev: DevProcess, send: (npmPid: number
   ]);
   expect(exit, dev.output()).toBe("exited");
   expect(await stillRunningAfter([npmPid, ...started.map((p) => p.pid)])).toEqual([]);
-  for (const port of [dev.port, redisPort, Number(mailPort)]) {
+  for (const port of [dev.port, redisPort, Number(mailPort), Number(demoPort), Number(idpPort)]) {
     expect(await portIsFree(port), `port ${port}`).toBe(true);
   }
 }

@@ -79,6 +79,31 @@ describe("usageLines", () => {
     expect(lines).toContain(`"authorization: Bearer $${"{"}INTROSPECTION_KEYS#*:}"`);
   });
 
+  const social = {
+    demoUrl: "http://127.0.0.1:8789/",
+    providerName: "Local test IdP",
+    issuer: "http://127.0.0.1:40000",
+    email: "dev@example.test",
+    redirectUris: ["http://127.0.0.1:8789/signed-in", "http://localhost:8789/signed-in"],
+  };
+
+  it("says where to click for social login, and as whom", () => {
+    const vars = { ...facts.vars, OAUTH_REDIRECT_URIS: social.redirectUris.join(",") };
+    const lines = usageLines({ ...facts, vars, social }).join("\n");
+    expect(lines).toContain(
+      'social login: open http://127.0.0.1:8789/ and click "Sign in with Local test IdP"',
+    );
+    expect(lines).toContain("Local test IdP (http://127.0.0.1:40000): sign in as dev@example.test");
+    expect(usageLines(facts).join("\n")).not.toContain("social login");
+  });
+
+  it("does not send anyone to the demo app when OAUTH_REDIRECT_URIS leaves it out", () => {
+    const vars = { ...facts.vars, OAUTH_REDIRECT_URIS: "http://127.0.0.1:3000/cb" };
+    const lines = usageLines({ ...facts, vars, social }).join("\n");
+    expect(lines).not.toContain("and click");
+    expect(lines).toContain("the demo app at http://127.0.0.1:8789/ is not in OAUTH_REDIRECT_URIS");
+  });
+
   it("quotes for a POSIX shell", () => {
     expect(shellQuote("plain-word_1")).toBe("plain-word_1");
     expect(shellQuote("it's $x")).toBe(`'it'\\''s $x'`);
