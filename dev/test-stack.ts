@@ -102,6 +102,7 @@ async function main(): Promise<void> {
       TURNSTILE_SECRET_KEY: TEST_TURNSTILE_SECRET,
       SIGNING_KEYS: await generateSigningKeySet(),
       AUDIT_HMAC_KEYS: `test1:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64")}`,
+      MFA_ENCRYPTION_KEYS: `mfa1:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64")}`,
       AUDIT_DATABASE_URL: auditPostgres.url,
       // Tests read the mail back from `${sink}/messages` (EMAIL_API_URL minus /emails).
       EMAIL_API_URL: `${mailSink.url}/emails`,

@@ -12,6 +12,7 @@ import {
 import { auditConfig } from "./features/audit/config.ts";
 import { emailConfig } from "./features/email/config.ts";
 import { legacyConfig } from "./features/legacy/config.ts";
+import { mfaConfig } from "./features/mfa/config.ts";
 import { socialConfig } from "./features/social/config.ts";
 import { log } from "./log.ts";
 import type { LimitBucket } from "./ports.ts";
@@ -29,6 +30,7 @@ export const configParts: readonly AnyConfigPart[] = [
   emailConfig,
   legacyConfig,
   socialConfig,
+  mfaConfig,
 ];
 
 const allParts: readonly AnyConfigPart[] = [coreConfigPart, ...configParts];

@@ -53,6 +53,8 @@ export interface CoreConfig {
   introspectionKeys: ReadonlyArray<{ id: string; secret: string }>;
   /** Origins allowed to use cookie-mode refresh (CSRF defence). */
   allowedOrigins: readonly string[];
+  /** Sensitive changes need an authentication (`auth_time`) at most this old (RFC 9470 step-up). */
+  reauthMaxAgeSeconds: number;
   password: {
     minLength: number;
     argon2: { memoryKiB: number; iterations: number; parallelism: number };
@@ -186,6 +188,7 @@ const coreVariables = {
   REFRESH_IDLE_TIMEOUT_SECONDS: int(0, 365 * 86_400),
   REFRESH_REUSE_GRACE_SECONDS: int(0, 60),
   ALLOWED_ORIGINS: z.string().optional(),
+  REAUTH_MAX_AGE_SECONDS: int(60, 86_400),
   INTROSPECTION_KEYS: z.string().optional(),
   RATE_LIMIT_LOGIN_PER_IP: rate,
   RATE_LIMIT_LOGIN_FAILURES_PER_IP_ACCOUNT: rate,
@@ -265,6 +268,7 @@ export const coreConfigPart = {
         reuseGraceSeconds: e.REFRESH_REUSE_GRACE_SECONDS,
       },
       allowedOrigins,
+      reauthMaxAgeSeconds: e.REAUTH_MAX_AGE_SECONDS,
       introspectionKeys,
       adminApiKey: e.ADMIN_API_KEY,
       pwnedPasswordsUrl: e.PWNED_PASSWORDS_URL,

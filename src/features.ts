@@ -2,6 +2,7 @@ import type { Feature } from "./feature";
 import { auditFeature } from "./features/audit/feature";
 import { emailFeature } from "./features/email/feature";
 import { legacyFeature } from "./features/legacy/feature";
+import { mfaFeature } from "./features/mfa/feature";
 import { socialFeature } from "./features/social/feature";
 
 /**
@@ -15,4 +16,6 @@ export const features: readonly Feature[] = [
   emailFeature,
   legacyFeature,
   socialFeature,
+  // Last: its gate asks for the second factor once every other gate has passed.
+  mfaFeature,
 ];

@@ -1,4 +1,5 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
+import { isRecentAuthentication } from "./auth/step-up";
 import type { CheckFailure } from "./auth/tokens/check";
 import type { AccessTokenClaims } from "./auth/tokens/claims";
 import { type IntrospectionResponse, toIntrospection } from "./auth/tokens/introspection";
@@ -13,7 +14,23 @@ export type { IntrospectionResponse } from "./auth/tokens/introspection";
 /** What `verify()` answers. `error` is a stable code, never a message. */
 export type VerifyOutcome =
   | { ok: true; claims: AccessTokenClaims }
-  | { ok: false; error: CheckFailure | "server_misconfigured" | "temporarily_unavailable" };
+  | {
+      ok: false;
+      error:
+        | CheckFailure
+        | "server_misconfigured"
+        | "temporarily_unavailable"
+        | "insufficient_user_authentication";
+    };
+
+export interface VerifyOptions {
+  /**
+   * Step-up (RFC 9470): the token's `auth_time` must be at most this many
+   * seconds old, else `insufficient_user_authentication` (answer the client
+   * with 401 and `max_age` in `WWW-Authenticate`, as this service does).
+   */
+  maxAge?: number;
+}
 
 /**
  * Verification for other Workers over a service binding (typed RPC, no HTTP):
@@ -31,8 +48,12 @@ export type VerifyOutcome =
  * at once (a JWKS-only verifier accepts a token until its `exp`).
  */
 export class AuthService extends WorkerEntrypoint<Env> {
-  async verify(token: string): Promise<VerifyOutcome> {
+  async verify(token: string, options: VerifyOptions = {}): Promise<VerifyOutcome> {
     if (typeof token !== "string") return { ok: false, error: "malformed" };
+    const maxAge = options?.maxAge;
+    if (maxAge !== undefined && !(Number.isSafeInteger(maxAge) && maxAge >= 0)) {
+      return { ok: false, error: "malformed" };
+    }
     const config = configFromEnv(this.env);
     if (config instanceof ConfigError) return { ok: false, error: "server_misconfigured" };
     try {
@@ -42,7 +63,15 @@ export class AuthService extends WorkerEntrypoint<Env> {
         ip: null,
         userAgent: null,
       };
-      return await createServices(config, this.env, scope).checkAccessToken(token);
+      const result = await createServices(config, this.env, scope).checkAccessToken(token);
+      if (
+        result.ok &&
+        maxAge !== undefined &&
+        !isRecentAuthentication(result.claims, Date.now(), maxAge)
+      ) {
+        return { ok: false, error: "insufficient_user_authentication" };
+      }
+      return result;
     } catch (err) {
       // Redis unreachable (or a bug): fail closed, the caller must not treat the
       // token as valid. Logged like the HTTP path's failures: kind and class only.
@@ -53,7 +82,7 @@ export class AuthService extends WorkerEntrypoint<Env> {
 
   /** RFC 7662 shape; inactive for anything that is not a live token. */
   async introspect(token: string): Promise<IntrospectionResponse> {
-    const result = await this.verify(token);
+    const result = await this.verify(token, {});
     return result.ok ? toIntrospection(result) : { active: false };
   }
 }

@@ -30,6 +30,8 @@ export const DEV_SECRETS: Record<string, () => Promise<string> | string> = {
   ADMIN_API_KEY: () => randomBytes(32).toString("base64url"),
   // `id:secret`; the secret alone is what a service presents as its Bearer key.
   INTROSPECTION_KEYS: () => `dev:${randomBytes(32).toString("base64url")}`,
+  // Multi-factor authentication on in dev: TOTP secrets sealed, recovery codes keyed.
+  MFA_ENCRYPTION_KEYS: () => `dev1:${randomBytes(32).toString("base64")}`,
 };
 
 /** Optional in the Worker: written when the file is created, never added to an existing one. */

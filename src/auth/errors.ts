@@ -52,6 +52,13 @@ export const authErrors = defineErrors({
     message: "the password does not meet the policy",
   },
   session_not_found: { code: "not_found", status: 404, message: "no such session" },
+  // RFC 9470 §3: the token is fine, but the authentication behind it is too old
+  // for this change; the challenge carries max_age.
+  insufficient_user_authentication: {
+    code: "insufficient_user_authentication",
+    status: 401,
+    message: "sign in again (or confirm a second factor) to make this change",
+  },
   // An account made through a provider has no password to confirm or change
   // until it sets one through the reset flow (POST /v1/password/reset).
   password_not_set: {

@@ -43,6 +43,7 @@ export async function startSession(
   const tokens = await deps.families.start(familyId, input.userId, {
     email_verified: input.emailVerified,
     ...(input.amr === undefined ? {} : { amr: [...input.amr] }),
+    auth_time: Math.floor(now / 1000),
   });
   try {
     await deps.sessions.insert({

@@ -37,7 +37,31 @@ export interface SignInChallenge {
  * factor (MFA) are gates.
  */
 export interface SignInGate {
-  check(user: SigningInUser, method: SignInMethod): Promise<SignInChallenge | null>;
+  check(user: SigningInUser, how: SignInHow): Promise<SignInChallenge | null>;
+}
+
+/** How a sign-in came about: what `completeSignIn` records and what its session says. */
+export interface SignInHow {
+  method: SignInMethod;
+  userAgent: string | null;
+  ip: string | null;
+  transport?: "body" | "cookie";
+  /** The success event this method records; `login_succeeded` unless it has its own. */
+  successEvent?: AuditEventType;
+  /**
+   * RFC 8176 authentication method references for the tokens' `amr` claim
+   * (`pwd` for a password); kept for the session's life, since a refresh is
+   * not a new authentication.
+   */
+  amr?: readonly string[];
+  /** More for the success event (e.g. the provider); never a secret or token. */
+  details?: Readonly<Record<string, string>>;
+  /**
+   * A second factor the user has met since the first (its RFC 8176 values,
+   * e.g. `otp`): the feature that asked for it completes the sign-in through
+   * this door again with it set, and its gate then lets the sign-in through.
+   */
+  secondFactor?: readonly string[];
 }
 
 export interface SignInDeps {
@@ -61,28 +85,13 @@ export type SignInOutcome =
 export async function completeSignIn(
   deps: SignInDeps,
   user: SigningInUser,
-  how: {
-    method: SignInMethod;
-    userAgent: string | null;
-    ip: string | null;
-    transport?: "body" | "cookie";
-    /** The success event this method records; `login_succeeded` unless it has its own. */
-    successEvent?: AuditEventType;
-    /**
-     * RFC 8176 authentication method references for the tokens' `amr` claim
-     * (`pwd` for a password); kept for the session's life, since a refresh is
-     * not a new authentication.
-     */
-    amr?: readonly string[];
-    /** More for the success event (e.g. the provider); never a secret or token. */
-    details?: Readonly<Record<string, string>>;
-  },
+  how: SignInHow,
 ): Promise<SignInOutcome> {
   const audit = deps.sessions.audit;
   for (const gate of deps.gates) {
     let challenge: SignInChallenge | null;
     try {
-      challenge = await gate.check(user, how.method);
+      challenge = await gate.check(user, how);
     } catch (err) {
       if (err instanceof AuthError) {
         audit.record({
@@ -101,7 +110,7 @@ export async function completeSignIn(
     userAgent: how.userAgent,
     ip: how.ip,
     grant: how.method,
-    ...(how.amr === undefined ? {} : { amr: how.amr }),
+    ...amrOf(how),
   });
   const family = parseRefreshToken(issued.refreshToken)?.familyId ?? null;
   const type = how.successEvent ?? "login_succeeded";
@@ -115,4 +124,10 @@ export async function completeSignIn(
     },
   });
   return { kind: "session", tokens: issued };
+}
+
+/** The session's `amr`: the first factor's, then a second factor's and `mfa` (RFC 8176 §2). */
+function amrOf(how: SignInHow): { amr?: readonly string[] } {
+  if (!how.secondFactor?.length) return how.amr === undefined ? {} : { amr: how.amr };
+  return { amr: [...new Set([...(how.amr ?? []), ...how.secondFactor, "mfa"])] };
 }

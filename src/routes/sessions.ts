@@ -2,7 +2,9 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { authErrors } from "../auth/errors";
 import { listSessions, revokeOwnSession } from "../auth/sessions";
+import { isRecentAuthentication } from "../auth/step-up";
 import { requireAuth } from "../middleware/require-auth";
+import { insufficientAuthentication } from "../middleware/require-recent-auth";
 
 const SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
 
@@ -28,6 +30,15 @@ export const sessions = new Hono<AppEnv>()
   .delete("/v1/sessions/:id", async (c) => {
     const id = c.req.param("id");
     if (!SESSION_ID.test(id)) throw authErrors.error("session_not_found");
+    // Ending one's own session is a logout; ending another is a sensitive change.
+    const config = c.get("config");
+    const claims = c.get("claims");
+    if (
+      id !== claims.sid &&
+      !isRecentAuthentication(claims, c.get("services").clock.now(), config.reauthMaxAgeSeconds)
+    ) {
+      throw insufficientAuthentication(config.realm, config.reauthMaxAgeSeconds);
+    }
     await revokeOwnSession(c.get("services").sessionDeps(), c.get("claims").sub, id);
     return c.body(null, 204);
   });

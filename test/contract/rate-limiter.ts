@@ -25,6 +25,7 @@ const LIMITS: RateLimits = {
   email_ip: { limit: 3, windowSeconds: DAY },
   email_address: { limit: 2, windowSeconds: DAY },
   oauth_ip: { limit: 3, windowSeconds: DAY },
+  mfa_account: { limit: 3, windowSeconds: DAY },
 };
 
 const key = () => `contract-${crypto.randomUUID()}`;

@@ -1,9 +1,9 @@
 // Linked identities: listing, linking another provider while signed in (after
 // re-authentication), and unlinking without ever removing the last way in.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { call, GOOD_PASSWORD, postJson } from "./helpers";
 import { sql } from "./mail-helpers";
-import { login, newUser } from "./session-helpers";
+import { login, newUser, refresh } from "./session-helpers";
 import {
   appCode,
   auditEvents,
@@ -25,10 +25,11 @@ async function socialUser(provider = "google") {
   const { code, verifier } = await appCode(provider, person);
   const res = await postJson("/v1/oauth/token", { code, code_verifier: verifier });
   expect(res.status).toBe(200);
-  const tokens = (await res.json()) as { access_token: string };
+  const tokens = (await res.json()) as { access_token: string; refresh_token: string };
   return {
     person,
     access: tokens.access_token,
+    refresh: tokens.refresh_token,
     userId: claimsOf(tokens.access_token).sub as string,
   };
 }
@@ -101,13 +102,29 @@ describe("linking while signed in", () => {
     expect(locationOf(res).searchParams.get("linked")).toBe("github");
   });
 
-  it("a passwordless session older than 15 minutes must sign in again first", async () => {
+  it("a passwordless account whose sign-in is older than REAUTH_MAX_AGE_SECONDS must sign in again", async () => {
     const u = await socialUser();
-    await sql()`update refresh_families set created_at = now() - interval '16 minutes'
-      where id = ${claimsOf(u.access).sid as string}`;
-    const res = await linkStart(u.access, { provider: "github" });
-    expect(res.status).toBe(401);
-    expect(((await res.json()) as { error: string }).error).toBe("reauthentication_required");
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 16 * 60_000);
+      // A refresh is not an authentication: the new token keeps the old auth_time.
+      const refreshed = await refresh(u.refresh);
+      expect(refreshed.status).toBe(200);
+      const { access_token } = (await refreshed.json()) as { access_token: string };
+      expect(claimsOf(access_token).auth_time).toBe(claimsOf(u.access).auth_time);
+      const res = await linkStart(access_token, { provider: "github" });
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: string }).error).toBe("reauthentication_required");
+      const [only] = (await identitiesOf(access_token)).identities;
+      const unlinked = await unlink(access_token, only?.id as string);
+      expect(unlinked.status).toBe(401);
+      expect(((await unlinked.json()) as { error: string }).error).toBe(
+        "insufficient_user_authentication",
+      );
+      expect(unlinked.headers.get("www-authenticate")).toMatch(/max_age="900"/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("an identity linked to another account is refused and stays where it is", async () => {

@@ -17,6 +17,12 @@ export interface SessionClaims {
    * the session (`pwd`, `fed`): absent where the method has none to name.
    */
   amr?: string[];
+  /**
+   * When the user last authenticated (seconds since the epoch, OIDC Core §2):
+   * the sign-in that began the session, or a later step-up. A refresh keeps it.
+   * Absent in sessions begun before it existed, which then count as old.
+   */
+  auth_time?: number;
 }
 
 /** What a successful start or rotation hands back to the client. */

@@ -81,6 +81,7 @@ export function isAccessTokenClaims(
     typeof p.sid === "string" &&
     typeof p.jti === "string" &&
     (p.email_verified === undefined || typeof p.email_verified === "boolean") &&
+    (p.auth_time === undefined || Number.isSafeInteger(p.auth_time)) &&
     (p.amr === undefined ||
       (Array.isArray(p.amr) && p.amr.every((v: unknown) => typeof v === "string"))) &&
     Number.isSafeInteger(p.iat) &&

@@ -133,6 +133,7 @@ function checkClaims(
     sid: payload.sid,
     ...(payload.email_verified === undefined ? {} : { email_verified: payload.email_verified }),
     ...(payload.amr === undefined ? {} : { amr: payload.amr }),
+    ...(payload.auth_time === undefined ? {} : { auth_time: payload.auth_time }),
     iat,
     exp,
     jti: payload.jti,

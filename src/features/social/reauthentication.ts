@@ -3,27 +3,23 @@ import {
   confirmPassword,
   type PasswordCheckDeps,
 } from "../../auth/password-check";
-import type { SessionStore, UserRecord } from "../../ports";
+import { isRecentAuthentication } from "../../auth/step-up";
+import type { AccessTokenClaims } from "../../auth/tokens/claims";
+import type { UserRecord } from "../../ports";
 import { socialErrors } from "./errors";
 
 /**
- * How recent a sign-in must be to stand in for re-authentication on an
- * account without a password (OWASP ASVS 5.0 V6.2: re-authenticate before a
- * change to how one signs in).
- */
-export const RECENT_SIGN_IN_SECONDS = 15 * 60;
-
-/**
- * Proof that the person holding this session is its account's owner, before
- * another way to sign in joins it: the password where the account has one
- * (behind the usual throttle), else a sign-in within the last 15 minutes
- * (the session began then).
+ * Proof that the person holding this token is its account's owner, before
+ * another way to sign in joins it (OWASP ASVS 5.0 V6: re-authenticate before
+ * changing how one signs in): the password where the account has one (behind
+ * the usual throttle), else an authentication (`auth_time`) within
+ * REAUTH_MAX_AGE_SECONDS.
  */
 export async function requireReauthentication(
-  deps: { passwordCheck: PasswordCheckDeps; sessions: SessionStore; now: number },
+  deps: { passwordCheck: PasswordCheckDeps; now: number; maxAgeSeconds: number },
   input: {
     user: UserRecord;
-    sessionId: string;
+    claims: AccessTokenClaims;
     password: string | undefined;
     source: AttemptSource;
   },
@@ -33,12 +29,7 @@ export async function requireReauthentication(
     await confirmPassword(deps.passwordCheck, input.user, input.password, input.source);
     return;
   }
-  const session = await deps.sessions.findActive(
-    input.sessionId,
-    input.user.id,
-    new Date(deps.now),
-  );
-  if (!session || deps.now - session.createdAt.getTime() > RECENT_SIGN_IN_SECONDS * 1000) {
+  if (!isRecentAuthentication(input.claims, deps.now, deps.maxAgeSeconds)) {
     throw socialErrors.error("reauthentication_required", { reason: "sign_in_not_recent" });
   }
 }

@@ -8,6 +8,7 @@ import { notConfigured } from "../../../errors";
 import type { MailJobs } from "../../../mail";
 import { limitByIp } from "../../../middleware/rate-limit";
 import { requireAuth } from "../../../middleware/require-auth";
+import { requireRecentAuth } from "../../../middleware/require-recent-auth";
 import { accountDeps, attemptSource, passwordCheckDeps } from "../../../routes/account-deps";
 import { emailField as email, passwordField as password } from "../../../routes/fields";
 import { jsonBody, jsonBodyWithoutBearer } from "../../../routes/validate";
@@ -115,6 +116,7 @@ export const credentialRoutes = new Hono<AppEnv>()
     "/v1/password/change",
     emailEnabled,
     requireAuth,
+    requireRecentAuth,
     jsonBody(ChangePasswordBody),
     async (c) => {
       const input = c.req.valid("json");
@@ -131,15 +133,22 @@ export const credentialRoutes = new Hono<AppEnv>()
       return c.body(null, 204);
     },
   )
-  .post("/v1/email/change", emailEnabled, requireAuth, jsonBody(ChangeEmailBody), async (c) => {
-    const input = c.req.valid("json");
-    const services = c.get("services");
-    const userId = c.get("claims").sub;
-    await checkIpLimit(services.limiter, "email_address", userId, services.clock.now(), false);
-    await requestEmailChange(
-      credentialDeps(c),
-      { userId, source: attemptSource(c) },
-      { password: input.password, newEmail: input.new_email },
-    );
-    return c.json({ status: "accepted" }, 202);
-  });
+  .post(
+    "/v1/email/change",
+    emailEnabled,
+    requireAuth,
+    requireRecentAuth,
+    jsonBody(ChangeEmailBody),
+    async (c) => {
+      const input = c.req.valid("json");
+      const services = c.get("services");
+      const userId = c.get("claims").sub;
+      await checkIpLimit(services.limiter, "email_address", userId, services.clock.now(), false);
+      await requestEmailChange(
+        credentialDeps(c),
+        { userId, source: attemptSource(c) },
+        { password: input.password, newEmail: input.new_email },
+      );
+      return c.json({ status: "accepted" }, 202);
+    },
+  );

@@ -4,6 +4,7 @@ import type { AppEnv } from "../../../app-env";
 import { authErrors } from "../../../auth/errors";
 import { limitByIp } from "../../../middleware/rate-limit";
 import { requireAuth } from "../../../middleware/require-auth";
+import { requireRecentAuth } from "../../../middleware/require-recent-auth";
 import { attemptSource, passwordCheckDeps } from "../../../routes/account-deps";
 import { jsonBody } from "../../../routes/validate";
 import { socialErrors } from "../errors";
@@ -60,10 +61,10 @@ export const identityRoutes = new Hono<AppEnv>()
       await requireReauthentication(
         {
           passwordCheck: passwordCheckDeps(c),
-          sessions: services.sessions,
           now: services.clock.now(),
+          maxAgeSeconds: c.get("config").reauthMaxAgeSeconds,
         },
-        { user, sessionId: claims.sid, password: body.password, source: attemptSource(c) },
+        { user, claims, password: body.password, source: attemptSource(c) },
       );
       const ticket = await issueLinkTicket(deps, {
         provider,
@@ -79,7 +80,7 @@ export const identityRoutes = new Hono<AppEnv>()
       return c.json({ authorization_url: url.href });
     },
   )
-  .delete("/v1/identities/:id", async (c) => {
+  .delete("/v1/identities/:id", requireRecentAuth, async (c) => {
     const id = c.req.param("id");
     if (!IDENTITY_ID.test(id)) throw socialErrors.error("identity_not_found");
     const services = c.get("services");

@@ -1,0 +1,49 @@
+import { hashSecret } from "../../auth/secrets";
+import { completeSignIn, type SignInDeps, type SignInOutcome } from "../../auth/sign-in";
+import { mfaErrors } from "./errors";
+import { MFA_TOKEN_TTL_SECONDS } from "./mfa-gate";
+import type { MfaChallengeStore } from "./ports";
+import { type SecondFactorDeps, type SecondFactorProof, verifySecondFactor } from "./second-factor";
+
+/** Wrong codes one `mfa_token` may take before it dies (the account limit applies as well). */
+export const MFA_TOKEN_MAX_TRIES = 5;
+
+export interface LoginStepDeps extends SecondFactorDeps {
+  challenges: MfaChallengeStore;
+  signIn: SignInDeps;
+}
+
+/**
+ * The second step of a sign-in that stopped at the MFA gate: the code, then
+ * the session, through the sign-in seam again with the second factor met, so
+ * the other gates and the audit event are those of the first step's method.
+ * The token is consumed only by a success (a typo must not end the sign-in),
+ * takes at most five tries, and is never redeemed twice: of two concurrent
+ * successes the second finds it gone.
+ */
+export async function completeSecondFactor(
+  deps: LoginStepDeps,
+  input: { mfaToken: string } & SecondFactorProof,
+): Promise<{ outcome: SignInOutcome; transport: "body" | "cookie" }> {
+  if (input.mfaToken.length > 128) throw mfaErrors.error("invalid_mfa_token");
+  const tokenHash = await hashSecret(input.mfaToken);
+  const pending = await deps.challenges.peek(tokenHash);
+  if (!pending) throw mfaErrors.error("invalid_mfa_token");
+  // The count decides which tries are checked at all: only the first five,
+  // however many arrive at once, so a flood cannot crowd out the one honest
+  // try among them, nor get more than five guesses.
+  const tries = await deps.challenges.countAttempt(tokenHash, MFA_TOKEN_TTL_SECONDS);
+  if (tries > MFA_TOKEN_MAX_TRIES) {
+    throw mfaErrors.error("invalid_mfa_token", { reason: "too_many_tries" });
+  }
+  const secondFactor = await verifySecondFactor(deps, pending.userId, input);
+  const taken = await deps.challenges.take(tokenHash);
+  if (!taken) throw mfaErrors.error("invalid_mfa_token", { reason: "raced" });
+  const outcome = await completeSignIn(
+    deps.signIn,
+    { id: taken.userId, emailVerified: taken.emailVerified },
+    { ...taken.how, secondFactor },
+  );
+  // The tokens travel as the first step asked (body, or the browser's cookie).
+  return { outcome, transport: taken.how.transport ?? "body" };
+}

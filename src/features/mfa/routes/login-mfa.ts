@@ -1,0 +1,49 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../../../app-env";
+import { limitByIp } from "../../../middleware/rate-limit";
+import { signInResponse } from "../../../routes/token-response";
+import { jsonBody } from "../../../routes/validate";
+import { completeSecondFactor } from "../login-step";
+import type { SecondFactorDeps } from "../second-factor";
+
+export function secondFactorDeps(c: Context<AppEnv>): SecondFactorDeps {
+  const services = c.get("services");
+  return {
+    store: services.mfa,
+    config: c.get("config").mfa,
+    clock: services.clock,
+    limiter: services.limiter,
+    audit: services.audit,
+  };
+}
+
+const code = z.string().min(1).max(16);
+const recoveryCode = z.string().min(1).max(64);
+
+const LoginMfaBody = z.object({
+  mfa_token: z.string().min(1).max(128),
+  code: code.optional(),
+  recovery_code: recoveryCode.optional(),
+});
+
+/**
+ * `POST /v1/login/mfa`: the second step of any sign-in that answered
+ * `{mfa_required: true, mfa_token}`. Tokens go out as the first step asked
+ * (body or cookie).
+ */
+export const loginMfaRoutes = new Hono<AppEnv>().post(
+  "/v1/login/mfa",
+  limitByIp("login_ip", { failOpen: false }),
+  jsonBody(LoginMfaBody),
+  async (c) => {
+    const body = c.req.valid("json");
+    const services = c.get("services");
+    const { outcome, transport } = await completeSecondFactor(
+      { ...secondFactorDeps(c), challenges: services.mfaChallenges, signIn: services.signIn },
+      { mfaToken: body.mfa_token, code: body.code, recoveryCode: body.recovery_code },
+    );
+    return signInResponse(c, outcome, transport);
+  },
+);
