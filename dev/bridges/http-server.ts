@@ -23,6 +23,20 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** A body as UTF-8 text (forms, JSON), bounded like readBody. */
+export async function readText(req: IncomingMessage): Promise<string> {
+  return (await readBody(req)).toString("utf8");
+}
+
+/** JSON.parse that answers undefined for anything that is not JSON. */
+export function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export function sendJson(
   res: ServerResponse,
   status: number,

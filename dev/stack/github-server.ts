@@ -8,6 +8,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { parseJsonOrUndefined, readText } from "../bridges/http-server.ts";
 
 export interface GitHubTestAccount {
   id: number;
@@ -99,7 +100,7 @@ export async function startLocalGitHub(options: {
     if (path === "/login/oauth/authorize") {
       if (req.method === "GET") return authorize(res, requestUrl.searchParams, false);
       if (req.method === "POST") {
-        return authorize(res, new URLSearchParams(await readBody(req)), true);
+        return authorize(res, new URLSearchParams(await readText(req)), true);
       }
     }
     const isTokenEndpoint = path === "/login/oauth/access_token";
@@ -217,7 +218,7 @@ export async function startLocalGitHub(options: {
   }
 
   async function accessToken(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const raw = await readText(req);
     const params = (req.headers["content-type"] ?? "").includes("application/json")
       ? jsonParams(raw)
       : new URLSearchParams(raw);
@@ -307,7 +308,7 @@ export async function startLocalGitHub(options: {
       outage = null;
       return noContent(res);
     }
-    const body = parseJson(await readBody(req));
+    const body = parseJsonOrUndefined(await readText(req));
     if (path === "/__test/accounts") {
       if (!isAccount(body)) {
         return sendJson(res, 400, {
@@ -402,7 +403,7 @@ function isAccount(value: unknown): value is GitHubTestAccount {
 }
 
 function jsonParams(raw: string): URLSearchParams {
-  const body = parseJson(raw);
+  const body = parseJsonOrUndefined(raw);
   const params = new URLSearchParams();
   if (isRecord(body)) {
     for (const [key, value] of Object.entries(body)) {
@@ -410,25 +411,6 @@ function jsonParams(raw: string): URLSearchParams {
     }
   }
   return params;
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    req.on("end", () => resolve(body));
-    req.on("error", reject);
-  });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

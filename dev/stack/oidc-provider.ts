@@ -19,6 +19,7 @@ import {
 // @ts-expect-error oidc-provider ships no type declarations and @types/oidc-provider is not a
 // dependency; the few members used here are typed by OidcProviderClass below.
 import { Provider as UntypedProvider } from "oidc-provider";
+import { parseJsonOrUndefined, readText } from "../bridges/http-server.ts";
 
 export interface OidcTestAccount {
   sub: string;
@@ -230,7 +231,7 @@ export async function startLocalOidcProvider(options: {
 
     let account: OidcTestAccount | undefined;
     if (submitted) {
-      const email = new URLSearchParams(await readBody(req)).get("email")?.trim() ?? "";
+      const email = new URLSearchParams(await readText(req)).get("email")?.trim() ?? "";
       if (!email) {
         res.writeHead(400, { "content-type": "text/plain" }).end("email is required");
         return;
@@ -299,7 +300,7 @@ export async function startLocalOidcProvider(options: {
       outage = null;
       return noContent(res);
     }
-    const body = parseJson(await readBody(req));
+    const body = parseJsonOrUndefined(await readText(req));
     if (path === "/__test/accounts") {
       if (!isRecord(body) || typeof body.sub !== "string" || body.sub === "") {
         return sendJson(res, 400, { error: "body must be an account with a non-empty sub" });
@@ -487,25 +488,6 @@ function answerOutage(res: http.ServerResponse, mode: Exclude<OutageMode, null>)
     res.writeHead(503, { "content-length": "0" }).end();
   } else {
     res.writeHead(200, { "content-type": "text/html" }).end("<html>oops</html>");
-  }
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    req.on("end", () => resolve(body));
-    req.on("error", reject);
-  });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
 

@@ -37,6 +37,7 @@ describe("ensureDevVars", () => {
       "ADMIN_API_KEY",
       "AUDIT_HMAC_KEYS",
       "INTROSPECTION_KEYS",
+      "MFA_ENCRYPTION_KEYS",
       "PASSWORD_PEPPER",
       "SIGNING_KEYS",
       "UPSTASH_REDIS_REST_TOKEN",
@@ -53,6 +54,8 @@ describe("ensureDevVars", () => {
     if (config instanceof ConfigError) throw new Error(`rejected: ${config.variables}`);
     expect(config.adminApiKey).toMatch(/^[\w-]{43}$/);
     expect(config.introspectionKeys).toEqual([{ id: "dev", secret: expect.any(String) }]);
+    // MFA is on in dev: enrollment has a key to seal TOTP secrets with.
+    expect(config.mfa.keys.map((k) => k.id)).toEqual(["dev1"]);
   });
 
   it("draws new secrets for every new file", async () => {

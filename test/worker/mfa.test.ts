@@ -2,6 +2,9 @@
 // Redis: enrollment, the second login step, single-use codes under concurrency,
 // recovery codes, step-up, and the ways people have tried to get around it.
 // `Date` is faked (and only Date) so codes are made for a known time step.
+
+import { env, exports } from "cloudflare:workers";
+import { Redis } from "@upstash/redis/cloudflare";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ADMIN, call, GOOD_PASSWORD, postJson } from "./helpers";
 import { bearer, enableTotp, loginMfa, passwordStep, stepStart, totpAt } from "./mfa-helpers";
@@ -226,6 +229,25 @@ describe("signing in with a second factor", () => {
     expect((await loginMfa({ mfa_token: "x".repeat(43), code: "123456" })).status).toBe(401);
   });
 
+  it("an mfa_token is kept in Redis for at most 5 minutes, under its hash only", async () => {
+    const u = await mfaUser("mfa-ttl");
+    const { body } = await passwordStep(u.email);
+    const digest = new Uint8Array(
+      await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body.mfa_token as string)),
+    );
+    let b = "";
+    for (const x of digest) b += String.fromCharCode(x);
+    const hash = btoa(b).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+    const redis = new Redis({
+      url: env.UPSTASH_REDIS_REST_URL,
+      token: env.UPSTASH_REDIS_REST_TOKEN,
+    });
+    const ttl = await redis.ttl(`mfa:tok:${hash}`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(300);
+    expect(await redis.exists(`mfa:tok:${body.mfa_token as string}`)).toBe(0);
+  });
+
   it("five wrong codes and the mfa_token dies; ten on the account and it is throttled", async () => {
     const u = await mfaUser("mfa-brute");
     advance(30_000);
@@ -333,7 +355,69 @@ describe("turning it off", () => {
   });
 });
 
+describe("the audit trail", () => {
+  it("records enrollment, confirmation, success, failure, recovery use, regeneration and disabling, with no secret", async () => {
+    const u = await mfaUser("mfa-audit");
+    advance(30_000);
+    const wrongStep = await passwordStep(u.email);
+    await loginMfa({ mfa_token: wrongStep.body.mfa_token, code: await totpAt(u.secret, now, 2) });
+    const good = await passwordStep(u.email);
+    await loginMfa({ mfa_token: good.body.mfa_token, code: await totpAt(u.secret, now) });
+    const rc = await passwordStep(u.email);
+    await loginMfa({ mfa_token: rc.body.mfa_token, recovery_code: u.recoveryCodes[0] });
+    await postJson(
+      "/v1/mfa/recovery-codes",
+      { password: GOOD_PASSWORD },
+      bearer(u.tokens.access_token),
+    );
+    await postJson("/v1/mfa/disable", { password: GOOD_PASSWORD }, bearer(u.tokens.access_token));
+    const types = [
+      "mfa_enrolled",
+      "mfa_confirmed",
+      "mfa_failed",
+      "mfa_succeeded",
+      "mfa_recovery_code_used",
+      "mfa_recovery_codes_regenerated",
+      "mfa_disabled",
+    ];
+    const mine = (await auditEvents(types)).filter((e) => e.user_id === u.id);
+    expect(new Set(mine.map((e) => e.type))).toEqual(new Set(types));
+    const text = JSON.stringify(mine);
+    expect(text).not.toContain(u.secret);
+    for (const c of u.recoveryCodes) expect(text).not.toContain(c);
+  });
+});
+
 describe("step-up (RFC 9470)", () => {
+  it("other Workers ask the same question: AuthService.verify(token, { maxAge })", async () => {
+    const user = await newUser("stepup-rpc");
+    const pair = await login(user.email);
+    expect((await exports.AuthService.verify(pair.access_token, { maxAge: 60 })).ok).toBe(true);
+    advance(2 * 60_000);
+    expect(await exports.AuthService.verify(pair.access_token, { maxAge: 60 })).toEqual({
+      ok: false,
+      error: "insufficient_user_authentication",
+    });
+    expect((await exports.AuthService.verify(pair.access_token, { maxAge: 900 })).ok).toBe(true);
+    expect((await exports.AuthService.verify(pair.access_token)).ok).toBe(true);
+  });
+
+  it("an email change needs a recent sign-in too", async () => {
+    const user = await newUser("stepup-email");
+    const { refresh_token } = await login(user.email);
+    advance(16 * 60_000);
+    const { access_token } = (await (await refresh(refresh_token)).json()) as {
+      access_token: string;
+    };
+    const res = await postJson(
+      "/v1/email/change",
+      { password: GOOD_PASSWORD, new_email: `new-${user.email}` },
+      bearer(access_token),
+    );
+    expect(res.status).toBe(401);
+    expect(await errorOf(res)).toBe("insufficient_user_authentication");
+  });
+
   it("an old sign-in cannot change the password until a second factor is confirmed", async () => {
     const u = await mfaUser("mfa-stepup");
     advance(16 * 60_000);

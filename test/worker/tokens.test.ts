@@ -77,6 +77,7 @@ describe("access tokens", () => {
     expect(Object.keys(claims).sort()).toEqual([
       "amr",
       "aud",
+      "auth_time",
       "client_id",
       "email_verified",
       "exp",

@@ -3,7 +3,12 @@ import { z } from "zod";
 import type { ProviderSettings } from "../config";
 import { socialErrors } from "../errors";
 import type { AuthorizationParams, ExternalProfile, IdentityProvider } from "../ports";
-import { requestOptions, requireAvailable, withProvider } from "./provider-http";
+import {
+  authorizationRequestUrl,
+  requestOptions,
+  requireAvailable,
+  withProvider,
+} from "./provider-http";
 
 // GitHub's REST shapes (docs.github.com, "Get the authenticated user" and
 // "List email addresses for the authenticated user"); only what we read.
@@ -60,19 +65,12 @@ export function createGitHubProvider(settings: ProviderSettings): IdentityProvid
     usesNonce: false,
 
     async authorizationUrl(params: AuthorizationParams) {
-      const url = new URL(as.authorization_endpoint as string);
-      url.searchParams.set("client_id", settings.clientId);
-      url.searchParams.set("redirect_uri", params.callbackUrl);
-      url.searchParams.set("scope", settings.scopes.join(" "));
-      url.searchParams.set("state", params.state);
-      url.searchParams.set(
-        "code_challenge",
-        await oauth.calculatePKCECodeChallenge(params.codeVerifier),
+      // GitHub's name for a login hint is `login`.
+      return authorizationRequestUrl(
+        as.authorization_endpoint as string,
+        { ...settings, ...params },
+        { login: params.loginHint },
       );
-      url.searchParams.set("code_challenge_method", "S256");
-      // GitHub's name for a login hint.
-      if (params.loginHint !== null) url.searchParams.set("login", params.loginHint);
-      return url.href;
     },
 
     async finish(callback, expected): Promise<ExternalProfile> {

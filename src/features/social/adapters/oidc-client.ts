@@ -2,7 +2,12 @@ import * as oauth from "oauth4webapi";
 import type { ProviderSettings } from "../config";
 import { socialErrors } from "../errors";
 import type { AuthorizationParams, ExternalProfile, IdentityProvider } from "../ports";
-import { requestOptions, requireAvailable, withProvider } from "./provider-http";
+import {
+  authorizationRequestUrl,
+  requestOptions,
+  requireAvailable,
+  withProvider,
+} from "./provider-http";
 
 /**
  * Discovery documents and key sets are public and change rarely: each isolate
@@ -60,20 +65,11 @@ export function createOidcProvider(settings: ProviderSettings): IdentityProvider
       if (!as.authorization_endpoint) {
         throw socialErrors.error("provider_error", { reason: "no_authorization_endpoint" });
       }
-      const url = new URL(as.authorization_endpoint);
-      url.searchParams.set("client_id", settings.clientId);
-      url.searchParams.set("redirect_uri", params.callbackUrl);
-      url.searchParams.set("response_type", "code");
-      url.searchParams.set("scope", settings.scopes.join(" "));
-      url.searchParams.set("state", params.state);
-      url.searchParams.set(
-        "code_challenge",
-        await oauth.calculatePKCECodeChallenge(params.codeVerifier),
+      return authorizationRequestUrl(
+        as.authorization_endpoint,
+        { ...settings, ...params },
+        { nonce: params.nonce, login_hint: params.loginHint },
       );
-      url.searchParams.set("code_challenge_method", "S256");
-      if (params.nonce !== null) url.searchParams.set("nonce", params.nonce);
-      if (params.loginHint !== null) url.searchParams.set("login_hint", params.loginHint);
-      return url.href;
     },
 
     async finish(callback, expected): Promise<ExternalProfile> {

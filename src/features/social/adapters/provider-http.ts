@@ -70,3 +70,36 @@ export function providerFailure(err: unknown): AuthError {
 /** An RFC 6749 error code as a log-safe token (it is the provider's text). */
 const safeCode = (code: unknown): string =>
   typeof code === "string" && /^[a-z_]{1,40}$/.test(code) ? code : "other";
+
+/**
+ * An RFC 6749 §4.1.1 authorization request URL with PKCE (RFC 7636 §4.3):
+ * the parameters every provider takes, plus the provider's own (`nonce`,
+ * `login_hint` or GitHub's `login`).
+ */
+export async function authorizationRequestUrl(
+  endpoint: string,
+  request: {
+    clientId: string;
+    callbackUrl: string;
+    scopes: readonly string[];
+    state: string;
+    codeVerifier: string;
+  },
+  extra: Record<string, string | null>,
+): Promise<string> {
+  const url = new URL(endpoint);
+  url.searchParams.set("client_id", request.clientId);
+  url.searchParams.set("redirect_uri", request.callbackUrl);
+  url.searchParams.set("response_type", "code");
+  url.searchParams.set("scope", request.scopes.join(" "));
+  url.searchParams.set("state", request.state);
+  url.searchParams.set(
+    "code_challenge",
+    await oauth.calculatePKCECodeChallenge(request.codeVerifier),
+  );
+  url.searchParams.set("code_challenge_method", "S256");
+  for (const [name, value] of Object.entries(extra)) {
+    if (value !== null) url.searchParams.set(name, value);
+  }
+  return url.href;
+}
