@@ -13,6 +13,7 @@ import { auditConfig } from "./features/audit/config.ts";
 import { emailConfig } from "./features/email/config.ts";
 import { legacyConfig } from "./features/legacy/config.ts";
 import { mfaConfig } from "./features/mfa/config.ts";
+import { passkeysConfig } from "./features/passkeys/config.ts";
 import { socialConfig } from "./features/social/config.ts";
 import { log } from "./log.ts";
 import type { LimitBucket } from "./ports.ts";
@@ -30,6 +31,7 @@ export const configParts: readonly AnyConfigPart[] = [
   emailConfig,
   legacyConfig,
   socialConfig,
+  passkeysConfig,
   mfaConfig,
 ];
 

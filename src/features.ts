@@ -3,6 +3,7 @@ import { auditFeature } from "./features/audit/feature";
 import { emailFeature } from "./features/email/feature";
 import { legacyFeature } from "./features/legacy/feature";
 import { mfaFeature } from "./features/mfa/feature";
+import { passkeysFeature } from "./features/passkeys/feature";
 import { socialFeature } from "./features/social/feature";
 
 /**
@@ -16,6 +17,7 @@ export const features: readonly Feature[] = [
   emailFeature,
   legacyFeature,
   socialFeature,
+  passkeysFeature,
   // Last: its gate asks for the second factor once every other gate has passed.
   mfaFeature,
 ];

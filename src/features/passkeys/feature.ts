@@ -1,0 +1,24 @@
+import type { Feature } from "../../feature";
+import { createRedisPasskeyFlowStore } from "./adapters/flow-store";
+import { createPostgresPasskeyStore } from "./adapters/passkey-store";
+import { passkeysConfig } from "./config";
+import { passkeyErrors } from "./errors";
+import { passkeyAuditEvents } from "./events";
+import { passkeyRoutes } from "./routes/passkeys";
+
+/**
+ * Passkeys (README "Passkeys"): WebAuthn registration and passwordless
+ * sign-in through the sign-in seam (`passkey`), with user verification
+ * required, so a passkey is two factors in one.
+ */
+export const passkeysFeature: Feature = {
+  name: "passkeys",
+  config: passkeysConfig,
+  auditEvents: passkeyAuditEvents,
+  errors: [passkeyErrors],
+  routes: passkeyRoutes,
+  services: {
+    passkeys: ({ db }) => createPostgresPasskeyStore(db()),
+    passkeyFlows: ({ redis }) => createRedisPasskeyFlowStore(redis()),
+  },
+};

@@ -1,0 +1,150 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../../../app-env";
+import { authErrors } from "../../../auth/errors";
+import { limitByIp } from "../../../middleware/rate-limit";
+import { requireAuth } from "../../../middleware/require-auth";
+import { requireRecentAuth } from "../../../middleware/require-recent-auth";
+import { emailField } from "../../../routes/fields";
+import { signInResponse } from "../../../routes/token-response";
+import { jsonBody } from "../../../routes/validate";
+import {
+  authenticationOptions,
+  type PasskeyDeps,
+  registrationOptions,
+  verifyAuthentication,
+  verifyRegistration,
+} from "../ceremonies";
+import { passkeyErrors } from "../errors";
+
+function passkeyDeps(c: Context<AppEnv>): PasskeyDeps {
+  const services = c.get("services");
+  return {
+    config: c.get("config").passkeys,
+    store: services.passkeys,
+    flows: services.passkeyFlows,
+    users: services.users,
+    audit: services.audit,
+  };
+}
+
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const flowId = z.string().min(1).max(128);
+const name = z.string().trim().min(1).max(64);
+// The WebAuthn JSON shapes are checked field by field by the library; here
+// only that they are objects of a sane size (the body is bounded at 16 KiB).
+const credentialJson = z.looseObject({
+  id: z.string().min(1).max(1024),
+  rawId: z.string().min(1).max(1024),
+  type: z.literal("public-key"),
+  response: z.looseObject({ clientDataJSON: z.string().min(1).max(4096) }),
+});
+
+const RegisterVerifyBody = z.object({
+  flow_id: flowId,
+  response: credentialJson,
+  name: name.optional(),
+});
+const LoginOptionsBody = z.object({ email: emailField.optional() });
+const LoginVerifyBody = z.object({
+  flow_id: flowId,
+  response: credentialJson,
+  token_transport: z.enum(["body", "cookie"]).default("body"),
+});
+const RenameBody = z.object({ name });
+
+const view = (p: {
+  id: string;
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  deviceType: string;
+  backedUp: boolean;
+}) => ({
+  id: p.id,
+  name: p.name,
+  created_at: p.createdAt.toISOString(),
+  last_used_at: p.lastUsedAt?.toISOString() ?? null,
+  device_type: p.deviceType,
+  backed_up: p.backedUp,
+});
+
+/** Passkeys (README "Passkeys"): register and manage (signed in), and sign in. */
+export const passkeyRoutes = new Hono<AppEnv>()
+  .post(
+    "/v1/passkeys/login/options",
+    limitByIp("login_ip", { failOpen: false }),
+    jsonBody(LoginOptionsBody),
+    async (c) => {
+      const { flowId: id, options } = await authenticationOptions(
+        passkeyDeps(c),
+        c.req.valid("json").email,
+      );
+      c.header("Cache-Control", "no-store");
+      return c.json({ flow_id: id, options });
+    },
+  )
+  .post(
+    "/v1/passkeys/login/verify",
+    limitByIp("login_ip", { failOpen: false }),
+    jsonBody(LoginVerifyBody),
+    async (c) => {
+      const body = c.req.valid("json");
+      const outcome = await verifyAuthentication(
+        { ...passkeyDeps(c), signIn: c.get("services").signIn },
+        {
+          flowId: body.flow_id,
+          response: body.response as never,
+          transport: body.token_transport,
+          userAgent: c.req.header("user-agent") ?? null,
+          ip: c.req.header("cf-connecting-ip") ?? null,
+        },
+      );
+      return signInResponse(c, outcome, body.token_transport);
+    },
+  )
+  .use("/v1/passkeys", requireAuth)
+  .use("/v1/passkeys/register/*", requireAuth, requireRecentAuth)
+  .get("/v1/passkeys", async (c) => {
+    const list = await c.get("services").passkeys.listForUser(c.get("claims").sub);
+    c.header("Cache-Control", "no-store");
+    return c.json({ passkeys: list.map(view) });
+  })
+  .post("/v1/passkeys/register/options", async (c) => {
+    const user = await c.get("services").users.findById(c.get("claims").sub);
+    if (!user) throw authErrors.error("account_gone");
+    const { flowId: id, options } = await registrationOptions(passkeyDeps(c), user);
+    c.header("Cache-Control", "no-store");
+    return c.json({ flow_id: id, options });
+  })
+  .post("/v1/passkeys/register/verify", jsonBody(RegisterVerifyBody), async (c) => {
+    const body = c.req.valid("json");
+    const record = await verifyRegistration(passkeyDeps(c), {
+      userId: c.get("claims").sub,
+      flowId: body.flow_id,
+      response: body.response as never,
+      name: body.name,
+    });
+    return c.json(view(record), 201);
+  })
+  .patch("/v1/passkeys/:id", requireAuth, requireRecentAuth, jsonBody(RenameBody), async (c) => {
+    const id = c.req.param("id");
+    const services = c.get("services");
+    const userId = c.get("claims").sub;
+    if (!ID.test(id) || !(await services.passkeys.rename(userId, id, c.req.valid("json").name))) {
+      throw passkeyErrors.error("passkey_not_found");
+    }
+    services.audit.record({ type: "passkey_renamed", userId, details: { passkey: id } });
+    return c.body(null, 204);
+  })
+  .delete("/v1/passkeys/:id", requireAuth, requireRecentAuth, async (c) => {
+    const id = c.req.param("id");
+    const services = c.get("services");
+    const userId = c.get("claims").sub;
+    if (!ID.test(id) || !(await services.passkeys.remove(userId, id))) {
+      throw passkeyErrors.error("passkey_not_found");
+    }
+    services.audit.record({ type: "passkey_deleted", userId, details: { passkey: id } });
+    return c.body(null, 204);
+  });
