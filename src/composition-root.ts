@@ -98,6 +98,7 @@ const coreFactories: ServiceFactories = {
     sessions: ctx.services.sessionDeps(),
     gates: features.flatMap((f) => f.signInGates?.(ctx) ?? []),
   }),
+  secondFactors: (ctx) => features.flatMap((f) => f.secondFactors?.(ctx) ?? []),
   registered:
     ({ services }) =>
     async (userId) => {

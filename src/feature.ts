@@ -2,6 +2,7 @@ import type { Redis } from "@upstash/redis/cloudflare";
 import type { Hono } from "hono";
 import type { Db } from "./adapters/postgres/client";
 import type { AppEnv } from "./app-env";
+import type { SecondFactor } from "./auth/second-factor";
 import type { SignInGate } from "./auth/sign-in";
 import type { AnyConfigPart, Config } from "./core-config";
 import type { ErrorCatalog } from "./errors";
@@ -34,6 +35,8 @@ export interface Feature {
   readonly routes?: Hono<AppEnv>;
   /** Gates it adds to the sign-in seam, asked in the registry's order. */
   signInGates?(ctx: ServiceContext): readonly SignInGate[];
+  /** Ways it offers to meet a sign-in's second factor (asked by the MFA gate). */
+  secondFactors?(ctx: ServiceContext): readonly SecondFactor[];
   /** Handlers of the mail job kinds it queues (declared in MailJobRegistry). */
   readonly mailJobs?: readonly MailJobHandler[];
   /** What it does when an account is registered (in the background). */

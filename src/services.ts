@@ -1,6 +1,7 @@
 import type { PasswordHasher } from "./auth/password/hasher";
 import type { ForeignHashScheme } from "./auth/password/stored-password";
 import type { RefreshFamilies } from "./auth/refresh/types";
+import type { SecondFactor } from "./auth/second-factor";
 import type { SessionDeps } from "./auth/sessions";
 import type { SignInDeps } from "./auth/sign-in";
 import type { CheckResult } from "./auth/tokens/check";
@@ -45,6 +46,8 @@ export interface CoreServices {
   readonly audit: AuditLog;
   /** What the sign-in seam needs (src/auth/sign-in.ts): sessions, and every feature's gates in the registry's order. */
   readonly signIn: SignInDeps;
+  /** Every feature's ways to meet a second factor (Feature.secondFactors), in the registry's order. */
+  readonly secondFactors: readonly SecondFactor[];
   /** The mail queue; undefined when email is not configured (the email feature provides it). */
   readonly mailJobs: MailJobs | undefined;
   /** The email provider the queue consumer sends through; undefined when email is off. */

@@ -29,14 +29,14 @@ const how = (over: Partial<SignInHow> = {}): SignInHow => ({
 describe("the MFA gate", () => {
   it("lets an account without a second factor through", async () => {
     const { store, challenges, saved } = fakes([]);
-    const gate = createMfaGate({ store, challenges, trustOAuth: false });
+    const gate = createMfaGate({ store, challenges, trustOAuth: false, factors: [] });
     expect(await gate.check({ id: "u1", emailVerified: true }, how())).toBeNull();
     expect(saved.size).toBe(0);
   });
 
   it("stops an account with one, keeping only the token's hash and how the sign-in came about", async () => {
     const { store, challenges, saved } = fakes(["u1"]);
-    const gate = createMfaGate({ store, challenges, trustOAuth: false });
+    const gate = createMfaGate({ store, challenges, trustOAuth: false, factors: [] });
     const challenge = await gate.check(
       { id: "u1", emailVerified: true },
       how({ transport: "cookie" }),
@@ -54,29 +54,48 @@ describe("the MFA gate", () => {
     // The gate goes by amr `fed` (what social login claims), not by a method's name.
     const social = how({ amr: ["fed"] });
     expect(
-      await createMfaGate({ store, challenges, trustOAuth: false }).check(
+      await createMfaGate({ store, challenges, trustOAuth: false, factors: [] }).check(
         { id: "u1", emailVerified: true },
         social,
       ),
     ).not.toBeNull();
     expect(
-      await createMfaGate({ store, challenges, trustOAuth: true }).check(
+      await createMfaGate({ store, challenges, trustOAuth: true, factors: [] }).check(
         { id: "u1", emailVerified: true },
         social,
       ),
     ).toBeNull();
     // Trust covers federated sign-ins only.
     expect(
-      await createMfaGate({ store, challenges, trustOAuth: true }).check(
+      await createMfaGate({ store, challenges, trustOAuth: true, factors: [] }).check(
         { id: "u1", emailVerified: true },
         how(),
       ),
     ).not.toBeNull();
   });
 
+  it("lists another feature's factor (a passkey) when the account has it, with or without TOTP", async () => {
+    const passkey = {
+      method: "passkey",
+      enabledFor: async (id: string) => id !== "u3",
+      verify: async () => ["hwk"],
+    };
+    const { store, challenges } = fakes(["u1"]);
+    const gate = createMfaGate({ store, challenges, trustOAuth: false, factors: [passkey] });
+    expect((await gate.check({ id: "u1", emailVerified: true }, how()))?.methods).toEqual([
+      "totp",
+      "recovery_code",
+      "passkey",
+    ]);
+    expect((await gate.check({ id: "u2", emailVerified: true }, how()))?.methods).toEqual([
+      "passkey",
+    ]);
+    expect(await gate.check({ id: "u3", emailVerified: true }, how())).toBeNull();
+  });
+
   it("lets through the second pass of a sign-in that met a second factor", async () => {
     const { store, challenges } = fakes(["u1"]);
-    const gate = createMfaGate({ store, challenges, trustOAuth: false });
+    const gate = createMfaGate({ store, challenges, trustOAuth: false, factors: [] });
     expect(
       await gate.check({ id: "u1", emailVerified: true }, how({ secondFactor: ["otp"] })),
     ).toBeNull();

@@ -2,7 +2,7 @@
 // (test/worker/support/soft-authenticator.ts), real Postgres and Redis: the
 // two ceremonies, management, and the attacks peers' users have reported.
 import { describe, expect, it } from "vitest";
-import { call, postJson } from "./helpers";
+import { call, GOOD_PASSWORD, postJson } from "./helpers";
 import { bearer, enableTotpDirectly } from "./mfa-helpers";
 import { login, newUser } from "./session-helpers";
 import { auditEvents, claimsOf } from "./social-helpers";
@@ -318,6 +318,42 @@ describe("signing in", () => {
     expect((options as unknown as { allowCredentials?: unknown[] }).allowCredentials ?? []).toEqual(
       [],
     );
+  });
+});
+
+describe("as the second factor after a password", () => {
+  it("a password login stops at the passkey; the assertion finishes it through POST /v1/login/mfa", async () => {
+    const u = await userWithPasskey(undefined, "pk-2fa");
+    const first = await postJson("/v1/login", { email: u.email, password: GOOD_PASSWORD });
+    const body = (await first.json()) as {
+      mfa_required?: boolean;
+      mfa_token: string;
+      methods: string[];
+    };
+    expect(body.mfa_required).toBe(true);
+    expect(body.methods).toEqual(["passkey"]);
+    const { flow_id, options } = await loginOptions();
+    const response = await u.auth.authenticate(options, { origin: ORIGIN });
+    const second = await postJson("/v1/login/mfa", {
+      mfa_token: body.mfa_token,
+      passkey: { flow_id, response },
+    });
+    expect(second.status).toBe(200);
+    const { access_token } = (await second.json()) as { access_token: string };
+    expect(claimsOf(access_token).sub).toBe(u.id);
+    expect(claimsOf(access_token).amr).toEqual(["pwd", "hwk", "mfa"]);
+  });
+
+  it("another account's passkey does not meet this account's second factor", async () => {
+    const victim = await userWithPasskey(undefined, "pk-2fa-victim");
+    const attacker = await userWithPasskey(undefined, "pk-2fa-attacker");
+    const first = await postJson("/v1/login", { email: victim.email, password: GOOD_PASSWORD });
+    const { mfa_token } = (await first.json()) as { mfa_token: string };
+    const { flow_id, options } = await loginOptions();
+    const response = await attacker.auth.authenticate(options, { origin: ORIGIN });
+    const second = await postJson("/v1/login/mfa", { mfa_token, passkey: { flow_id, response } });
+    expect(second.status).toBe(401);
+    expect(await errorOf(second)).toBe("passkey_rejected");
   });
 });
 

@@ -35,6 +35,7 @@ export const mfaFeature: Feature = {
       store: services.mfa,
       challenges: services.mfaChallenges,
       trustOAuth: config.mfa.trustOAuth,
+      factors: services.secondFactors,
     }),
   ],
 };

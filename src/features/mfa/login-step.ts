@@ -1,5 +1,7 @@
+import type { SecondFactor } from "../../auth/second-factor";
 import { hashSecret } from "../../auth/secrets";
 import { completeSignIn, type SignInDeps, type SignInOutcome } from "../../auth/sign-in";
+import { checkIpLimit } from "../../auth/throttle";
 import { mfaErrors } from "./errors";
 import { MFA_TOKEN_TTL_SECONDS } from "./mfa-gate";
 import type { MfaChallengeStore } from "./ports";
@@ -11,6 +13,8 @@ export const MFA_TOKEN_MAX_TRIES = 5;
 export interface LoginStepDeps extends SecondFactorDeps {
   challenges: MfaChallengeStore;
   signIn: SignInDeps;
+  /** Other features' second factors, by the body field that carries their proof. */
+  factors: readonly SecondFactor[];
 }
 
 /**
@@ -23,7 +27,7 @@ export interface LoginStepDeps extends SecondFactorDeps {
  */
 export async function completeSecondFactor(
   deps: LoginStepDeps,
-  input: { mfaToken: string } & SecondFactorProof,
+  input: { mfaToken: string; other?: { method: string; proof: unknown } } & SecondFactorProof,
 ): Promise<{ outcome: SignInOutcome; transport: "body" | "cookie" }> {
   if (input.mfaToken.length > 128) throw mfaErrors.error("invalid_mfa_token");
   const tokenHash = await hashSecret(input.mfaToken);
@@ -36,7 +40,9 @@ export async function completeSecondFactor(
   if (tries > MFA_TOKEN_MAX_TRIES) {
     throw mfaErrors.error("invalid_mfa_token", { reason: "too_many_tries" });
   }
-  const secondFactor = await verifySecondFactor(deps, pending.userId, input);
+  const secondFactor = input.other
+    ? await verifyContributed(deps, pending.userId, input.other)
+    : await verifySecondFactor(deps, pending.userId, input);
   const taken = await deps.challenges.take(tokenHash);
   if (!taken) throw mfaErrors.error("invalid_mfa_token", { reason: "raced" });
   const outcome = await completeSignIn(
@@ -46,4 +52,25 @@ export async function completeSecondFactor(
   );
   // The tokens travel as the first step asked (body, or the browser's cookie).
   return { outcome, transport: taken.how.transport ?? "body" };
+}
+
+/** A second factor another feature contributes (a passkey), behind the same account limit. */
+async function verifyContributed(
+  deps: LoginStepDeps,
+  userId: string,
+  other: { method: string; proof: unknown },
+): Promise<readonly string[]> {
+  const factor = deps.factors.find((f) => f.method === other.method);
+  if (!factor || !(await factor.enabledFor(userId))) throw mfaErrors.error("mfa_not_enabled");
+  await checkIpLimit(deps.limiter, "mfa_account", userId, deps.clock.now(), false);
+  try {
+    return await factor.verify(userId, other.proof);
+  } catch (err) {
+    deps.audit.record({
+      type: "mfa_failed",
+      userId,
+      details: { reason: `${other.method}_rejected` },
+    });
+    throw err;
+  }
 }

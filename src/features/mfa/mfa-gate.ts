@@ -1,3 +1,4 @@
+import type { SecondFactor } from "../../auth/second-factor";
 import { hashSecret, newSecret } from "../../auth/secrets";
 import type { SignInGate } from "../../auth/sign-in";
 import type { MfaChallengeStore, MfaStore } from "./ports";
@@ -18,20 +19,30 @@ export function createMfaGate(deps: {
   store: MfaStore;
   challenges: MfaChallengeStore;
   trustOAuth: boolean;
+  /** Other features' ways to meet it (passkeys). */
+  factors: readonly SecondFactor[];
 }): SignInGate {
   return {
     async check(user, how) {
       if (how.secondFactor?.length) return null;
       // A federated sign-in (amr `fed`) counts when the provider's own MFA is trusted.
       if (deps.trustOAuth && how.amr?.includes("fed")) return null;
-      if (!(await deps.store.enabled(user.id))) return null;
+      const [totp, ...others] = await Promise.all([
+        deps.store.enabled(user.id),
+        ...deps.factors.map((f) => f.enabledFor(user.id)),
+      ]);
+      const methods = [
+        ...(totp ? SECOND_FACTOR_METHODS : []),
+        ...deps.factors.filter((_, i) => others[i]).map((f) => f.method),
+      ];
+      if (methods.length === 0) return null;
       const token = newSecret();
       await deps.challenges.save(
         await hashSecret(token),
         { userId: user.id, emailVerified: user.emailVerified, how },
         MFA_TOKEN_TTL_SECONDS,
       );
-      return { challenge: token, methods: [...SECOND_FACTOR_METHODS] };
+      return { challenge: token, methods };
     },
   };
 }

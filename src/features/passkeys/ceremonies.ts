@@ -186,27 +186,24 @@ export async function authenticationOptions(
 }
 
 /**
- * A sign-in with a passkey: the flow's challenge, the credential and its
- * owner, the assertion (origin, RP ID hash, user verification, signature),
- * the counter, then the session through the sign-in seam. User verification
- * is required, so the passkey is two factors in one (RFC 8176 `hwk` for a
- * device-bound key, `swk` for a synced one, and `mfa`): the MFA gate lets it
- * through.
+ * Checks an assertion: the flow's challenge, the credential and its owner (the
+ * account the options were for, or `expectedUserId` when a sign-in already
+ * knows whose second factor this is), the assertion itself (origin, RP ID
+ * hash, user verification, signature), then the counter. Answers the passkey
+ * and its RFC 8176 kind: `hwk` for a device-bound key, `swk` for a synced one.
  */
-export async function verifyAuthentication(
-  deps: PasskeyDeps & { signIn: SignInDeps },
-  input: {
-    flowId: string;
-    response: AuthenticationResponseJSON;
-    transport: "body" | "cookie";
-    userAgent: string | null;
-    ip: string | null;
-  },
-): Promise<SignInOutcome> {
+export async function verifyAssertion(
+  deps: PasskeyDeps,
+  input: { flowId: string; response: AuthenticationResponseJSON; expectedUserId?: string },
+): Promise<{ passkey: PasskeyRecord; kind: "hwk" | "swk" }> {
   const flow = await takeFlow(deps, input.flowId, "login");
   const passkey = await deps.store.findByCredentialId(input.response.id);
-  if (!passkey) throw rejected(deps, null, "unknown_credential");
-  if (flow.userId !== null && flow.userId !== passkey.userId) {
+  if (!passkey) throw rejected(deps, input.expectedUserId ?? null, "unknown_credential");
+  const expected = input.expectedUserId ?? flow.userId;
+  if (
+    (expected !== null && expected !== passkey.userId) ||
+    (flow.userId !== null && flow.userId !== passkey.userId)
+  ) {
     throw rejected(deps, passkey.userId, "credential_of_another_user");
   }
   const handle = input.response.response.userHandle;
@@ -246,10 +243,33 @@ export async function verifyAuthentication(
     });
     throw passkeyErrors.error("passkey_rejected", { reason: "counter_not_increased" });
   }
+  deps.audit.record({
+    type: "passkey_used",
+    userId: passkey.userId,
+    details: { passkey: passkey.id },
+  });
+  const kind = info.authenticationInfo.credentialDeviceType === "multiDevice" ? "swk" : "hwk";
+  return { passkey, kind };
+}
+
+/**
+ * A passwordless sign-in with a passkey, through the sign-in seam. User
+ * verification is required, so the passkey is two factors in one (`mfa`):
+ * the MFA gate lets it through.
+ */
+export async function verifyAuthentication(
+  deps: PasskeyDeps & { signIn: SignInDeps },
+  input: {
+    flowId: string;
+    response: AuthenticationResponseJSON;
+    transport: "body" | "cookie";
+    userAgent: string | null;
+    ip: string | null;
+  },
+): Promise<SignInOutcome> {
+  const { passkey, kind } = await verifyAssertion(deps, input);
   const user = await deps.users.findById(passkey.userId);
   if (!user) throw rejected(deps, passkey.userId, "account_gone");
-  deps.audit.record({ type: "passkey_used", userId: user.id, details: { passkey: passkey.id } });
-  const kind = info.authenticationInfo.credentialDeviceType === "multiDevice" ? "swk" : "hwk";
   return completeSignIn(
     deps.signIn,
     { id: user.id, emailVerified: user.emailVerifiedAt !== null },

@@ -5,6 +5,7 @@ import { passkeysConfig } from "./config";
 import { passkeyErrors } from "./errors";
 import { passkeyAuditEvents } from "./events";
 import { passkeyRoutes } from "./routes/passkeys";
+import { passkeySecondFactor } from "./second-factor";
 
 /**
  * Passkeys (README "Passkeys"): WebAuthn registration and passwordless
@@ -21,4 +22,14 @@ export const passkeysFeature: Feature = {
     passkeys: ({ db }) => createPostgresPasskeyStore(db()),
     passkeyFlows: ({ redis }) => createRedisPasskeyFlowStore(redis()),
   },
+  // A registered passkey is also a second factor after a password or a social login.
+  secondFactors: ({ config, services }) => [
+    passkeySecondFactor({
+      config: config.passkeys,
+      store: services.passkeys,
+      flows: services.passkeyFlows,
+      users: services.users,
+      audit: services.audit,
+    }),
+  ],
 };

@@ -22,7 +22,9 @@ export function secondFactorDeps(c: Context<AppEnv>): SecondFactorDeps {
 const code = z.string().min(1).max(16);
 const recoveryCode = z.string().min(1).max(64);
 
-const LoginMfaBody = z.object({
+// Loose: a contributed second factor's proof comes under its own name
+// (`passkey: {flow_id, response}`), checked by that factor.
+const LoginMfaBody = z.looseObject({
   mfa_token: z.string().min(1).max(128),
   code: code.optional(),
   recovery_code: recoveryCode.optional(),
@@ -40,9 +42,20 @@ export const loginMfaRoutes = new Hono<AppEnv>().post(
   async (c) => {
     const body = c.req.valid("json");
     const services = c.get("services");
+    const other = services.secondFactors.find((f) => body[f.method] !== undefined);
     const { outcome, transport } = await completeSecondFactor(
-      { ...secondFactorDeps(c), challenges: services.mfaChallenges, signIn: services.signIn },
-      { mfaToken: body.mfa_token, code: body.code, recoveryCode: body.recovery_code },
+      {
+        ...secondFactorDeps(c),
+        challenges: services.mfaChallenges,
+        signIn: services.signIn,
+        factors: services.secondFactors,
+      },
+      {
+        mfaToken: body.mfa_token,
+        code: body.code,
+        recoveryCode: body.recovery_code,
+        ...(other ? { other: { method: other.method, proof: body[other.method] } } : {}),
+      },
     );
     return signInResponse(c, outcome, transport);
   },
