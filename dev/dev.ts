@@ -14,7 +14,8 @@
 //   the defaults for this run (e.g. ACCESS_TOKEN_TTL_SECONDS=60 npm run dev).
 // - Social login: unless providers are configured (OAUTH_*_CLIENT_ID or
 //   OAUTH_OIDC_PROVIDERS), a local OpenID Connect provider with one test user and
-//   a demo app to start the flow from and end it at (dev-server/social.ts).
+//   a demo app to start the flow from and end it at (dev-server/social.ts). The
+//   demo app also has a passkey page on localhost (dev-server/passkey-page.ts).
 // - Ctrl-C stops everything it started (dev-server/lifecycle.ts).
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -143,6 +144,7 @@ async function startSocial(
       issuer: social.issuer,
       email: DEV_USER.email,
       redirectUris: social.demo.redirectUris,
+      passkeysUrl: social.demo.passkeysUrl,
     },
   };
 }
@@ -200,7 +202,11 @@ async function main(): Promise<void> {
   const names = [...configNames(root), ...providerClientNames(process.env)];
 
   const vars = composeWorkerVars({
-    defaults: devServerDefaults(port),
+    // The demo app's passkey page may use cookie mode and WebAuthn.
+    defaults: devServerDefaults(
+      port,
+      social.usage?.passkeysUrl && new URL(social.usage.passkeysUrl).origin,
+    ),
     devVars,
     started: {
       DATABASE_URL: database.url,

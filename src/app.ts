@@ -41,7 +41,7 @@ export const app = new Hono<AppEnv>()
     cors({
       origin: (origin, c) => (c.get("config").allowedOrigins.includes(origin) ? origin : null),
       credentials: true,
-      allowMethods: ["GET", "POST", "DELETE"],
+      allowMethods: ["GET", "POST", "PATCH", "DELETE"],
       allowHeaders: ["Content-Type", "Authorization"],
       exposeHeaders: [
         "Retry-After",

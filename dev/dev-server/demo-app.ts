@@ -7,15 +7,20 @@
 //
 // Served on 127.0.0.1; opened as http://localhost:<port> it links to the
 // Worker on localhost too, so both twins of each URL are registered.
+//
+// It also serves a passkey page (passkey-page.ts) on http://localhost:<port>/passkeys.
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { PASSKEY_PAGE_PATH, passkeyPageResponse } from "./passkey-page.ts";
 
 export interface DemoApp {
   /** http://127.0.0.1:<port>, without a trailing slash. */
   url: string;
   /** Where a flow ends, 127.0.0.1 and localhost: the values for OAUTH_REDIRECT_URIS. */
   redirectUris: string[];
+  /** http://localhost:<port>/passkeys: its passkey page (WebAuthn refuses IP addresses). */
+  passkeysUrl: string;
   close(): Promise<void>;
 }
 
@@ -71,7 +76,8 @@ export async function startDemoApp(opts: {
       "Demo app",
       `<h1>Demo app</h1>
 <p>Social login through the Worker at <code>${escapeHtml(worker)}</code>.</p>
-${links.length > 0 ? `<ul>${links.join("")}</ul>` : "<p>The Worker has no provider on.</p>"}`,
+${links.length > 0 ? `<ul>${links.join("")}</ul>` : "<p>The Worker has no provider on.</p>"}
+<p>Passkeys: <a href="${originOn("localhost", port)}${PASSKEY_PAGE_PATH}">the passkey page</a> (on localhost).</p>`,
     );
   }
 
@@ -136,7 +142,22 @@ ${stateNote}
     } else if (url.pathname === "/signed-in") {
       send(200, signedIn(url.searchParams));
     } else {
-      send(404, page("Not found", `<h1>Not found</h1><p><a href="/">The demo app</a></p>`));
+      passkeyPageResponse(url.pathname, host, { demo: port, worker: opts.workerPort }).then(
+        (answer) => {
+          if (answer === undefined) {
+            send(404, page("Not found", `<h1>Not found</h1><p><a href="/">The demo app</a></p>`));
+            return;
+          }
+          res.writeHead(answer.status, {
+            "cache-control": "no-store",
+            "referrer-policy": "no-referrer",
+            "x-content-type-options": "nosniff",
+            ...answer.headers,
+          });
+          res.end(req.method === "HEAD" ? undefined : answer.body);
+        },
+        () => send(500, page("Error", "<h1>Error</h1>")),
+      );
     }
   });
   await new Promise<void>((resolve, reject) => {
@@ -150,6 +171,7 @@ ${stateNote}
   return {
     url: originOn("127.0.0.1", port),
     redirectUris: ["127.0.0.1", "localhost"].map((host) => `${originOn(host, port)}/signed-in`),
+    passkeysUrl: `${originOn("localhost", port)}${PASSKEY_PAGE_PATH}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

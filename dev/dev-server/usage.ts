@@ -17,7 +17,11 @@ export interface SocialUsage {
   email: string;
   /** The demo app's /signed-in URLs, which OAUTH_REDIRECT_URIS must list. */
   redirectUris: readonly string[];
+  /** The demo app's passkey page, on localhost. */
+  passkeysUrl?: string;
 }
+
+const listIn = (value: string | undefined) => (value ?? "").split(",").map((v) => v.trim());
 
 export interface UsageFacts {
   base: string;
@@ -47,7 +51,7 @@ export function usageLines(facts: UsageFacts): string[] {
   if (facts.mailbox) lines.push(`  mail: read it at ${facts.mailbox}`);
   const { social } = facts;
   if (social) {
-    const registered = (vars.OAUTH_REDIRECT_URIS ?? "").split(",").map((u) => u.trim());
+    const registered = listIn(vars.OAUTH_REDIRECT_URIS);
     if (social.redirectUris.every((u) => registered.includes(u))) {
       lines.push(
         `  social login: open ${social.demoUrl} and click "Sign in with ${social.providerName}"`,
@@ -57,6 +61,18 @@ export function usageLines(facts: UsageFacts): string[] {
       // OAUTH_REDIRECT_URIS from the environment won over the demo app's.
       lines.push(
         `  social login: ${social.providerName} at ${social.issuer} (user ${social.email}); the demo app at ${social.demoUrl} is not in OAUTH_REDIRECT_URIS`,
+      );
+    }
+    if (social.passkeysUrl) {
+      const origin = new URL(social.passkeysUrl).origin;
+      const allowed =
+        listIn(vars.ALLOWED_ORIGINS).includes(origin) &&
+        listIn(vars.WEBAUTHN_ORIGINS).includes(origin) &&
+        vars.WEBAUTHN_RP_ID === "localhost";
+      lines.push(
+        allowed
+          ? `  passkeys: open ${social.passkeysUrl} (an account, a passkey, cookie mode)`
+          : `  passkeys: the demo page ${social.passkeysUrl} needs ${origin} in ALLOWED_ORIGINS and WEBAUTHN_ORIGINS, and WEBAUTHN_RP_ID=localhost`,
       );
     }
   }

@@ -19,14 +19,21 @@ export function configNames(root: string): string[] {
 /**
  * Defaults that follow the dev server's own address: tokens name it as their
  * issuer, its own pages (and a local demo on it) may use cookie mode, and
- * mail links (/verify-email, /reset-password) lead back to it.
+ * mail links (/verify-email, /reset-password) lead back to it. Passkeys take
+ * `localhost` as the RP ID (WebAuthn refuses IP addresses), so only the
+ * localhost twins may run a ceremony. `pageOrigin` is the demo app's
+ * http://localhost:<port>, whose passkey page uses both cookie mode and WebAuthn.
  */
-export function devServerDefaults(port: string): Record<string, string> {
+export function devServerDefaults(port: string, pageOrigin?: string): Record<string, string> {
   const origin = `http://127.0.0.1:${port}`;
+  const onLocalhost = [`http://localhost:${port}`, ...(pageOrigin ? [pageOrigin] : [])];
   return {
     ISSUER: origin,
-    ALLOWED_ORIGINS: `${origin},http://localhost:${port}`,
+    ALLOWED_ORIGINS: [origin, ...onLocalhost].join(","),
     APP_BASE_URL: origin,
+    WEBAUTHN_RP_ID: "localhost",
+    WEBAUTHN_RP_NAME: "edge-auth (dev)",
+    WEBAUTHN_ORIGINS: onLocalhost.join(","),
   };
 }
 

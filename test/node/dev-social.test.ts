@@ -199,6 +199,44 @@ describe("the demo app", () => {
     expect(failed).not.toContain("<provider>");
   });
 
+  it("serves its passkey page on localhost, with the Worker there, and its scripts from itself", async () => {
+    const workerPort = await fakeWorker(listed);
+    const demo = await demoFor(workerPort);
+    const port = new URL(demo.url).port;
+    expect(demo.passkeysUrl).toBe(`http://localhost:${port}/passkeys`);
+    // WebAuthn refuses IP addresses: 127.0.0.1 is sent to localhost.
+    const redirected = await fetch(`${demo.url}/passkeys`, { redirect: "manual" });
+    expect(redirected.status).toBe(302);
+    expect(redirected.headers.get("location")).toBe(demo.passkeysUrl);
+    expect(await (await fetch(`${demo.url}/`)).text()).toContain(`href="${demo.passkeysUrl}"`);
+
+    const page = await fetch(demo.passkeysUrl);
+    expect(page.status).toBe(200);
+    const csp = page.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain(`connect-src http://localhost:${workerPort}`);
+    const html = await page.text();
+    expect(html).toContain(`data-worker="http://localhost:${workerPort}"`);
+    expect(html).toContain('<script type="module" src="/passkeys.js"></script>');
+    for (const button of ["Create account", "Sign in with a passkey", "Sign out"]) {
+      expect(html).toContain(`>${button}</button>`);
+    }
+
+    const script = await (await fetch(`http://localhost:${port}/passkeys.js`)).text();
+    expect(script).toContain('from "/assets/simplewebauthn-browser/index.js"');
+    expect(script).not.toContain("localStorage");
+    const library = await fetch(`http://localhost:${port}/assets/simplewebauthn-browser/index.js`);
+    expect(library.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect(await library.text()).toContain("./methods/startRegistration.js");
+    const helper = `http://localhost:${port}/assets/simplewebauthn-browser/methods/startRegistration.js`;
+    expect((await fetch(helper)).status).toBe(200);
+    // Only the library's own modules.
+    for (const other of ["index.d.ts", "%2e%2e/package.json", "..%2fscript/index.js"]) {
+      const res = await fetch(`http://localhost:${port}/assets/simplewebauthn-browser/${other}`);
+      expect(res.status, other).toBe(404);
+    }
+  });
+
   it("says so when the Worker does not answer", async () => {
     // A port nothing listens on: the connection is refused.
     const closed = await occupiedPort();

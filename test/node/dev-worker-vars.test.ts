@@ -1,8 +1,11 @@
 // Which value the dev server hands the Worker (dev/dev-server/worker-vars.ts)
 // and how it prints the routes that need a key (dev/dev-server/usage.ts).
 import { describe, expect, it } from "vitest";
+import { readWranglerConfig } from "../../bench/serve-bundle.ts";
 import { shellQuote, usageLines } from "../../dev/dev-server/usage.ts";
 import { composeWorkerVars, devServerDefaults } from "../../dev/dev-server/worker-vars.ts";
+import { generateSigningKeySet } from "../../dev/keys.ts";
+import { ConfigError, configFromEnv } from "../../src/config.ts";
 
 const names = ["ISSUER", "ALLOWED_ORIGINS", "APP_BASE_URL", "DATABASE_URL", "ADMIN_API_KEY"];
 
@@ -13,6 +16,35 @@ describe("devServerDefaults", () => {
       ISSUER: "http://127.0.0.1:9000",
       ALLOWED_ORIGINS: "http://127.0.0.1:9000,http://localhost:9000",
       APP_BASE_URL: "http://127.0.0.1:9000",
+      WEBAUTHN_RP_ID: "localhost",
+      WEBAUTHN_RP_NAME: "edge-auth (dev)",
+      WEBAUTHN_ORIGINS: "http://localhost:9000",
+    });
+  });
+
+  it("let the demo app's passkey page use cookie mode and WebAuthn, on localhost", () => {
+    expect(devServerDefaults("9000", "http://localhost:8789")).toMatchObject({
+      ALLOWED_ORIGINS: "http://127.0.0.1:9000,http://localhost:9000,http://localhost:8789",
+      WEBAUTHN_RP_ID: "localhost",
+      WEBAUTHN_ORIGINS: "http://localhost:9000,http://localhost:8789",
+    });
+  });
+
+  it("are accepted by the Worker's own configuration parser", async () => {
+    const config = configFromEnv({
+      ...readWranglerConfig().vars,
+      SIGNING_KEYS: await generateSigningKeySet(),
+      DATABASE_URL: "postgres://postgres@127.0.0.1:5432/postgres",
+      UPSTASH_REDIS_REST_URL: "http://127.0.0.1:8079",
+      UPSTASH_REDIS_REST_TOKEN: "a-dev-token-of-reasonable-length-0123456789",
+      AUDIT_HMAC_KEYS: `dev1:${Buffer.alloc(32, 1).toString("base64")}`,
+      ...devServerDefaults("9000", "http://localhost:8789"),
+    });
+    if (config instanceof ConfigError) throw new Error(`rejected: ${config.variables}`);
+    expect(config.allowedOrigins).toContain("http://localhost:8789");
+    expect(config.passkeys).toMatchObject({
+      rpId: "localhost",
+      origins: ["http://localhost:9000", "http://localhost:8789"],
     });
   });
 });
@@ -102,6 +134,24 @@ describe("usageLines", () => {
     const lines = usageLines({ ...facts, vars, social }).join("\n");
     expect(lines).not.toContain("and click");
     expect(lines).toContain("the demo app at http://127.0.0.1:8789/ is not in OAUTH_REDIRECT_URIS");
+  });
+
+  it("says where the passkey page is, or what keeps it from working", () => {
+    const passkeys = { ...social, passkeysUrl: "http://localhost:8789/passkeys" };
+    const vars = {
+      ...facts.vars,
+      ...devServerDefaults("9000", "http://localhost:8789"),
+      OAUTH_REDIRECT_URIS: social.redirectUris.join(","),
+    };
+    expect(usageLines({ ...facts, vars, social: passkeys }).join("\n")).toContain(
+      "passkeys: open http://localhost:8789/passkeys (an account, a passkey, cookie mode)",
+    );
+    const narrowed = { ...vars, WEBAUTHN_ORIGINS: "http://localhost:9000" };
+    const lines = usageLines({ ...facts, vars: narrowed, social: passkeys }).join("\n");
+    expect(lines).not.toContain("passkeys: open");
+    expect(lines).toContain(
+      "passkeys: the demo page http://localhost:8789/passkeys needs http://localhost:8789 in ALLOWED_ORIGINS and WEBAUTHN_ORIGINS",
+    );
   });
 
   it("quotes for a POSIX shell", () => {
