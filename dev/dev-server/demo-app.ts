@@ -12,6 +12,7 @@
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { escapeHtml } from "../stack/html.ts";
 import { PASSKEY_PAGE_PATH, passkeyPageResponse } from "./passkey-page.ts";
 
 export interface DemoApp {
@@ -178,15 +179,6 @@ ${stateNote}
         server.closeAllConnections();
       }),
   };
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
 }
 
 /** A self-contained page: inline CSS, no script, no external assets. */

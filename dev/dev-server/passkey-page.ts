@@ -15,6 +15,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { escapeHtml } from "../stack/html.ts";
 
 export const PASSKEY_PAGE_PATH = "/passkeys";
 const SCRIPT_PATH = "/passkeys.js";
@@ -90,15 +91,6 @@ const script = (body: string): PageResponse => ({
   headers: { "content-type": "text/javascript; charset=utf-8" },
   body,
 });
-
-function escapeHtml(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
-}
 
 function pageHtml(worker: string, self: string): string {
   return `<!doctype html>

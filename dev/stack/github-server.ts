@@ -9,6 +9,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseJsonOrUndefined, readText } from "../bridges/http-server.ts";
+import { escapeHtml } from "./html.ts";
 
 export interface GitHubTestAccount {
   id: number;
@@ -436,13 +437,4 @@ function sendHtml(res: http.ServerResponse, status: number, title: string, body:
 input,button{display:block;width:100%;box-sizing:border-box;margin:.5rem 0;padding:.5rem;font-size:1rem}
 button{background:#2da44e;color:#fff;border:0;border-radius:6px;cursor:pointer}</style>
 </head><body>${body}</body></html>`);
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
 }

@@ -20,6 +20,7 @@ import {
 // dependency; the few members used here are typed by OidcProviderClass below.
 import { Provider as UntypedProvider } from "oidc-provider";
 import { parseJsonOrUndefined, readText } from "../bridges/http-server.ts";
+import { escapeHtml } from "./html.ts";
 
 export interface OidcTestAccount {
   sub: string;
@@ -501,15 +502,6 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
 }
 
 /** A self-contained page: inline CSS, no external assets. */

@@ -157,30 +157,28 @@ const defaultName = (deviceType: string) =>
   deviceType === "multiDevice" ? "Synced passkey" : "Security key";
 
 /**
- * Options for a sign-in. With an email, the account's credentials are
- * listed; without one (or for an unknown address, which must not be told
- * apart), none are, and the browser offers discoverable passkeys
- * (conditional UI).
+ * Options for a sign-in: always a discoverable request (no credential ids,
+ * so the browser offers the user's passkeys, conditional UI included), so
+ * the answer is the same for every address and says nothing about whether
+ * an account exists or has passkeys. An email only binds the flow to that
+ * account: an assertion of anyone else's passkey is then refused.
  */
 export async function authenticationOptions(
   deps: PasskeyDeps,
   email: string | undefined,
 ): Promise<{ flowId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
   const user = email === undefined ? null : await deps.users.findByEmail(email);
-  const credentials = user ? await deps.store.listForUser(user.id) : [];
   const options = await generateAuthenticationOptions({
     rpID: deps.config.rpId,
     userVerification: "required",
-    allowCredentials: credentials.map((p) => ({
-      id: p.credentialId,
-      transports: p.transports as never,
-    })),
+    allowCredentials: [],
     timeout: CEREMONY_TTL_SECONDS * 1000,
   });
   const flowId = await startFlow(deps, {
     purpose: "login",
     challenge: options.challenge,
-    userId: user?.id ?? null,
+    // Unknown address: a flow no passkey can satisfy, answered like any other.
+    userId: email === undefined ? null : (user?.id ?? crypto.randomUUID()),
   });
   return { flowId, options };
 }

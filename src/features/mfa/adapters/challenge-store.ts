@@ -1,5 +1,6 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { z } from "zod";
+import { parseStored } from "../../../adapters/redis/json-value";
 import type { MfaChallengeStore, PendingSecondFactor } from "../ports";
 
 /**
@@ -24,19 +25,7 @@ const key = (hash: string) => `mfa:tok:${hash}`;
 const triesKey = (hash: string) => `mfa:tries:${hash}`;
 
 export function createRedisMfaChallengeStore(redis: Redis): MfaChallengeStore {
-  const parse = (raw: unknown): PendingSecondFactor | null => {
-    if (raw === null || raw === undefined) return null;
-    let value = raw;
-    if (typeof raw === "string") {
-      try {
-        value = JSON.parse(raw);
-      } catch {
-        return null;
-      }
-    }
-    const parsed = Pending.safeParse(value);
-    return parsed.success ? (parsed.data as PendingSecondFactor) : null;
-  };
+  const parse = (raw: unknown) => parseStored(raw, Pending) as PendingSecondFactor | null;
   return {
     async save(tokenHash, pending, ttlSeconds) {
       await redis.set(key(tokenHash), JSON.stringify(pending), { ex: ttlSeconds });

@@ -1,5 +1,6 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { z } from "zod";
+import { parseStored } from "../../../adapters/redis/json-value";
 import type { PasskeyFlow, PasskeyFlowStore } from "../ports";
 
 /** Ceremonies in Redis under the SHA-256 of their flow id; taken with one GETDEL. */
@@ -16,19 +17,6 @@ export function createRedisPasskeyFlowStore(redis: Redis): PasskeyFlowStore {
     async save(flowHash, flow: PasskeyFlow, ttlSeconds) {
       await redis.set(key(flowHash), JSON.stringify(flow), { ex: ttlSeconds });
     },
-    async take(flowHash) {
-      const raw = await redis.getdel<unknown>(key(flowHash));
-      if (raw === null || raw === undefined) return null;
-      let value = raw;
-      if (typeof raw === "string") {
-        try {
-          value = JSON.parse(raw);
-        } catch {
-          return null;
-        }
-      }
-      const parsed = Flow.safeParse(value);
-      return parsed.success ? parsed.data : null;
-    },
+    take: async (flowHash) => parseStored(await redis.getdel<unknown>(key(flowHash)), Flow),
   };
 }

@@ -1,5 +1,6 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { z } from "zod";
+import { parseStored } from "../../../adapters/redis/json-value";
 import type { AppCodeGrant, LinkTicket, OAuthFlowStore, PendingAuthorization } from "../ports";
 
 /**
@@ -39,13 +40,8 @@ const codeKey = (hash: string) => `oauth:code:${hash}`;
 const ticketKey = (hash: string) => `oauth:link:${hash}`;
 
 export function createRedisFlowStore(redis: Redis): OAuthFlowStore {
-  async function take<T>(key: string, schema: z.ZodType<T>): Promise<T | null> {
-    const raw = await redis.getdel<unknown>(key);
-    if (raw === null || raw === undefined) return null;
-    const value = typeof raw === "string" ? safeJson(raw) : raw;
-    const parsed = schema.safeParse(value);
-    return parsed.success ? parsed.data : null;
-  }
+  const take = async <T>(key: string, schema: z.ZodType<T>): Promise<T | null> =>
+    parseStored(await redis.getdel<unknown>(key), schema);
   return {
     async save(stateHash, flow: PendingAuthorization, ttlSeconds) {
       await redis.set(flowKey(stateHash), JSON.stringify(flow), { ex: ttlSeconds });
@@ -60,12 +56,4 @@ export function createRedisFlowStore(redis: Redis): OAuthFlowStore {
     },
     takeLinkTicket: (ticketHash) => take(ticketKey(ticketHash), Ticket),
   };
-}
-
-function safeJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return null;
-  }
 }
