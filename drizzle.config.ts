@@ -10,6 +10,7 @@ export default defineConfig({
     "./src/features/social/adapters/schema.ts",
     "./src/features/mfa/adapters/schema.ts",
     "./src/features/passkeys/adapters/schema.ts",
+    "./src/features/roles/adapters/schema.ts",
   ],
   out: "./migrations",
   dbCredentials: { url: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },

@@ -14,6 +14,7 @@ import { emailConfig } from "./features/email/config.ts";
 import { legacyConfig } from "./features/legacy/config.ts";
 import { mfaConfig } from "./features/mfa/config.ts";
 import { passkeysConfig } from "./features/passkeys/config.ts";
+import { rolesConfig } from "./features/roles/config.ts";
 import { socialConfig } from "./features/social/config.ts";
 import { log } from "./log.ts";
 import type { LimitBucket } from "./ports.ts";
@@ -32,6 +33,7 @@ export const configParts: readonly AnyConfigPart[] = [
   legacyConfig,
   socialConfig,
   passkeysConfig,
+  rolesConfig,
   mfaConfig,
 ];
 

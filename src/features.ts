@@ -4,6 +4,7 @@ import { emailFeature } from "./features/email/feature";
 import { legacyFeature } from "./features/legacy/feature";
 import { mfaFeature } from "./features/mfa/feature";
 import { passkeysFeature } from "./features/passkeys/feature";
+import { rolesFeature } from "./features/roles/feature";
 import { socialFeature } from "./features/social/feature";
 
 /**
@@ -18,6 +19,7 @@ export const features: readonly Feature[] = [
   legacyFeature,
   socialFeature,
   passkeysFeature,
+  rolesFeature,
   // Last: its gate asks for the second factor once every other gate has passed.
   mfaFeature,
 ];

@@ -6,10 +6,12 @@ import { type IntrospectionResponse, toIntrospection } from "./auth/tokens/intro
 import { createServices } from "./composition-root";
 import { ConfigError, configFromEnv } from "./config";
 import { classifyFailure } from "./failures";
+import { type AuthorizeOutcome, authorize } from "./features/roles/authorization";
 import { errorName, log } from "./log";
 
 export type { AccessTokenClaims } from "./auth/tokens/claims";
 export type { IntrospectionResponse } from "./auth/tokens/introspection";
+export type { AuthorizeOutcome } from "./features/roles/authorization";
 
 /** What `verify()` answers. `error` is a stable code, never a message. */
 export type VerifyOutcome =
@@ -77,6 +79,35 @@ export class AuthService extends WorkerEntrypoint<Env> {
       // token as valid. Logged like the HTTP path's failures: kind and class only.
       log("error", "verify failed", { kind: classifyFailure(err).kind, error: errorName(err) });
       return { ok: false, error: "temporarily_unavailable" };
+    }
+  }
+
+  /**
+   * Whether the token's holder may do `permission` (`resource:action`) now:
+   * the token's check (revocation included), then the roles the user holds
+   * at this moment, so a removed role stops counting at once.
+   */
+  async authorize(token: string, permission: string): Promise<AuthorizeOutcome> {
+    if (typeof token !== "string" || typeof permission !== "string") {
+      return { allowed: false, reason: "malformed" };
+    }
+    const config = configFromEnv(this.env);
+    if (config instanceof ConfigError) return { allowed: false, reason: "server_misconfigured" };
+    try {
+      const services = createServices(config, this.env, {
+        waitUntil: (p: Promise<unknown>) => this.ctx.waitUntil(p),
+        requestId: null,
+        ip: null,
+        userAgent: null,
+      });
+      return await authorize(
+        { check: (t) => services.checkAccessToken(t), roles: services.roles },
+        token,
+        permission,
+      );
+    } catch (err) {
+      log("error", "authorize failed", { kind: classifyFailure(err).kind, error: errorName(err) });
+      return { allowed: false, reason: "temporarily_unavailable" };
     }
   }
 

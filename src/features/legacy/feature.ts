@@ -6,7 +6,7 @@ import { legacyConfig } from "./config";
 import { legacyErrors } from "./errors";
 import { legacyAuditEvents } from "./events";
 import { legacyHashScheme } from "./lazy-migration";
-import { adminImportRoutes } from "./routes/admin-import";
+import { adminImportRoutes } from "./routes/user-import";
 import { sessionExchangeRoutes } from "./routes/session-exchange";
 
 /**

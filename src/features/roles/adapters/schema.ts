@@ -1,0 +1,29 @@
+import { boolean, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { users } from "../../../adapters/postgres/schema";
+
+/** Roles and who holds them (docs/storage-schema.md). */
+export const roles = pgTable("roles", {
+  name: text("name").primaryKey(),
+  description: text("description").notNull(),
+  /** `resource:action` strings, `*` wildcards allowed (`users:*`, `*`). */
+  permissions: jsonb("permissions").notNull(),
+  /** Built-in roles (`admin`) cannot be deleted. */
+  builtIn: boolean("built_in").notNull().default(false),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const userRoles = pgTable(
+  "user_roles",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role")
+      .notNull()
+      .references(() => roles.name, { onDelete: "cascade" }),
+    /** `admin_key`, or the granting user's id. */
+    grantedBy: text("granted_by").notNull(),
+    grantedAt: timestamp("granted_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: "user_roles_pkey", columns: [t.userId, t.role] })],
+);

@@ -1,0 +1,24 @@
+import { defineErrors } from "../../errors";
+
+/** The errors of roles and permissions (README "Roles and permissions"). */
+export const roleErrors = defineErrors({
+  // RFC 6750 §3.1 insufficient_scope: authenticated, but not allowed.
+  forbidden: {
+    code: "forbidden",
+    status: 403,
+    message: "this account lacks the permission for this action",
+  },
+  unknown_role: { code: "not_found", status: 404, message: "no such role" },
+  user_not_found: { code: "not_found", status: 404, message: "no such user" },
+  role_exists: { code: "role_exists", status: 409, message: "a role with this name exists" },
+  too_many_roles: {
+    code: "too_many_roles",
+    status: 409,
+    message: "the user holds the most roles a token may carry (16)",
+  },
+  last_admin: {
+    code: "last_admin",
+    status: 409,
+    message: "this is the last holder of the admin role; grant it to someone else first",
+  },
+});

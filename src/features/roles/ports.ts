@@ -1,0 +1,31 @@
+import type { roleAuditEvents } from "./events";
+
+export interface RoleRecord {
+  name: string;
+  description: string;
+  permissions: string[];
+  builtIn: boolean;
+}
+
+export type AssignOutcome = "assigned" | "already" | "unknown_role" | "unknown_user" | "too_many";
+export type RemoveOutcome = "removed" | "not_held" | "last_admin";
+
+/** Roles in Postgres (./adapters/role-store.ts); each method one statement. */
+export interface RoleStore {
+  /** The roles a user holds now and the union of their grants. */
+  grantsOf(userId: string): Promise<{ roles: string[]; permissions: string[] }>;
+  listRoles(): Promise<RoleRecord[]>;
+  /** False when the name is taken. */
+  createRole(role: Omit<RoleRecord, "builtIn">): Promise<boolean>;
+  assign(userId: string, role: string, grantedBy: string, maxRoles: number): Promise<AssignOutcome>;
+  /**
+   * Removes a role from a user; never the last holder's `admin` (checked
+   * with every admin holder locked, in one statement, so two admins removing
+   * each other at once leave one).
+   */
+  remove(userId: string, role: string): Promise<RemoveOutcome>;
+}
+
+declare module "../../ports" {
+  interface AuditEventRegistry extends Record<(typeof roleAuditEvents)[number], true> {}
+}
