@@ -6,8 +6,8 @@ import { legacyConfig } from "./config";
 import { legacyErrors } from "./errors";
 import { legacyAuditEvents } from "./events";
 import { legacyHashScheme } from "./lazy-migration";
-import { adminImportRoutes } from "./routes/user-import";
 import { sessionExchangeRoutes } from "./routes/session-exchange";
+import { adminImportRoutes } from "./routes/user-import";
 
 /**
  * The carve-out from the legacy monolith (docs/migration.md): bulk import of
