@@ -97,6 +97,7 @@ const coreFactories: ServiceFactories = {
   signIn: (ctx) => ({
     sessions: ctx.services.sessionDeps(),
     gates: features.flatMap((f) => f.signInGates?.(ctx) ?? []),
+    claims: features.flatMap((f) => (f.sessionClaims ? [f.sessionClaims(ctx)] : [])),
   }),
   secondFactors: (ctx) => features.flatMap((f) => f.secondFactors?.(ctx) ?? []),
   registered:

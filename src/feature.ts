@@ -3,7 +3,7 @@ import type { Hono } from "hono";
 import type { Db } from "./adapters/postgres/client";
 import type { AppEnv } from "./app-env";
 import type { SecondFactor } from "./auth/second-factor";
-import type { SignInGate } from "./auth/sign-in";
+import type { SessionClaimsSource, SignInGate } from "./auth/sign-in";
 import type { AnyConfigPart, Config } from "./core-config";
 import type { ErrorCatalog } from "./errors";
 import type { MailJobHandler } from "./mail";
@@ -35,6 +35,8 @@ export interface Feature {
   readonly routes?: Hono<AppEnv>;
   /** Gates it adds to the sign-in seam, asked in the registry's order. */
   signInGates?(ctx: ServiceContext): readonly SignInGate[];
+  /** What it adds to every new session's claims snapshot (SessionClaims). */
+  sessionClaims?(ctx: ServiceContext): SessionClaimsSource;
   /** Ways it offers to meet a sign-in's second factor (asked by the MFA gate). */
   secondFactors?(ctx: ServiceContext): readonly SecondFactor[];
   /** Handlers of the mail job kinds it queues (declared in MailJobRegistry). */

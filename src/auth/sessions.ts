@@ -2,7 +2,7 @@ import type { AuthError } from "../errors";
 import type { AuditLog, Clock, RevocationList, SessionRecord, SessionStore } from "../ports";
 import { authErrors } from "./errors";
 import { newFamilyId, parseRefreshToken } from "./refresh/refresh-token";
-import type { IssuedTokens, RefreshFamilies } from "./refresh/types";
+import type { IssuedTokens, RefreshFamilies, SessionClaims } from "./refresh/types";
 import type { SignInMethod } from "./sign-in";
 import { CLOCK_SKEW_SECONDS } from "./tokens/claims";
 
@@ -36,11 +36,14 @@ export async function startSession(
     grant?: SignInMethod;
     /** RFC 8176 method references for the tokens' `amr` claim. */
     amr?: readonly string[];
+    /** What features add to the claims snapshot (e.g. role names). */
+    extraClaims?: Partial<SessionClaims>;
   },
 ): Promise<IssuedTokens> {
   const now = deps.clock.now();
   const familyId = newFamilyId(now);
   const tokens = await deps.families.start(familyId, input.userId, {
+    ...input.extraClaims,
     email_verified: input.emailVerified,
     ...(input.amr === undefined ? {} : { amr: [...input.amr] }),
     auth_time: Math.floor(now / 1000),

@@ -1,7 +1,7 @@
 import { AuthError } from "../errors";
 import type { AuditEventType } from "../ports";
 import { parseRefreshToken } from "./refresh/refresh-token";
-import type { IssuedTokens } from "./refresh/types";
+import type { IssuedTokens, SessionClaims } from "./refresh/types";
 import { type SessionDeps, startSession } from "./sessions";
 
 /**
@@ -64,9 +64,18 @@ export interface SignInHow {
   secondFactor?: readonly string[];
 }
 
+/**
+ * What a feature adds to a new session's claims snapshot (Feature.sessionClaims),
+ * e.g. the roles feature's role names. Asked once per sign-in, after the gates.
+ */
+export interface SessionClaimsSource {
+  claimsFor(userId: string): Promise<Partial<SessionClaims>>;
+}
+
 export interface SignInDeps {
   sessions: SessionDeps;
   gates: readonly SignInGate[];
+  claims?: readonly SessionClaimsSource[];
 }
 
 /** A sign-in either opens a session or stops at a gate's challenge. */
@@ -104,7 +113,9 @@ export async function completeSignIn(
     }
     if (challenge) return { kind: "second_factor", ...challenge };
   }
+  const contributed = await Promise.all((deps.claims ?? []).map((c) => c.claimsFor(user.id)));
   const issued = await startSession(deps.sessions, {
+    extraClaims: Object.assign({}, ...contributed),
     userId: user.id,
     emailVerified: user.emailVerified,
     userAgent: how.userAgent,

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ADMIN, call } from "./helpers";
 import { bearer } from "./mfa-helpers";
 import { login, newUser, refresh } from "./session-helpers";
-import { auditEvents } from "./social-helpers";
+import { auditEvents, claimsOf } from "./social-helpers";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -95,6 +95,33 @@ describe("bootstrap and checks", () => {
       allowed: false,
       reason: "revoked",
     });
+  });
+});
+
+describe("the roles claim", () => {
+  it("a sign-in's tokens name the roles held; a change reaches the next refresh, not the tokens already issued", async () => {
+    const u = await person("roles-claim");
+    const r = await role(["orders:read"]);
+    expect(claimsOf(u.tokens.access_token).roles).toBeUndefined();
+    await put(`/v1/admin/users/${u.id}/roles/${r}`, ADMIN);
+    // A new sign-in carries it.
+    expect(claimsOf((await login(u.email)).access_token).roles).toEqual([r]);
+    // The existing session gets it at its next refresh.
+    const refreshed = (await (await refresh(u.tokens.refresh_token)).json()) as {
+      access_token: string;
+      refresh_token: string;
+    };
+    expect(claimsOf(refreshed.access_token).roles).toEqual([r]);
+    expect((await del(`/v1/admin/users/${u.id}/roles/${r}`, ADMIN)).status).toBe(204);
+    const after = (await (await refresh(refreshed.refresh_token)).json()) as {
+      access_token: string;
+    };
+    expect(claimsOf(after.access_token).roles).toEqual([]);
+    // The token issued while the role was held still names it, but counts for nothing online.
+    expect(claimsOf(refreshed.access_token).roles).toEqual([r]);
+    expect(
+      (await exports.AuthService.authorize(refreshed.access_token, "orders:read")).allowed,
+    ).toBe(false);
   });
 });
 

@@ -125,19 +125,11 @@ function checkClaims(
   const age = now - iat;
   if (age > settings.ttlSeconds + CLOCK_SKEW_SECONDS) return fail("expired");
   if (age < -CLOCK_SKEW_SECONDS) return fail("invalid_claims");
-  const claims = {
-    iss: payload.iss,
-    aud: payload.aud,
-    sub: payload.sub,
-    client_id: payload.client_id,
-    sid: payload.sid,
-    ...(payload.email_verified === undefined ? {} : { email_verified: payload.email_verified }),
-    ...(payload.amr === undefined ? {} : { amr: payload.amr }),
-    ...(payload.auth_time === undefined ? {} : { auth_time: payload.auth_time }),
-    iat,
-    exp,
-    jti: payload.jti,
-  };
+  // Every claim the token carries, as a JWT's payload would have it: the
+  // session's snapshot (email_verified, amr, auth_time, a feature's roles…)
+  // and the standard ones, with PASETO's date-times as NumericDates.
+  const { nbf: _nbf, ...carried } = payload;
+  const claims = { ...carried, iat, exp };
   return isAccessTokenClaims(claims) ? { ok: true, claims } : fail("invalid_claims");
 }
 

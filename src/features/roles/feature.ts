@@ -4,6 +4,7 @@ import { rolesConfig } from "./config";
 import { roleErrors } from "./errors";
 import { roleAuditEvents } from "./events";
 import { adminRoleRoutes } from "./routes/admin-roles";
+import { rolesClaimSource } from "./session-roles";
 
 /**
  * Roles and permissions (README "Roles and permissions"): roles in Postgres,
@@ -19,4 +20,6 @@ export const rolesFeature: Feature = {
   services: {
     roles: ({ db }) => createPostgresRoleStore(db()),
   },
+  // Every new session's tokens name the roles held at sign-in.
+  sessionClaims: ({ services }) => rolesClaimSource(services.roles),
 };

@@ -29,3 +29,14 @@ export interface RoleStore {
 declare module "../../ports" {
   interface AuditEventRegistry extends Record<(typeof roleAuditEvents)[number], true> {}
 }
+
+declare module "../../auth/refresh/types" {
+  interface SessionClaims {
+    /**
+     * RFC 9068 §2.2.3.1: the names of the roles the user held when the
+     * session's snapshot was last written (sign-in, or a role change), at most
+     * 16. Informational: permissions are resolved when asked, never from this.
+     */
+    roles?: string[];
+  }
+}

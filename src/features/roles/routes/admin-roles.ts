@@ -18,6 +18,7 @@ import {
   permits,
   ROLE_NAME,
 } from "../permissions";
+import { propagateRoles } from "../session-roles";
 
 /** Who is acting: the admin key (a script) or a signed-in person with grants. */
 type Actor =
@@ -96,6 +97,16 @@ function userAndRole(c: Context<AppEnv>): { userId: string; role: string } {
   return { userId, role };
 }
 
+const rolesDeps = (c: Context<AppEnv>) => {
+  const services = c.get("services");
+  return {
+    roles: services.roles,
+    sessions: services.sessions,
+    families: services.families,
+    now: services.clock.now(),
+  };
+};
+
 /** An actor hands out only what it holds (no escalation through role assignment). */
 async function mayGrant(c: Context<AppEnv>, role: string): Promise<void> {
   const actor = c.get("actor");
@@ -158,6 +169,7 @@ export const adminRoleRoutes = new Hono<AppEnv>()
     if (outcome === "too_many") throw roleErrors.error("too_many_roles");
     if (outcome === "assigned") {
       services.audit.record({ type: "role_assigned", userId, details: { role, by: actor.id } });
+      await propagateRoles(rolesDeps(c), userId);
     }
     return c.body(null, 204);
   })
@@ -173,5 +185,6 @@ export const adminRoleRoutes = new Hono<AppEnv>()
       userId,
       details: { role, by: c.get("actor").id },
     });
+    await propagateRoles(rolesDeps(c), userId);
     return c.body(null, 204);
   });
