@@ -1,7 +1,7 @@
 // Roles and permissions: bootstrap with the admin key, assignment without
 // escalation, checks at request time (a removed role stops counting at once),
 // and the last admin. Each escalation attempt is a test.
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ADMIN, call } from "./helpers";
 import { bearer } from "./mfa-helpers";
@@ -71,6 +71,21 @@ describe("bootstrap and checks", () => {
       (await exports.AuthService.authorize(u.tokens.access_token, "orders:write")).allowed,
     ).toBe(false);
     expect((await exports.AuthService.authorize("not-a-token", "orders:read")).allowed).toBe(false);
+  });
+
+  it("the example consumer Worker guards a route with authorize() over the binding", async () => {
+    const consumer = (env as unknown as { CONSUMER: Fetcher }).CONSUMER;
+    const u = await person("roles-consumer");
+    const orders = () => consumer.fetch("http://consumer/orders", { headers: u.auth });
+    expect((await orders()).status).toBe(403);
+    const r = await role(["orders:read"]);
+    await put(`/v1/admin/users/${u.id}/roles/${r}`, ADMIN);
+    const ok = await orders();
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ orders: [], for: u.id });
+    await del(`/v1/admin/users/${u.id}/roles/${r}`, ADMIN);
+    expect((await orders()).status).toBe(403);
+    expect((await consumer.fetch("http://consumer/orders")).status).toBe(401);
   });
 
   it("a token minted before a role removal is refused online at once", async () => {

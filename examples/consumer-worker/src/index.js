@@ -16,11 +16,24 @@ export default {
    */
   async fetch(request, env) {
     const url = new URL(request.url);
-    if (url.pathname !== "/protected") return new Response("not found", { status: 404 });
     const token = BEARER.exec(request.headers.get("authorization") ?? "")?.[1];
-    if (!token) return Response.json({ error: "unauthorized" }, { status: 401 });
-    const result = await env.AUTH.verify(token);
-    if (!result.ok) return Response.json({ error: result.error }, { status: 401 });
-    return Response.json({ hello: result.claims.sub, session: result.claims.sid });
+    if (url.pathname === "/protected") {
+      if (!token) return Response.json({ error: "unauthorized" }, { status: 401 });
+      const result = await env.AUTH.verify(token);
+      if (!result.ok) return Response.json({ error: result.error }, { status: 401 });
+      return Response.json({ hello: result.claims.sub, session: result.claims.sid });
+    }
+    // A permission, checked against the roles the user holds now (a removed
+    // role stops counting at once), revocation included.
+    if (url.pathname === "/orders") {
+      if (!token) return Response.json({ error: "unauthorized" }, { status: 401 });
+      const result = await env.AUTH.authorize(token, "orders:read");
+      if (!result.allowed) {
+        const status = result.reason === "forbidden" ? 403 : 401;
+        return Response.json({ error: result.reason }, { status });
+      }
+      return Response.json({ orders: [], for: result.claims.sub });
+    }
+    return new Response("not found", { status: 404 });
   },
 };
