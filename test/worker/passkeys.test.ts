@@ -74,7 +74,7 @@ describe("registration", () => {
     }
   }
 
-  it("asks for a resident key and user verification, attestation none, and excludes the user's passkeys", async () => {
+  it("requires a resident (discoverable) key and user verification, attestation none, and excludes the user's passkeys", async () => {
     const u = await userWithPasskey(undefined, "pk-options");
     const { options } = (await registerOptions(u.tokens.access_token)) as unknown as {
       options: {
@@ -88,7 +88,7 @@ describe("registration", () => {
     expect(options.rp.id).toBe("localhost");
     expect(options.attestation).toBe("none");
     expect(options.authenticatorSelection).toMatchObject({
-      residentKey: "preferred",
+      residentKey: "required",
       userVerification: "required",
     });
     expect(options.excludeCredentials.map((c) => c.id)).toEqual([u.auth.credentials[0]?.id]);

@@ -92,7 +92,10 @@ export async function registrationOptions(
     userID: userHandleBytes(user.id),
     attestationType: "none",
     excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: p.transports })),
-    authenticatorSelection: { residentKey: "preferred", userVerification: "required" },
+    // Required, not preferred: sign-in offers discoverable passkeys only (no credential
+    // ids in the options, so nothing to enumerate), and a non-discoverable one could
+    // then never be used, not even as a second factor.
+    authenticatorSelection: { residentKey: "required", userVerification: "required" },
     supportedAlgorithmIDs: ALGORITHMS,
     timeout: CEREMONY_TTL_SECONDS * 1000,
   });
