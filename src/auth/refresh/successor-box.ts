@@ -1,4 +1,4 @@
-import { base64url } from "../secrets";
+import { base64url, fromBase64url } from "../secrets";
 
 /**
  * The successor of a rotated refresh token is kept for the reuse grace window
@@ -67,9 +67,4 @@ export async function openSuccessor(
   } catch {
     return null;
   }
-}
-
-function fromBase64url(s: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(s.replaceAll("-", "+").replaceAll("_", "/"));
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }

@@ -1,4 +1,4 @@
-import { base64url } from "../../auth/secrets";
+import { base64url, fromBase64url } from "../../auth/secrets";
 import type { KeyListEntry } from "../../key-list";
 
 /**
@@ -63,11 +63,4 @@ export async function openSecret(
   } catch {
     return null;
   }
-}
-
-function fromBase64url(s: string): Uint8Array<ArrayBuffer> {
-  const b64 = s.replaceAll("-", "+").replaceAll("_", "/");
-  return Uint8Array.from(atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4)), (c) =>
-    c.charCodeAt(0),
-  );
 }

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../../adapters/postgres/client";
-import { base64url } from "../../../auth/secrets";
+import { base64url, fromBase64url } from "../../../auth/secrets";
 import type { PasskeyRecord, PasskeyStore } from "../ports";
 
 type Row = {
@@ -15,13 +15,6 @@ type Row = {
   name: string;
   created_at: string | Date;
   last_used_at: string | Date | null;
-};
-
-const fromBase64url = (s: string): Uint8Array => {
-  const b64 = s.replaceAll("-", "+").replaceAll("_", "/");
-  return Uint8Array.from(atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4)), (c) =>
-    c.charCodeAt(0),
-  );
 };
 
 const toRecord = (r: Row): PasskeyRecord => ({
@@ -45,6 +38,13 @@ export function createPostgresPasskeyStore(db: Db): PasskeyStore {
       const { rows } = await db.execute<Row>(sql`
         select * from passkeys where user_id = ${userId} order by created_at, id`);
       return rows.map(toRecord);
+    },
+
+    async hasAny(userId) {
+      const { rows } = await db.execute(
+        sql`select 1 from passkeys where user_id = ${userId} limit 1`,
+      );
+      return rows.length > 0;
     },
 
     async findByCredentialId(credentialId) {
