@@ -8,7 +8,8 @@ import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from "@simplewebauthn/server";
-import { hashSecret, newSecret } from "../../auth/secrets";
+import { decodeClientDataJSON } from "@simplewebauthn/server/helpers";
+import { base64url, hashSecret, newSecret } from "../../auth/secrets";
 import { completeSignIn, type SignInDeps, type SignInOutcome } from "../../auth/sign-in";
 import type { AuditLog, UserStore } from "../../ports";
 import type { PasskeysConfig } from "./config";
@@ -40,11 +41,7 @@ function userHandleBytes(userId: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(hex.match(/.{2}/g) ?? [], (h) => Number.parseInt(h, 16));
 }
 
-export function userHandleOf(userId: string): string {
-  let s = "";
-  for (const b of userHandleBytes(userId)) s += String.fromCharCode(b);
-  return btoa(s).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
+export const userHandleOf = (userId: string): string => base64url(userHandleBytes(userId));
 
 async function startFlow(deps: PasskeyDeps, flow: PasskeyFlow): Promise<string> {
   const flowId = newSecret();
@@ -68,14 +65,13 @@ async function takeFlow(
  * cross-origin frame says `crossOrigin: true`; this service never embeds one.
  */
 function refuseCrossOrigin(clientDataJSON: string): void {
-  let client: { crossOrigin?: unknown };
+  let crossOrigin: unknown;
   try {
-    const b64 = clientDataJSON.replaceAll("-", "+").replaceAll("_", "/");
-    client = JSON.parse(atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4)));
+    crossOrigin = decodeClientDataJSON(clientDataJSON).crossOrigin;
   } catch {
     throw passkeyErrors.error("passkey_rejected", { reason: "client_data_unreadable" });
   }
-  if (client.crossOrigin === true) {
+  if (crossOrigin === true) {
     throw passkeyErrors.error("passkey_rejected", { reason: "cross_origin" });
   }
 }

@@ -1,5 +1,5 @@
 import { constantTimeEqual } from "../../auth/constant-time";
-import { base64url, hashSecret, newSecret } from "../../auth/secrets";
+import { hashSecret, newSecret } from "../../auth/secrets";
 import { completeSignIn, type SignInDeps, type SignInOutcome } from "../../auth/sign-in";
 import { AuthError, httpErrors } from "../../errors";
 import type { AuditLog } from "../../ports";
@@ -275,7 +275,8 @@ export async function redeemAppCode(
   }
   const grant = await deps.flows.takeCode(await hashSecret(input.code));
   if (!grant) throw socialErrors.error("invalid_code");
-  const challenge = await s256(input.codeVerifier);
+  // RFC 7636 §4.2 S256 is BASE64URL(SHA256(verifier)): exactly hashSecret.
+  const challenge = await hashSecret(input.codeVerifier);
   const enc = new TextEncoder();
   if (!constantTimeEqual(enc.encode(challenge), enc.encode(grant.codeChallenge))) {
     throw socialErrors.error("invalid_code", { reason: "pkce_mismatch" });
@@ -285,12 +286,6 @@ export async function redeemAppCode(
     userAgent: input.userAgent,
     ip: input.ip,
   });
-}
-
-/** RFC 7636 §4.2 S256: BASE64URL(SHA256(ASCII(code_verifier))). */
-export async function s256(verifier: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-  return base64url(new Uint8Array(digest));
 }
 
 function signInAs(
