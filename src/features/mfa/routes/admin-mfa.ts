@@ -1,9 +1,8 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../../app-env";
 import { requireAdmin } from "../../../middleware/require-admin";
+import { UUID } from "../../../routes/fields";
 import { mfaErrors } from "../errors";
-
-const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Support's reset of a user's second factor (the admin key), for a user who
@@ -14,7 +13,7 @@ export const adminMfaRoutes = new Hono<AppEnv>().delete(
   requireAdmin,
   async (c) => {
     const userId = c.req.param("id");
-    if (!USER_ID.test(userId)) throw mfaErrors.error("user_not_found");
+    if (!UUID.test(userId)) throw mfaErrors.error("user_not_found");
     const services = c.get("services");
     if (!(await services.mfa.disable(userId))) throw mfaErrors.error("mfa_not_enabled");
     services.audit.record({ type: "mfa_reset", userId, details: { by: "admin_key" } });

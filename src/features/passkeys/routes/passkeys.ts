@@ -6,7 +6,7 @@ import { authErrors } from "../../../auth/errors";
 import { limitByIp } from "../../../middleware/rate-limit";
 import { requireAuth } from "../../../middleware/require-auth";
 import { requireRecentAuth } from "../../../middleware/require-recent-auth";
-import { emailField } from "../../../routes/fields";
+import { emailField, UUID } from "../../../routes/fields";
 import { signInResponse } from "../../../routes/token-response";
 import { jsonBody } from "../../../routes/validate";
 import {
@@ -29,7 +29,6 @@ function passkeyDeps(c: Context<AppEnv>): PasskeyDeps {
   };
 }
 
-const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const flowId = z.string().min(1).max(128);
 const name = z.string().trim().min(1).max(64);
 // The WebAuthn JSON shapes are checked field by field by the library; here
@@ -132,7 +131,7 @@ export const passkeyRoutes = new Hono<AppEnv>()
     const id = c.req.param("id");
     const services = c.get("services");
     const userId = c.get("claims").sub;
-    if (!ID.test(id) || !(await services.passkeys.rename(userId, id, c.req.valid("json").name))) {
+    if (!UUID.test(id) || !(await services.passkeys.rename(userId, id, c.req.valid("json").name))) {
       throw passkeyErrors.error("passkey_not_found");
     }
     services.audit.record({ type: "passkey_renamed", userId, details: { passkey: id } });
@@ -142,7 +141,7 @@ export const passkeyRoutes = new Hono<AppEnv>()
     const id = c.req.param("id");
     const services = c.get("services");
     const userId = c.get("claims").sub;
-    if (!ID.test(id) || !(await services.passkeys.remove(userId, id))) {
+    if (!UUID.test(id) || !(await services.passkeys.remove(userId, id))) {
       throw passkeyErrors.error("passkey_not_found");
     }
     services.audit.record({ type: "passkey_deleted", userId, details: { passkey: id } });

@@ -8,6 +8,7 @@ import { bearerOf, keyRequired, presentedServiceKey } from "../../../middleware/
 import { clientNetworkOf } from "../../../middleware/rate-limit";
 import { invalidToken } from "../../../middleware/require-auth";
 import { insufficientAuthentication } from "../../../middleware/require-recent-auth";
+import { UUID } from "../../../routes/fields";
 import { jsonBody } from "../../../routes/validate";
 import { covers } from "../authorization";
 import { roleErrors } from "../errors";
@@ -78,8 +79,6 @@ const allow =
     return next();
   };
 
-const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 const RoleBody = z.object({
   name: z.string().regex(ROLE_NAME, "lowercase, at most 32 characters"),
   description: z.string().trim().min(1).max(200),
@@ -92,7 +91,7 @@ const RoleBody = z.object({
 function userAndRole(c: Context<AppEnv>): { userId: string; role: string } {
   const userId = c.req.param("id") ?? "";
   const role = c.req.param("role") ?? "";
-  if (!USER_ID.test(userId)) throw roleErrors.error("user_not_found");
+  if (!UUID.test(userId)) throw roleErrors.error("user_not_found");
   if (!ROLE_NAME.test(role)) throw roleErrors.error("unknown_role");
   return { userId, role };
 }
@@ -155,7 +154,7 @@ export const adminRoleRoutes = new Hono<AppEnv>()
   )
   .get("/v1/admin/users/:id/roles", allow("users:read", { stepUp: false }), async (c) => {
     const userId = c.req.param("id");
-    if (!USER_ID.test(userId)) throw roleErrors.error("user_not_found");
+    if (!UUID.test(userId)) throw roleErrors.error("user_not_found");
     return c.json(await c.get("services").roles.grantsOf(userId));
   })
   .put("/v1/admin/users/:id/roles/:role", allow("roles:assign", { stepUp: true }), async (c) => {

@@ -6,13 +6,12 @@ import { limitByIp } from "../../../middleware/rate-limit";
 import { requireAuth } from "../../../middleware/require-auth";
 import { requireRecentAuth } from "../../../middleware/require-recent-auth";
 import { attemptSource, passwordCheckDeps } from "../../../routes/account-deps";
+import { UUID } from "../../../routes/fields";
 import { jsonBody } from "../../../routes/validate";
 import { socialErrors } from "../errors";
 import { requireReauthentication } from "../reauthentication";
 import { checkRedirectUri, issueLinkTicket, providerOf } from "../sign-in-flow";
 import { socialFlowDeps } from "./oauth";
-
-const IDENTITY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const LinkBody = z.object({
   provider: z.string().min(1).max(32),
@@ -82,7 +81,7 @@ export const identityRoutes = new Hono<AppEnv>()
   )
   .delete("/v1/identities/:id", requireRecentAuth, async (c) => {
     const id = c.req.param("id");
-    if (!IDENTITY_ID.test(id)) throw socialErrors.error("identity_not_found");
+    if (!UUID.test(id)) throw socialErrors.error("identity_not_found");
     const services = c.get("services");
     const userId = c.get("claims").sub;
     const result = await services.identities.unlink(userId, id);
