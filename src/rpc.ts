@@ -8,6 +8,7 @@ import { ConfigError, configFromEnv } from "./config";
 import { classifyFailure } from "./failures";
 import { type AuthorizeOutcome, authorize } from "./features/roles/authorization";
 import { errorName, log } from "./log";
+import type { Services } from "./services";
 
 export type { AccessTokenClaims } from "./auth/tokens/claims";
 export type { IntrospectionResponse } from "./auth/tokens/introspection";
@@ -56,30 +57,22 @@ export class AuthService extends WorkerEntrypoint<Env> {
     if (maxAge !== undefined && !(Number.isSafeInteger(maxAge) && maxAge >= 0)) {
       return { ok: false, error: "malformed" };
     }
-    const config = configFromEnv(this.env);
-    if (config instanceof ConfigError) return { ok: false, error: "server_misconfigured" };
-    try {
-      const scope = {
-        waitUntil: (p: Promise<unknown>) => this.ctx.waitUntil(p),
-        requestId: null,
-        ip: null,
-        userAgent: null,
-      };
-      const result = await createServices(config, this.env, scope).checkAccessToken(token);
-      if (
-        result.ok &&
-        maxAge !== undefined &&
-        !isRecentAuthentication(result.claims, Date.now(), maxAge)
-      ) {
-        return { ok: false, error: "insufficient_user_authentication" };
-      }
-      return result;
-    } catch (err) {
-      // Redis unreachable (or a bug): fail closed, the caller must not treat the
-      // token as valid. Logged like the HTTP path's failures: kind and class only.
-      log("error", "verify failed", { kind: classifyFailure(err).kind, error: errorName(err) });
-      return { ok: false, error: "temporarily_unavailable" };
-    }
+    return this.withServices<VerifyOutcome>(
+      "verify",
+      { ok: false, error: "server_misconfigured" },
+      { ok: false, error: "temporarily_unavailable" },
+      async (services) => {
+        const result = await services.checkAccessToken(token);
+        if (
+          result.ok &&
+          maxAge !== undefined &&
+          !isRecentAuthentication(result.claims, services.clock.now(), maxAge)
+        ) {
+          return { ok: false, error: "insufficient_user_authentication" };
+        }
+        return result;
+      },
+    );
   }
 
   /**
@@ -91,29 +84,50 @@ export class AuthService extends WorkerEntrypoint<Env> {
     if (typeof token !== "string" || typeof permission !== "string") {
       return { allowed: false, reason: "malformed" };
     }
-    const config = configFromEnv(this.env);
-    if (config instanceof ConfigError) return { allowed: false, reason: "server_misconfigured" };
-    try {
-      const services = createServices(config, this.env, {
-        waitUntil: (p: Promise<unknown>) => this.ctx.waitUntil(p),
-        requestId: null,
-        ip: null,
-        userAgent: null,
-      });
-      return await authorize(
-        { check: (t) => services.checkAccessToken(t), roles: services.roles },
-        token,
-        permission,
-      );
-    } catch (err) {
-      log("error", "authorize failed", { kind: classifyFailure(err).kind, error: errorName(err) });
-      return { allowed: false, reason: "temporarily_unavailable" };
-    }
+    return this.withServices<AuthorizeOutcome>(
+      "authorize",
+      { allowed: false, reason: "server_misconfigured" },
+      { allowed: false, reason: "temporarily_unavailable" },
+      (services) =>
+        authorize(
+          { check: (t) => services.checkAccessToken(t), roles: services.roles },
+          token,
+          permission,
+        ),
+    );
   }
 
   /** RFC 7662 shape; inactive for anything that is not a live token. */
   async introspect(token: string): Promise<IntrospectionResponse> {
     const result = await this.verify(token, {});
     return result.ok ? toIntrospection(result) : { active: false };
+  }
+
+  /**
+   * The request's services for one RPC call, or the given answers when the
+   * configuration is invalid or a dependency fails: fail closed, the caller
+   * must not treat the token as valid. Logged like the HTTP path's failures:
+   * kind and class only.
+   */
+  private async withServices<T>(
+    method: string,
+    misconfigured: T,
+    unavailable: T,
+    run: (services: Services) => Promise<T>,
+  ): Promise<T> {
+    const config = configFromEnv(this.env);
+    if (config instanceof ConfigError) return misconfigured;
+    try {
+      const scope = {
+        waitUntil: (p: Promise<unknown>) => this.ctx.waitUntil(p),
+        requestId: null,
+        ip: null,
+        userAgent: null,
+      };
+      return await run(createServices(config, this.env, scope));
+    } catch (err) {
+      log("error", `${method} failed`, { kind: classifyFailure(err).kind, error: errorName(err) });
+      return unavailable;
+    }
   }
 }
