@@ -23,6 +23,8 @@ export type NewPasskey = Omit<PasskeyRecord, "createdAt" | "lastUsedAt">;
 /** Passkeys in Postgres (./adapters/passkey-store.ts); each method one statement. */
 export interface PasskeyStore {
   listForUser(userId: string): Promise<PasskeyRecord[]>;
+  /** Whether the user has any passkey: asked on every sign-in (by the MFA gate), so one row at most. */
+  hasAny(userId: string): Promise<boolean>;
   findByCredentialId(credentialId: string): Promise<PasskeyRecord | null>;
   /** False when the credential id is registered already (to anyone). */
   insert(passkey: NewPasskey): Promise<boolean>;

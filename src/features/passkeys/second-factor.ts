@@ -20,9 +20,7 @@ const Proof = z.object({
 export function passkeySecondFactor(deps: PasskeyDeps): SecondFactor {
   return {
     method: "passkey",
-    async enabledFor(userId) {
-      return (await deps.store.listForUser(userId)).length > 0;
-    },
+    enabledFor: (userId) => deps.store.hasAny(userId),
     async verify(userId, proof) {
       const parsed = Proof.safeParse(proof);
       if (!parsed.success) {
