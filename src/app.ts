@@ -3,7 +3,7 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env";
-import { AuthError, errorBody, httpErrors } from "./errors";
+import { AuthError, errorBody, httpErrors, logRefusal } from "./errors";
 import { classifyFailure } from "./failures";
 import { features } from "./features";
 import { errorName, log } from "./log";
@@ -83,13 +83,7 @@ app.notFound((c) => {
 app.onError((err, c) => {
   const authError = err instanceof AuthError ? err : fromUnexpected(err, c.get("requestId"));
   // The server-side reason of a refusal, when it has one: a code, never input.
-  if (authError.reason) {
-    log("info", "request refused", {
-      requestId: c.get("requestId"),
-      error: authError.code,
-      reason: authError.reason,
-    });
-  }
+  if (authError.reason) logRefusal(c.get("requestId"), authError);
   for (const [name, value] of Object.entries(authError.headers)) c.header(name, value);
   c.header("Cache-Control", "no-store");
   return c.json(errorBody(authError), authError.status);

@@ -7,6 +7,7 @@
  * password or a hash. Codes follow RFC 6749 §5.2 and RFC 6750 §3.1 where those
  * define one.
  */
+import { log } from "./log";
 
 /** The statuses this service answers errors with (all carry a JSON body). */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 502 | 503;
@@ -133,4 +134,13 @@ export function errorBody(err: AuthError): { error: string; error_description?: 
   return err.description
     ? { error: err.code, error_description: err.description }
     : { error: err.code };
+}
+
+/** The log line of a refusal: its code and server-side reason, never input. */
+export function logRefusal(requestId: string | undefined, err: AuthError): void {
+  log("info", "request refused", {
+    requestId,
+    error: err.code,
+    ...(err.reason ? { reason: err.reason } : {}),
+  });
 }

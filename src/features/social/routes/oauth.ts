@@ -3,8 +3,7 @@ import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import type { AppEnv } from "../../../app-env";
-import { AuthError } from "../../../errors";
-import { log } from "../../../log";
+import { AuthError, logRefusal } from "../../../errors";
 import { limitByIp } from "../../../middleware/rate-limit";
 import { setRefreshCookie, signInResponse } from "../../../routes/token-response";
 import { jsonBody } from "../../../routes/validate";
@@ -192,12 +191,8 @@ function errorRedirect(
   err: unknown,
 ) {
   if (!(err instanceof AuthError)) throw err;
-  // As the error funnel logs a refusal: the code and reason, never input.
-  log("info", "request refused", {
-    requestId: c.get("requestId"),
-    error: err.code,
-    ...(err.reason ? { reason: err.reason } : {}),
-  });
+  // Logged as the error funnel logs a refusal (it never reaches the funnel).
+  logRefusal(c.get("requestId"), err);
   return redirectBack(c, redirectUri, {
     error: rfcErrorOf(err),
     error_code: err.code,
