@@ -6,7 +6,7 @@ import { type AccountDeps, register } from "../../src/auth/accounts";
 import type { Argon2id, Argon2idInput } from "../../src/auth/password/argon2id";
 import { createPasswordHasher } from "../../src/auth/password/hasher";
 import { passwordLogin } from "../../src/auth/password-check";
-import { memoryUserStore } from "./support/memory-user-store";
+import { type MemoryUserStore, memoryUserStore } from "./support/memory-user-store";
 import { SOURCE, throttleFakes } from "./support/throttle-fakes";
 
 /** A login through the real password check, with a throttle that lets everything through. */
@@ -83,6 +83,36 @@ describe("login for an unknown email", () => {
       saltLength: 16,
       hasSecret: true,
     });
+  });
+
+  it("an account without a password (social login only) answers the same, at the same cost", async () => {
+    const { argon2, deps } = setup();
+    await register(deps, { email: "real@example.test", password: "a real long password" });
+    (deps.users as MemoryUserStore).put({
+      id: "social-only",
+      email: "social@example.test",
+      passwordHash: null,
+      createdAt: new Date(0),
+      emailVerifiedAt: new Date(0),
+    });
+    argon2.calls.length = 0;
+    const wrong = await authenticate(deps, {
+      email: "real@example.test",
+      password: "wrong password!!",
+    }).catch((e: unknown) => e);
+    const known = argon2.calls.splice(0);
+    const passwordless = await authenticate(deps, {
+      email: "social@example.test",
+      password: "wrong password!!",
+    }).catch((e: unknown) => e);
+    const none = argon2.calls.splice(0);
+    expect(passwordless).toMatchObject({ code: "invalid_credentials", status: 401 });
+    expect({ ...(passwordless as Error), message: (passwordless as Error).message }).toEqual({
+      ...(wrong as Error),
+      message: (wrong as Error).message,
+    });
+    expect(none).toHaveLength(1);
+    expect(shape(none[0] as Argon2idInput)).toEqual(shape(known[0] as Argon2idInput));
   });
 
   it("throws the same error object shape for both cases", async () => {
