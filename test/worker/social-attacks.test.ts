@@ -3,7 +3,7 @@
 // redirect_uri games, providers that are down or answer garbage, and linking
 // games. Each must end in a clean refusal with nothing half-written.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { call } from "./helpers";
+import { call, callWithEnv, randomClientIp } from "./helpers";
 import {
   authorize,
   browserSignIn,
@@ -291,5 +291,34 @@ describe("logs", () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe("rate limits", () => {
+  it("start, callback and the app's code exchange count against RATE_LIMIT_OAUTH_PER_IP", async () => {
+    const ip = randomClientIp();
+    const limited = { RATE_LIMIT_OAUTH_PER_IP: "2/600" };
+    const send = (path: string, init: RequestInit = {}) =>
+      callWithEnv(limited, path, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), "cf-connecting-ip": ip },
+      });
+    const start = `/v1/oauth/google/authorize?redirect_uri=${encodeURIComponent(WEB_REDIRECT)}`;
+    expect((await send(start)).status).toBe(302);
+    expect((await send("/v1/oauth/google/callback?state=x&code=y")).status).toBe(400);
+    const third = await send(start);
+    expect(third.status).toBe(429);
+    expect(third.headers.get("retry-after")).toBeTruthy();
+    const exchange = await send("/v1/oauth/token", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code: "c", code_verifier: "v".repeat(43) }),
+    });
+    expect(exchange.status).toBe(429);
+    // Another client is not affected.
+    const other = await callWithEnv(limited, start, {
+      headers: { "cf-connecting-ip": randomClientIp() },
+    });
+    expect(other.status).toBe(302);
   });
 });
