@@ -37,6 +37,16 @@ export function parseJsonOrUndefined(text: string): unknown {
   }
 }
 
+/** 204 No Content. */
+export function noContent(res: ServerResponse): void {
+  res.writeHead(204).end();
+}
+
+/** A JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 export function sendJson(
   res: ServerResponse,
   status: number,

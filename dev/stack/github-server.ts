@@ -8,8 +8,15 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { parseJsonOrUndefined, readText } from "../bridges/http-server.ts";
+import {
+  isRecord,
+  noContent,
+  parseJsonOrUndefined,
+  readText,
+  sendJson as sendBridgeJson,
+} from "../bridges/http-server.ts";
 import { escapeHtml } from "./html.ts";
+import { answerOutage, type OutageMode, outageModeOf } from "./outage-mode.ts";
 
 export interface GitHubTestAccount {
   id: number;
@@ -70,7 +77,7 @@ export async function startLocalGitHub(options: {
   const accounts = new Map<number, GitHubTestAccount>();
   const codes = new Map<string, PendingCode>();
   const tokens = new Map<string, { accountId: number; scope: string }>();
-  let outage: "down" | "garbage" | null = null;
+  let outage: OutageMode = null;
 
   function addAccount(account: GitHubTestAccount): void {
     // Logins are unique on GitHub (case-insensitively), whatever the id.
@@ -106,8 +113,7 @@ export async function startLocalGitHub(options: {
     }
     const isTokenEndpoint = path === "/login/oauth/access_token";
     if (outage && (isTokenEndpoint || path.startsWith("/api/v3/"))) {
-      if (outage === "down") res.writeHead(503, { "content-length": "0" }).end();
-      else res.writeHead(200, { "content-type": "text/html" }).end("<html>oops</html>");
+      answerOutage(res, outage);
       return;
     }
     if (isTokenEndpoint && req.method === "POST") return accessToken(req, res);
@@ -320,13 +326,11 @@ export async function startLocalGitHub(options: {
       return noContent(res);
     }
     if (path === "/__test/outage") {
-      if (
-        !isRecord(body) ||
-        !(body.mode === "down" || body.mode === "garbage" || body.mode === null)
-      ) {
+      const mode = outageModeOf(body);
+      if (mode === undefined) {
         return sendJson(res, 400, { error: 'mode must be "down", "garbage" or null' });
       }
-      outage = body.mode;
+      outage = mode;
       return noContent(res);
     }
     sendJson(res, 404, { error: "unknown control endpoint" });
@@ -414,18 +418,9 @@ function jsonParams(raw: string): URLSearchParams {
   return params;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function noContent(res: http.ServerResponse): void {
-  res.writeHead(204).end();
-}
-
+/** GitHub's JSON answers carry a charset. */
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  res
-    .writeHead(status, { "content-type": "application/json; charset=utf-8" })
-    .end(JSON.stringify(body));
+  sendBridgeJson(res, status, body, { "content-type": "application/json; charset=utf-8" });
 }
 
 function sendHtml(res: http.ServerResponse, status: number, title: string, body: string): void {

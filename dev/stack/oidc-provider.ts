@@ -19,8 +19,15 @@ import {
 // @ts-expect-error oidc-provider ships no type declarations and @types/oidc-provider is not a
 // dependency; the few members used here are typed by OidcProviderClass below.
 import { Provider as UntypedProvider } from "oidc-provider";
-import { parseJsonOrUndefined, readText } from "../bridges/http-server.ts";
+import {
+  isRecord,
+  noContent,
+  parseJsonOrUndefined,
+  readText,
+  sendJson,
+} from "../bridges/http-server.ts";
 import { escapeHtml } from "./html.ts";
+import { answerOutage, type OutageMode, outageModeOf } from "./outage-mode.ts";
 
 export interface OidcTestAccount {
   sub: string;
@@ -44,7 +51,7 @@ export type NextTokenMode =
   | "wrong_nonce"
   | "no_id_token";
 
-export type OutageMode = "down" | "garbage" | null;
+export type { OutageMode } from "./outage-mode.ts";
 
 const NEXT_TOKEN_MODES: readonly string[] = [
   "wrong_iss",
@@ -325,13 +332,11 @@ export async function startLocalOidcProvider(options: {
       return noContent(res);
     }
     if (path === "/__test/outage") {
-      if (
-        !isRecord(body) ||
-        !(body.mode === "down" || body.mode === "garbage" || body.mode === null)
-      ) {
+      const mode = outageModeOf(body);
+      if (mode === undefined) {
         return sendJson(res, 400, { error: 'mode must be "down", "garbage" or null' });
       }
-      outage = body.mode;
+      outage = mode;
       return noContent(res);
     }
     sendJson(res, 404, { error: "unknown control endpoint" });
@@ -482,26 +487,6 @@ function createMemoryAdapter(): (model: string) => Record<string, unknown> {
       },
     };
   };
-}
-
-function answerOutage(res: http.ServerResponse, mode: Exclude<OutageMode, null>): void {
-  if (mode === "down") {
-    res.writeHead(503, { "content-length": "0" }).end();
-  } else {
-    res.writeHead(200, { "content-type": "text/html" }).end("<html>oops</html>");
-  }
-}
-
-function noContent(res: http.ServerResponse): void {
-  res.writeHead(204).end();
-}
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A self-contained page: inline CSS, no external assets. */
