@@ -3,9 +3,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../../app-env";
 import { isRecentAuthentication } from "../../../auth/step-up";
-import { checkIpLimit } from "../../../auth/throttle";
-import { bearerOf, keyRequired, presentedServiceKey } from "../../../middleware/bearer";
-import { clientNetworkOf } from "../../../middleware/rate-limit";
+import { bearerOf, keyRequired } from "../../../middleware/bearer";
+import { adminKeyPresented, recordAdminKeyUse } from "../../../middleware/require-admin";
 import { invalidToken } from "../../../middleware/require-auth";
 import { insufficientAuthentication } from "../../../middleware/require-recent-auth";
 import { UUID } from "../../../routes/fields";
@@ -36,34 +35,20 @@ declare module "hono" {
  * An admin route for the admin key or for a user whose roles grant
  * `permission` now (resolved from Postgres, not from the token). A user
  * making a change (`stepUp`) must have authenticated recently (RFC 9470).
- * Limited per client like the admin key, failing closed.
+ * Limited per client as the admin key is (adminKeyPresented), failing closed.
  */
 const allow =
   (permission: string, opts: { stepUp: boolean }): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
     const config = c.get("config");
     const services = c.get("services");
-    await checkIpLimit(
-      services.limiter,
-      "admin_ip",
-      clientNetworkOf(c),
-      services.clock.now(),
-      false,
-    );
-    const token = bearerOf(c);
-    if (!token) throw keyRequired(config.realm, "admin key or access token");
-    if (
-      config.adminApiKey &&
-      (await presentedServiceKey(c, [{ id: "admin", secret: config.adminApiKey }]))
-    ) {
+    if (await adminKeyPresented(c)) {
+      recordAdminKeyUse(c, true);
       c.set("actor", { kind: "admin_key", id: "admin_key" });
-      services.audit.record({
-        type: "admin_key_used",
-        userId: null,
-        details: { method: c.req.method, path: c.req.path, outcome: "ok" },
-      });
       return next();
     }
+    const token = bearerOf(c);
+    if (!token) throw keyRequired(config.realm, "admin key or access token");
     const checked = await services.checkAccessToken(token);
     if (!checked.ok) throw invalidToken(config.realm);
     const grants = await services.roles.grantsOf(checked.claims.sub);
