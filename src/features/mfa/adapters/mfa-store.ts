@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../../adapters/postgres/client";
 import type { MfaStore } from "../ports";
 
@@ -8,6 +8,23 @@ import type { MfaStore } from "../ports";
  * separate parameters).
  */
 export function createPostgresMfaStore(db: Db): MfaStore {
+  /**
+   * Replaces the recovery codes of the user `owner` (a query answering one
+   * `user_id`, or none) selects, in the same statement: no owner, no codes
+   * written. True when there was one.
+   */
+  async function replaceCodesOf(owner: SQL, hashes: readonly string[]): Promise<boolean> {
+    const { rows } = await db.execute<{ n: number }>(sql`
+      with owner as (${owner}),
+      cleared as (delete from mfa_recovery_codes where user_id in (select user_id from owner)),
+      inserted as (
+        insert into mfa_recovery_codes (user_id, code_hash)
+        select o.user_id, h from owner o, jsonb_array_elements_text(${JSON.stringify(hashes)}::jsonb) as h
+        returning 1)
+      select count(*)::int as n from owner`);
+    return rows[0]?.n === 1;
+  }
+
   return {
     async totp(userId) {
       const { rows } = await db.execute<{ secret: string; confirmed: boolean }>(sql`
@@ -33,18 +50,12 @@ export function createPostgresMfaStore(db: Db): MfaStore {
     async confirm(userId, step, hashes) {
       // The recovery codes are inserted only if this statement activated the
       // authenticator: a second, concurrent confirmation inserts nothing.
-      const { rows } = await db.execute(sql`
-        with activated as (
-          update mfa_totp set confirmed_at = now(), last_step = ${step}
-          where user_id = ${userId} and confirmed_at is null
-          returning user_id),
-        cleared as (delete from mfa_recovery_codes where user_id in (select user_id from activated)),
-        inserted as (
-          insert into mfa_recovery_codes (user_id, code_hash)
-          select a.user_id, h from activated a, jsonb_array_elements_text(${JSON.stringify(hashes)}::jsonb) as h
-          returning 1)
-        select count(*)::int as n from activated`);
-      return (rows[0] as { n: number } | undefined)?.n === 1;
+      return replaceCodesOf(
+        sql`update mfa_totp set confirmed_at = now(), last_step = ${step}
+            where user_id = ${userId} and confirmed_at is null
+            returning user_id`,
+        hashes,
+      );
     },
 
     async acceptStep(userId, step) {
@@ -71,17 +82,11 @@ export function createPostgresMfaStore(db: Db): MfaStore {
     },
 
     async replaceRecoveryCodes(userId, hashes) {
-      const { rows } = await db.execute(sql`
-        with owner as (
-          select user_id from mfa_totp where user_id = ${userId} and confirmed_at is not null
-          for update),
-        cleared as (delete from mfa_recovery_codes where user_id in (select user_id from owner)),
-        inserted as (
-          insert into mfa_recovery_codes (user_id, code_hash)
-          select o.user_id, h from owner o, jsonb_array_elements_text(${JSON.stringify(hashes)}::jsonb) as h
-          returning 1)
-        select count(*)::int as n from owner`);
-      return (rows[0] as { n: number } | undefined)?.n === 1;
+      return replaceCodesOf(
+        sql`select user_id from mfa_totp where user_id = ${userId} and confirmed_at is not null
+            for update`,
+        hashes,
+      );
     },
 
     async remainingRecoveryCodes(userId) {
