@@ -72,5 +72,3 @@ export const socialErrors = defineErrors({
     message: "confirm your password, or sign in again, before linking a provider",
   },
 });
-
-export type SocialErrorName = keyof typeof socialErrors.specs;

@@ -35,7 +35,7 @@ export function socialFlowDeps(c: Context<AppEnv>): SocialFlowDeps {
 }
 
 /** Where the provider sends the user back: this Worker's own origin, as the request reached it. */
-export const callbackUrlOf = (c: Context<AppEnv>, providerId: string): string =>
+const callbackUrlOf = (c: Context<AppEnv>, providerId: string): string =>
   `${new URL(c.req.url).origin}/v1/oauth/${providerId}/callback`;
 
 const TokenBody = z.object({
