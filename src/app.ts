@@ -10,6 +10,7 @@ import { errorName, log } from "./log";
 import { withConfig } from "./middleware/config";
 import { requestId } from "./middleware/request-id";
 import { accounts } from "./routes/accounts";
+import { adminUsers } from "./routes/admin-users";
 import { allowedMethods } from "./routes/allowed-methods";
 import { health } from "./routes/health";
 import { introspect } from "./routes/introspect";
@@ -57,7 +58,8 @@ export const app = new Hono<AppEnv>()
   .route("/", accounts)
   .route("/", tokens)
   .route("/", sessions)
-  .route("/", introspect);
+  .route("/", introspect)
+  .route("/", adminUsers);
 
 // Every feature's routes, after the core's, in the registry's order.
 for (const feature of features) if (feature.routes) app.route("/", feature.routes);

@@ -2,6 +2,7 @@ import { createDurableRefreshFamilies } from "./adapters/durable-objects/refresh
 import { createPwnedRangeCheck } from "./adapters/hibp/pwned-range";
 import { createDb } from "./adapters/postgres/client";
 import { createPostgresSessionStore } from "./adapters/postgres/session-store";
+import { createPostgresUserDirectory } from "./adapters/postgres/user-directory";
 import { createPostgresUserStore } from "./adapters/postgres/user-store";
 import { createRedisAccountGuard } from "./adapters/redis/account-guard";
 import { createRedis } from "./adapters/redis/client";
@@ -57,6 +58,9 @@ function logBackgroundFailure(err: unknown): void {
 const coreFactories: ServiceFactories = {
   clock: () => systemClock,
   users: ({ db }) => createPostgresUserStore(db()),
+  userDirectory: ({ db }) => createPostgresUserDirectory(db()),
+  accountFacts: (ctx) => features.flatMap((f) => (f.accountFacts ? [f.accountFacts(ctx)] : [])),
+  erasureGuards: (ctx) => features.flatMap((f) => (f.erasureGuard ? [f.erasureGuard(ctx)] : [])),
   sessions: ({ db }) => createPostgresSessionStore(db()),
   families: ({ env }) => createDurableRefreshFamilies(env.REFRESH_FAMILY),
   revocation: ({ redis }) => createRedisRevocationList(redis()),

@@ -2,6 +2,8 @@ import type { Redis } from "@upstash/redis/cloudflare";
 import type { Hono } from "hono";
 import type { Db } from "./adapters/postgres/client";
 import type { AppEnv } from "./app-env";
+import type { AccountErasureGuard } from "./auth/account-erasure";
+import type { AccountFactsSource } from "./auth/account-facts";
 import type { SecondFactor } from "./auth/second-factor";
 import type { SessionClaimsSource, SignInGate } from "./auth/sign-in";
 import type { AnyConfigPart, Config } from "./core-config";
@@ -39,6 +41,10 @@ export interface Feature {
   sessionClaims?(ctx: ServiceContext): SessionClaimsSource;
   /** Ways it offers to meet a sign-in's second factor (asked by the MFA gate). */
   secondFactors?(ctx: ServiceContext): readonly SecondFactor[];
+  /** What it shows administrators about an account (GET /v1/admin/users/:id). */
+  accountFacts?(ctx: ServiceContext): AccountFactsSource;
+  /** What it must settle, or refuse, before an account is erased. */
+  erasureGuard?(ctx: ServiceContext): AccountErasureGuard;
   /** Handlers of the mail job kinds it queues (declared in MailJobRegistry). */
   readonly mailJobs?: readonly MailJobHandler[];
   /** What it does when an account is registered (in the background). */

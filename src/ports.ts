@@ -20,6 +20,10 @@ export interface UserRecord {
    * then acts only if no credential changed in between. Optional for fakes.
    */
   credentialEpoch?: string | null;
+  /** When an administrator disabled the account; null or absent = enabled. */
+  disabledAt?: Date | null;
+  /** When an administrator required a new password; null or absent = none required. */
+  passwordResetRequiredAt?: Date | null;
 }
 
 export interface UserStore {
@@ -47,6 +51,67 @@ export interface UserStore {
   setPassword(userId: string, passwordHash: string): Promise<void>;
   /** Advances the credential epoch without changing a credential (logout-all). */
   advanceCredentialEpoch(userId: string): Promise<void>;
+}
+
+/** What a user may do: the roles they hold now and the union of those roles' grants. */
+export interface GrantSource {
+  grantsOf(userId: string): Promise<{ roles: string[]; permissions: string[] }>;
+}
+
+/** One account as the admin search lists it. */
+export interface UserSummary {
+  id: string;
+  email: string;
+  createdAt: Date;
+  emailVerified: boolean;
+  disabledAt: Date | null;
+}
+
+/**
+ * An admin search: by id, by address prefix (ordered by address), or all
+ * (newest first), optionally within a creation range; keyset-paginated by
+ * the opaque `after` of the previous page, so no page scans the table.
+ */
+export interface UserSearch {
+  id?: string;
+  emailPrefix?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+  limit: number;
+  after?: string;
+}
+
+export interface UserPage {
+  users: UserSummary[];
+  /** Pass as `after` for the next page; null on the last. */
+  next: string | null;
+}
+
+/**
+ * What administrators read and change about accounts (Postgres,
+ * src/adapters/postgres/user-directory.ts), each method one statement.
+ */
+export interface UserDirectory {
+  /** Rejects with a RangeError for an `after` it did not give out. */
+  search(query: UserSearch): Promise<UserPage>;
+  /**
+   * Disables or enables the account (disabling also advances the credential
+   * epoch, ending every outstanding reset and email-change link); false when
+   * there is no such account.
+   */
+  setDisabled(userId: string, disabled: boolean): Promise<boolean>;
+  /**
+   * A correct password no longer signs in until a new one is set (a reset
+   * clears it); advances the credential epoch. False when there is no such account.
+   */
+  requirePasswordReset(userId: string): Promise<boolean>;
+  /**
+   * Deletes the account; every table that names it by foreign key (sessions,
+   * identities, second factors, passkeys, roles, recovery tokens) goes with
+   * it. The audit trail keeps its events, which hold no address or hash.
+   * False when there was none.
+   */
+  erase(userId: string): Promise<boolean>;
 }
 
 /** A dependency that `/ready` checks with one real round trip. */
@@ -104,7 +169,14 @@ export interface SessionRecord {
 
 /** The durable, listable copy of refresh families; the Durable Object stays the authority. */
 export interface SessionStore {
-  insert(session: SessionRecord): Promise<void>;
+  /**
+   * Lists a new session, only while its account exists and is not disabled:
+   * one statement that holds the account's row under a share lock, so a
+   * disable (an UPDATE of that row) either waits for this insert, and then
+   * finds the session to end, or commits first, and then this inserts
+   * nothing. False when nothing was inserted.
+   */
+  insert(session: SessionRecord): Promise<boolean>;
   touch(id: string, at: Date): Promise<void>;
   revoke(id: string, at: Date, reason: string): Promise<void>;
   /** Marks the user's active sessions revoked (all but `exceptId`); returns their ids. */
@@ -131,6 +203,10 @@ export interface AuditEventRegistry {
   logout_all: true;
   hash_upgraded: true;
   admin_key_used: true;
+  account_disabled: true;
+  account_enabled: true;
+  password_reset_forced: true;
+  account_deleted: true;
 }
 
 export type AuditEventType = keyof AuditEventRegistry;

@@ -1,3 +1,5 @@
+import type { AccountErasureGuard } from "./auth/account-erasure";
+import type { AccountFactsSource } from "./auth/account-facts";
 import type { PasswordHasher } from "./auth/password/hasher";
 import type { ForeignHashScheme } from "./auth/password/stored-password";
 import type { RefreshFamilies } from "./auth/refresh/types";
@@ -14,10 +16,12 @@ import type {
   BotChallenge,
   BreachedPasswordCheck,
   Clock,
+  GrantSource,
   HealthProbe,
   RateLimiter,
   RevocationList,
   SessionStore,
+  UserDirectory,
   UserStore,
 } from "./ports";
 
@@ -30,6 +34,14 @@ import type {
 export interface CoreServices {
   readonly clock: Clock;
   readonly users: UserStore;
+  /** The admin's search and account states (disable, forced reset, erasure). */
+  readonly userDirectory: UserDirectory;
+  /** Who may do what now (the roles feature provides it). */
+  readonly grants: GrantSource;
+  /** Every feature's part of the admin's view of an account (Feature.accountFacts). */
+  readonly accountFacts: readonly AccountFactsSource[];
+  /** Every feature's checks before an account is erased (Feature.erasureGuard). */
+  readonly erasureGuards: readonly AccountErasureGuard[];
   readonly sessions: SessionStore;
   readonly families: RefreshFamilies;
   readonly revocation: RevocationList;

@@ -30,6 +30,31 @@ export const authErrors = defineErrors({
     status: 401,
     message: "a bearer token is required",
   },
+  // An administrator disabled the account (after the user proved who they are).
+  account_disabled: {
+    code: "account_disabled",
+    status: 403,
+    message: "this account is disabled; contact support",
+  },
+  // An administrator required a new password: the password was right, but it
+  // signs in no more until a reset (POST /v1/password/forgot) sets a new one.
+  password_reset_required: {
+    code: "password_reset_required",
+    status: 403,
+    message: "a new password is required; reset it through the forgotten-password link",
+  },
+  // RFC 6750 §3.1 insufficient_scope: authenticated, but not allowed.
+  forbidden: {
+    code: "forbidden",
+    status: 403,
+    message: "this account lacks the permission for this action",
+  },
+  user_not_found: { code: "not_found", status: 404, message: "no such user" },
+  invalid_cursor: {
+    code: "invalid_request",
+    status: 400,
+    message: "the page cursor is not one this service gave out",
+  },
   invalid_origin: {
     code: "invalid_origin",
     status: 403,

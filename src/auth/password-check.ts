@@ -40,7 +40,7 @@ export async function passwordLogin(
   source: AttemptSource,
 ): Promise<UserRecord> {
   checkPasswordSize(input.password);
-  return throttledPasswordCheck(deps, await attempt(input.email, source), async () => {
+  const user = await throttledPasswordCheck(deps, await attempt(input.email, source), async () => {
     const user = await deps.users.findByEmail(input.email);
     // An account without a password (it signs in through a provider) answers
     // like an unknown email, at the same cost: a login must not tell anyone
@@ -51,6 +51,10 @@ export async function passwordLogin(
     }
     return verify(deps, user as PasswordUser, input.password);
   });
+  // Only once the password is proved, so the answer tells nothing to anyone
+  // who does not know it: an administrator wants a new one set (a reset).
+  if (user.passwordResetRequiredAt) throw authErrors.error("password_reset_required");
+  return user;
 }
 
 /** Re-authentication: the signed-in user's current password, before a credential change. */

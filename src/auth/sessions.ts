@@ -48,8 +48,9 @@ export async function startSession(
     ...(input.amr === undefined ? {} : { amr: [...input.amr] }),
     auth_time: Math.floor(now / 1000),
   });
+  let listed: boolean;
   try {
-    await deps.sessions.insert({
+    listed = await deps.sessions.insert({
       id: familyId,
       userId: input.userId,
       createdAt: new Date(now),
@@ -62,6 +63,12 @@ export async function startSession(
     // Unlisted sessions must not live: without the durable copy, logout-all could not find it.
     await deps.families.revoke(familyId, "start_failed").catch(() => {});
     throw err;
+  }
+  if (!listed) {
+    // An administrator disabled (or deleted) the account while this sign-in
+    // was under way: its tokens are never handed out.
+    await deps.families.revoke(familyId, "account_disabled").catch(() => {});
+    throw authErrors.error("account_disabled");
   }
   deps.audit.record({
     type: "token_issued",

@@ -1,5 +1,6 @@
 import { AuthError } from "../errors";
 import type { AuditEventType } from "../ports";
+import { authErrors } from "./errors";
 import { parseRefreshToken } from "./refresh/refresh-token";
 import type { IssuedTokens, SessionClaims } from "./refresh/types";
 import { type SessionDeps, startSession } from "./sessions";
@@ -19,6 +20,12 @@ export type SignInMethod = keyof SignInMethodRegistry;
 export interface SigningInUser {
   id: string;
   emailVerified: boolean;
+  /**
+   * An administrator disabled the account, as far as the caller read it: the
+   * sign-in stops before any gate. Without it, the session's insert still
+   * refuses a disabled account (SessionStore.insert).
+   */
+  disabled?: boolean;
 }
 
 /** A challenge the client must meet before the session exists (a second factor). */
@@ -97,6 +104,14 @@ export async function completeSignIn(
   how: SignInHow,
 ): Promise<SignInOutcome> {
   const audit = deps.sessions.audit;
+  if (user.disabled) {
+    audit.record({
+      type: "login_failed",
+      userId: user.id,
+      details: { reason: "account_disabled" },
+    });
+    throw authErrors.error("account_disabled");
+  }
   for (const gate of deps.gates) {
     let challenge: SignInChallenge | null;
     try {

@@ -63,7 +63,7 @@ export const accounts = new Hono<AppEnv>()
     });
     const outcome = await completeSignIn(
       services.signIn,
-      { id: user.id, emailVerified: user.emailVerifiedAt !== null },
+      { id: user.id, emailVerified: user.emailVerifiedAt !== null, disabled: !!user.disabledAt },
       {
         method: "password",
         amr: ["pwd"],

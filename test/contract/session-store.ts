@@ -8,6 +8,8 @@ export interface SessionStoreHarness {
   store: SessionStore;
   /** A user sessions may belong to (the real store keeps sessions of existing users only). */
   newUserId(): Promise<string>;
+  /** Disables the account, as an administrator does (src/auth/account-admin.ts). */
+  disableUser(userId: string): Promise<void>;
 }
 
 /** Runs one test body against a store; the store may hold other tests' sessions. */
@@ -43,6 +45,17 @@ export function sessionStoreContract(name: string, withStore: WithSessionStore):
         expect(await store.findActive(s.id, other, at(1))).toBeNull();
         expect(await store.listActive(other, at(1))).toEqual([]);
         expect(await store.findActive(crypto.randomUUID(), user, at(1))).toBeNull();
+      }));
+
+    it("lists no session for a disabled account, and says so", () =>
+      withStore(async ({ store, newUserId, disableUser }) => {
+        const user = await newUserId();
+        const before = session(user);
+        expect(await store.insert(before)).toBe(true);
+        await disableUser(user);
+        const after = session(user);
+        expect(await store.insert(after)).toBe(false);
+        expect(ids(await store.listActive(user, at(1)))).toEqual([before.id]);
       }));
 
     it("refuses a second session with the same id", () =>

@@ -19,9 +19,16 @@ import { memoryUserStore } from "./support/memory-user-store";
 const users = memoryUserStore();
 userStoreContract("in-memory fake", (body) => body(users));
 
-const sessions = memorySessionStore();
+const disabled = new Set<string>();
+const sessions = memorySessionStore({ accountOpen: (userId) => !disabled.has(userId) });
 sessionStoreContract("in-memory fake", (body) =>
-  body({ store: sessions, newUserId: async () => crypto.randomUUID() }),
+  body({
+    store: sessions,
+    newUserId: async () => crypto.randomUUID(),
+    disableUser: async (userId) => {
+      disabled.add(userId);
+    },
+  }),
 );
 
 const revocation = memoryRevocationList();

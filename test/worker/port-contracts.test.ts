@@ -5,6 +5,7 @@
 import { env } from "cloudflare:workers";
 import { createDb } from "../../src/adapters/postgres/client";
 import { createPostgresSessionStore } from "../../src/adapters/postgres/session-store";
+import { createPostgresUserDirectory } from "../../src/adapters/postgres/user-directory";
 import { createPostgresUserStore } from "../../src/adapters/postgres/user-store";
 import { createRedisAccountGuard } from "../../src/adapters/redis/account-guard";
 import { createRedis } from "../../src/adapters/redis/client";
@@ -36,6 +37,9 @@ sessionStoreContract("Postgres", (body) => {
       const id = crypto.randomUUID();
       await users.create({ id, email: `sessions-${id}@contract.test`, passwordHash: "h" });
       return id;
+    },
+    async disableUser(userId) {
+      await createPostgresUserDirectory(db).setDisabled(userId, true);
     },
   });
 });

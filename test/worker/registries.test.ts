@@ -26,6 +26,10 @@ const CORE_EVENTS = [
   "logout_all",
   "hash_upgraded",
   "admin_key_used",
+  "account_disabled",
+  "account_enabled",
+  "password_reset_forced",
+  "account_deleted",
 ];
 
 describe("the feature registry", () => {

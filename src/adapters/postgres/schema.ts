@@ -29,8 +29,27 @@ export const users = pgTable(
     credentialsChangedAt: timestamp("credentials_changed_at", { withTimezone: true }),
     /** When a user import created this account; null for accounts registered here. */
     importedAt: timestamp("imported_at", { withTimezone: true }),
+    /**
+     * When an administrator disabled the account; null = enabled. A disabled
+     * account cannot sign in, and no session can be listed for it: the
+     * session insert reads this column under a share lock (session-store.ts).
+     */
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    /**
+     * When an administrator required a new password; null = none required.
+     * A correct password then answers `password_reset_required` until a
+     * reset (or any new password) clears it.
+     */
+    passwordResetRequiredAt: timestamp("password_reset_required_at", { withTimezone: true }),
   },
-  (t) => [uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`)],
+  (t) => [
+    uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`),
+    // The admin search by address prefix (`lower(email) like 'ab%'`): a pattern
+    // operator class, so the index serves LIKE whatever the database collation.
+    index("users_email_prefix_idx").on(sql`lower(${t.email}) text_pattern_ops`, t.id),
+    // The admin listing by creation time, newest first, keyset-paginated.
+    index("users_created_idx").on(t.createdAt, t.id),
+  ],
 );
 
 /**

@@ -1,7 +1,7 @@
-import { and, eq, gt, isNull, ne } from "drizzle-orm";
+import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import type { SessionRecord, SessionStore } from "../../ports";
 import type { Db } from "./client";
-import { refreshFamilies } from "./schema";
+import { refreshFamilies, users } from "./schema";
 
 const columns = {
   id: refreshFamilies.id,
@@ -18,8 +18,21 @@ const active = (now: Date) =>
 
 export function createPostgresSessionStore(db: Db): SessionStore {
   return {
-    async insert(session) {
-      await db.insert(refreshFamilies).values(session);
+    async insert(s) {
+      // The account's row is read under FOR SHARE: an admin's disable (an
+      // UPDATE) or deletion of it waits until this commits and then finds the
+      // session, or it commits first and this re-reads the row, sees it
+      // disabled or gone, and inserts nothing (src/auth/account-admin.ts).
+      const { rows } = await db.execute(sql`
+        insert into ${refreshFamilies}
+          (id, user_id, created_at, expires_at, last_used_at, user_agent, ip)
+        select ${s.id}, u.id, ${s.createdAt.toISOString()}::timestamptz,
+          ${s.expiresAt.toISOString()}::timestamptz, ${s.lastUsedAt.toISOString()}::timestamptz,
+          ${s.userAgent}, ${s.ip}
+        from ${users} u where u.id = ${s.userId} and u.disabled_at is null
+        for share
+        returning 1`);
+      return rows.length === 1;
     },
 
     async touch(id, at) {

@@ -12,6 +12,8 @@ const columns = {
   // As text: a Date keeps milliseconds, Postgres microseconds, and the epoch is
   // compared for equality later (recovery-store.ts insertVerification).
   credentialEpoch: sql<string | null>`${users.credentialsChangedAt}::text`,
+  disabledAt: users.disabledAt,
+  passwordResetRequiredAt: users.passwordResetRequiredAt,
 };
 
 export function createPostgresUserStore(db: Db): UserStore {
@@ -53,10 +55,11 @@ export function createPostgresUserStore(db: Db): UserStore {
     async setPassword(userId, passwordHash) {
       // credentials_changed_at is the epoch every reset and email-change token and
       // every unexchanged legacy session is compared with (recovery-store.ts).
-      // A foreign hash's salt goes with the hash it belonged to.
+      // A foreign hash's salt goes with the hash it belonged to. A new
+      // password is what an administrator's forced reset waited for.
       await db.execute(sql`
         with changed as (
-          update ${users} set password_hash = ${passwordHash},
+          update ${users} set password_hash = ${passwordHash}, password_reset_required_at = null,
             credentials_changed_at = now(), updated_at = now()
           where id = ${userId}
           returning id

@@ -1,8 +1,10 @@
 import { createDb } from "../../adapters/postgres/client";
 import type { Config } from "../../core-config";
 import type { Feature } from "../../feature";
+import { recentEventFacts } from "./account-facts";
 import { createAuditLog } from "./adapters/audit-log";
 import { exportAudit } from "./adapters/export";
+import { recentForUser } from "./adapters/postgres-store";
 import { displacedChains, unknownChains, verifyStoredAudit } from "./adapters/stored-trail";
 import { type BatchOutcome, writeAuditBatch } from "./adapters/write-batch";
 import type { AuditRow } from "./chain";
@@ -39,9 +41,11 @@ export const auditFeature: Feature = {
         verify: (chains) => verifyStoredAudit(deps, chains),
         export: (chains, now) => exportAudit(deps, chains, now),
         unknownChains: (chains) => unknownChains(deps, chains),
+        recentFor: (userId, limit) => recentForUser(deps.db, userId, limit),
       };
     },
   },
+  accountFacts: ({ services }) => recentEventFacts(services.auditTrail),
   // Advisory: anyone with INSERT on audit_events can plant a row that halts a
   // head's flush, and must not be able to take the service out of rotation by
   // doing so (docs/audit.md, "Operating it").

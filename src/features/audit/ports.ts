@@ -1,4 +1,4 @@
-import type { AuditVerifyResult } from "./chain";
+import type { AuditRow, AuditVerifyResult } from "./chain";
 
 /**
  * The audit feature's own port: the stored trail as operators reach it
@@ -10,4 +10,6 @@ export interface AuditTrail {
   /** NDJSON, streamed (adapters/export.ts). */
   export(chains: readonly string[] | undefined, now: Date): ReadableStream<Uint8Array>;
   unknownChains(chains: readonly string[]): Promise<string[]>;
+  /** A user's newest events, newest first. */
+  recentFor(userId: string, limit: number): Promise<AuditRow[]>;
 }

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import type { Feature } from "../../feature";
+import { mfaFacts } from "./account-facts";
 import { createRedisMfaChallengeStore } from "./adapters/challenge-store";
 import { createPostgresMfaStore } from "./adapters/mfa-store";
 import { mfaConfig } from "./config";
@@ -38,4 +39,5 @@ export const mfaFeature: Feature = {
       factors: services.secondFactors,
     }),
   ],
+  accountFacts: ({ services }) => mfaFacts(services.mfa),
 };

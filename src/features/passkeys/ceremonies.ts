@@ -269,7 +269,7 @@ export async function verifyAuthentication(
   if (!user) throw rejected(deps, passkey.userId, "account_gone");
   return completeSignIn(
     deps.signIn,
-    { id: user.id, emailVerified: user.emailVerifiedAt !== null },
+    { id: user.id, emailVerified: user.emailVerifiedAt !== null, disabled: !!user.disabledAt },
     {
       method: "passkey",
       amr: [kind],

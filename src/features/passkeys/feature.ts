@@ -1,4 +1,5 @@
 import type { Feature } from "../../feature";
+import { passkeyFacts } from "./account-facts";
 import { createRedisPasskeyFlowStore } from "./adapters/flow-store";
 import { createPostgresPasskeyStore } from "./adapters/passkey-store";
 import { passkeysConfig } from "./config";
@@ -32,4 +33,5 @@ export const passkeysFeature: Feature = {
       audit: services.audit,
     }),
   ],
+  accountFacts: ({ services }) => passkeyFacts(services.passkeys),
 };

@@ -1,6 +1,6 @@
+import { permits } from "../../auth/permissions";
 import type { CheckResult } from "../../auth/tokens/check";
 import type { AccessTokenClaims } from "../../auth/tokens/claims";
-import { permits } from "./permissions";
 import type { RoleStore } from "./ports";
 
 export type AuthorizeOutcome =
@@ -23,15 +23,4 @@ export async function authorize(
   const grants = await deps.roles.grantsOf(checked.claims.sub);
   if (!permits(grants.permissions, permission)) return { allowed: false, reason: "forbidden" };
   return { allowed: true, claims: checked.claims, roles: grants.roles };
-}
-
-/**
- * Whether an actor may hand out a grant: only what it holds itself, so a
- * role administrator cannot make anyone (itself included) more powerful than
- * it is.
- */
-export function covers(actorGrants: readonly string[], grant: string): boolean {
-  if (actorGrants.includes("*") || actorGrants.includes(grant)) return true;
-  if (grant.includes("*")) return false;
-  return permits(actorGrants, grant);
 }

@@ -2,12 +2,6 @@ import { defineErrors } from "../../errors";
 
 /** The errors of roles and permissions (README "Roles and permissions"). */
 export const roleErrors = defineErrors({
-  // RFC 6750 §3.1 insufficient_scope: authenticated, but not allowed.
-  forbidden: {
-    code: "forbidden",
-    status: 403,
-    message: "this account lacks the permission for this action",
-  },
   unknown_role: { code: "not_found", status: 404, message: "no such role" },
   user_not_found: { code: "not_found", status: 404, message: "no such user" },
   role_exists: { code: "role_exists", status: 409, message: "a role with this name exists" },

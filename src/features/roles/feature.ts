@@ -1,6 +1,8 @@
 import type { Feature } from "../../feature";
+import { roleFacts } from "./account-facts";
 import { createPostgresRoleStore } from "./adapters/role-store";
 import { rolesConfig } from "./config";
+import { lastAdminGuard } from "./erasure-guard";
 import { roleErrors } from "./errors";
 import { roleAuditEvents } from "./events";
 import { adminRoleRoutes } from "./routes/admin-roles";
@@ -19,7 +21,11 @@ export const rolesFeature: Feature = {
   routes: adminRoleRoutes,
   services: {
     roles: ({ db }) => createPostgresRoleStore(db()),
+    // The core's admin routes ask who may do what through this port.
+    grants: ({ services }) => services.roles,
   },
   // Every new session's tokens name the roles held at sign-in.
   sessionClaims: ({ services }) => rolesClaimSource(services.roles),
+  accountFacts: ({ services }) => roleFacts(services.roles),
+  erasureGuard: ({ services }) => lastAdminGuard(services.roles),
 };

@@ -12,8 +12,11 @@ export type RemoveOutcome = "removed" | "not_held" | "last_admin";
 
 /** Roles in Postgres (./adapters/role-store.ts); each method one statement. */
 export interface RoleStore {
-  /** The roles a user holds now and the union of their grants. */
-  grantsOf(userId: string): Promise<{ roles: string[]; permissions: string[] }>;
+  /**
+   * The roles a user holds now, the union of their grants, and how many
+   * times the user's roles have changed (the `roles_ver` claim).
+   */
+  grantsOf(userId: string): Promise<{ roles: string[]; permissions: string[]; version: number }>;
   listRoles(): Promise<RoleRecord[]>;
   /** False when the name is taken. */
   createRole(role: Omit<RoleRecord, "builtIn">): Promise<boolean>;
@@ -38,5 +41,11 @@ declare module "../../auth/refresh/types" {
      * 16. Informational: permissions are resolved when asked, never from this.
      */
     roles?: string[];
+    /**
+     * How many times the user's roles had changed when `roles` was written:
+     * of two tokens, the one with the higher `roles_ver` names the newer
+     * roles. Like `roles`, informational: checks ask Postgres.
+     */
+    roles_ver?: number;
   }
 }

@@ -7,8 +7,9 @@ import type { RoleStore } from "./ports";
 export function rolesClaimSource(roles: RoleStore): SessionClaimsSource {
   return {
     async claimsFor(userId) {
-      const held = (await roles.grantsOf(userId)).roles;
-      return held.length > 0 ? { roles: held } : {};
+      const { roles: held, version } = await roles.grantsOf(userId);
+      if (held.length === 0 && version === 0) return {};
+      return { roles: held, roles_ver: version };
     },
   };
 }
@@ -22,9 +23,11 @@ export async function propagateRoles(
   deps: { roles: RoleStore; sessions: SessionStore; families: RefreshFamilies; now: number },
   userId: string,
 ): Promise<void> {
-  const [{ roles }, sessions] = await Promise.all([
+  const [{ roles, version }, sessions] = await Promise.all([
     deps.roles.grantsOf(userId),
     deps.sessions.listActive(userId, new Date(deps.now)),
   ]);
-  await Promise.all(sessions.map((s) => deps.families.updateClaims(s.id, { roles })));
+  await Promise.all(
+    sessions.map((s) => deps.families.updateClaims(s.id, { roles, roles_ver: version })),
+  );
 }

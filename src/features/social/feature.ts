@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import type { Feature } from "../../feature";
+import { identityFacts } from "./account-facts";
 import { createRedisFlowStore } from "./adapters/flow-store";
 import { createPostgresIdentityStore } from "./adapters/identity-store";
 import { createIdentityProviders } from "./adapters/providers";
@@ -26,4 +27,5 @@ export const socialFeature: Feature = {
     identities: ({ db }) => createPostgresIdentityStore(db()),
     oauthFlows: ({ redis }) => createRedisFlowStore(redis()),
   },
+  accountFacts: ({ services }) => identityFacts(services.identities),
 };

@@ -14,7 +14,12 @@ interface Row extends SessionRecord {
 }
 
 export function memorySessionStore(
-  opts: { sessions?: SessionRecord[]; before?: SessionStoreHooks } = {},
+  opts: {
+    sessions?: SessionRecord[];
+    before?: SessionStoreHooks;
+    /** Whether an account may get a session now (exists and is not disabled); all may by default. */
+    accountOpen?: (userId: string) => boolean;
+  } = {},
 ): SessionStore {
   const rows = new Map<string, Row>();
   const hooks = opts.before ?? {};
@@ -38,7 +43,9 @@ export function memorySessionStore(
   return {
     async insert(session) {
       hooks.insert?.(session);
+      if (opts.accountOpen && !opts.accountOpen(session.userId)) return false;
       insert(session);
+      return true;
     },
     async touch(id, at) {
       hooks.touch?.(id, at);

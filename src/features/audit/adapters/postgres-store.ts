@@ -26,6 +26,20 @@ const fromColumns = (c: typeof auditEvents.$inferSelect): AuditRow => ({
   mac: c.mac,
 });
 
+/**
+ * A user's newest events across every chain, newest first (the index on
+ * (user_id, at_ms) serves it): what an administrator sees of the account.
+ */
+export async function recentForUser(db: Db, userId: string, limit: number): Promise<AuditRow[]> {
+  const rows = await db
+    .select()
+    .from(auditEvents)
+    .where(eq(auditEvents.userId, userId))
+    .orderBy(desc(auditEvents.atMs))
+    .limit(limit);
+  return rows.map(fromColumns);
+}
+
 /** Up to `limit` rows of a chain after `afterSeq`, by seq (the primary key's order). */
 export async function readAuditRows(
   db: Db,

@@ -46,7 +46,7 @@ export function createPostgresRecoveryStore(db: Db): RecoveryTokenStore {
             and ${issuedSince(sql`t.created_at`, sql`u`)}
           returning t.user_id
         ), changed as (
-          update users u set password_hash = ${passwordHash},
+          update users u set password_hash = ${passwordHash}, password_reset_required_at = null,
             email_verified_at = coalesce(u.email_verified_at, now()),
             credentials_changed_at = now(), updated_at = now()
           from consumed where u.id = consumed.user_id

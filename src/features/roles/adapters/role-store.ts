@@ -1,21 +1,43 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../../adapters/postgres/client";
 import type { AssignOutcome, RoleStore } from "../ports";
+
+/**
+ * The user's roles version goes up by one in the statement that changed the
+ * roles (`changed` names its CTE, one row when it did): never apart from it.
+ */
+const bumpVersion = (userId: string, changed: SQL) => sql`
+  insert into role_versions (user_id, version)
+  select ${userId}, 1 from ${changed}
+  on conflict (user_id) do update set version = role_versions.version + 1
+  returning 1`;
 
 /** Roles in Postgres (./schema.ts); each method one statement. */
 export function createPostgresRoleStore(db: Db): RoleStore {
   return {
     async grantsOf(userId) {
-      const { rows } = await db.execute<{ role: string; permissions: unknown }>(sql`
-        select r.name as role, r.permissions from user_roles ur join roles r on r.name = ur.role
-        where ur.user_id = ${userId} order by r.name`);
+      // One row at least (the version), then one per role held.
+      const { rows } = await db.execute<{
+        version: string | number;
+        role: string | null;
+        permissions: unknown;
+      }>(sql`
+        select v.version, r.name as role, r.permissions
+        from (select coalesce((select version from role_versions where user_id = ${userId}), 0)
+              as version) v
+        left join user_roles ur on ur.user_id = ${userId}
+        left join roles r on r.name = ur.role
+        order by r.name`);
       const permissions = new Set<string>();
+      const held: string[] = [];
       for (const r of rows) {
+        if (r.role === null) continue;
+        held.push(r.role);
         for (const p of Array.isArray(r.permissions) ? r.permissions : []) {
           if (typeof p === "string") permissions.add(p);
         }
       }
-      return { roles: rows.map((r) => r.role), permissions: [...permissions] };
+      return { roles: held, permissions: [...permissions], version: Number(rows[0]?.version ?? 0) };
     },
 
     async listRoles() {
@@ -52,7 +74,8 @@ export function createPostgresRoleStore(db: Db): RoleStore {
           insert into user_roles (user_id, role, granted_by)
           select t.id, k.name, ${grantedBy} from target t, known k, held h where h.n < ${maxRoles}
           on conflict do nothing
-          returning 1)
+          returning 1),
+        bumped as (${bumpVersion(userId, sql`inserted`)})
         select case
           when not exists (select 1 from target) then 'unknown_user'
           when not exists (select 1 from known) then 'unknown_role'
@@ -74,7 +97,8 @@ export function createPostgresRoleStore(db: Db): RoleStore {
         gone as (
           delete from user_roles
           where user_id = ${userId} and role = ${role} and (select ok from allowed)
-          returning 1)
+          returning 1),
+        bumped as (${bumpVersion(userId, sql`gone`)})
         select exists (select 1 from user_roles where user_id = ${userId} and role = ${role}) as held,
                exists (select 1 from gone) as removed`);
       const row = rows[0];

@@ -1,4 +1,13 @@
-import { boolean, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { users } from "../../../adapters/postgres/schema";
 
 /** Roles and who holds them (docs/storage-schema.md). */
@@ -27,3 +36,15 @@ export const userRoles = pgTable(
   },
   (t) => [primaryKey({ name: "user_roles_pkey", columns: [t.userId, t.role] })],
 );
+
+/**
+ * How many times a user's roles have changed: the tokens' `roles_ver` claim,
+ * raised by the statement that assigns or removes a role, so a consumer can
+ * tell that a token's `roles` are older than another's. No row = version 0.
+ */
+export const roleVersions = pgTable("role_versions", {
+  userId: uuid("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  version: bigint("version", { mode: "number" }).notNull(),
+});
