@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { CONSUMER_BUNDLE } from "./test/setup/bundle-consumer.ts";
 
 // Two projects: "node" runs the dev tooling (protocol bridges, scripts, pure
 // WASM drivers) in Node; "worker" runs the Worker inside workerd through
@@ -39,13 +40,14 @@ export default defineConfig({
             miniflare: {
               bindings: inject("workerBindings"),
               // The example consumer runs beside the Worker under test and binds back
-              // to its AuthService entrypoint, as it would in production.
+              // to its AuthService entrypoint, as it would in production. Its bundle
+              // is built by the global setup (test/setup/bundle-consumer.ts).
               serviceBindings: { CONSUMER: "consumer" },
               workers: [
                 {
                   name: "consumer",
                   modules: true,
-                  scriptPath: "./examples/consumer-worker/src/index.js",
+                  scriptPath: `./${CONSUMER_BUNDLE}`,
                   compatibilityDate: "2026-08-15",
                   serviceBindings: {
                     AUTH: { name: "vitest-plugin-runner-worker", entrypoint: "AuthService" },

@@ -21,7 +21,7 @@ import {
   type Served,
   serveWorkers,
 } from "./serve-bundle.ts";
-import { consumerWorker, mainWorker } from "./workers.ts";
+import { buildConsumer, consumerWorker, mainWorker } from "./workers.ts";
 
 const log = (msg: string) => console.error(`[bench:ab] ${msg}`);
 // `--base p.patch` (repeatable) goes into both sides: B - A is then the marginal
@@ -137,6 +137,8 @@ log(
 );
 // Building the working tree first also refreshes generated/ (the WASM) for the copies.
 buildBundle(path.join(workDir, "dist-tree"));
+// The example consumer from the working tree, the same for both sides.
+const consumerBundle = buildConsumer(path.join(workDir, "dist-consumer"));
 variantTree(path.join(workDir, "a"), base);
 variantTree(path.join(workDir, "b"), [...base, ...patches]);
 const cfgA = readWranglerConfig(path.join(workDir, "a", "wrangler.jsonc"));
@@ -160,7 +162,7 @@ try {
   ] as const) {
     const text = { ...benchVars(cfg.vars ?? {}, plan).vars, ...stack.bindings };
     const served = await serveWorkers(
-      [mainWorker(bundle.dir, cfg, text), consumerWorker(cfg)],
+      [mainWorker(bundle.dir, cfg, text), consumerWorker(cfg, consumerBundle.dir)],
       path.join(workDir, label),
     );
     const variant: Variant = {

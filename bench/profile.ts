@@ -19,7 +19,7 @@ import { refreshRotation, refreshSessions } from "./phases/load.ts";
 import { plan } from "./plan.ts";
 import { buildBundle, readWranglerConfig, root, serveWorkers } from "./serve-bundle.ts";
 import { moduleOf, sourceMapper } from "./source-map.ts";
-import { CONSUMER, consumerWorker, MAIN, mainWorker } from "./workers.ts";
+import { buildConsumer, CONSUMER, consumerWorker, MAIN, mainWorker } from "./workers.ts";
 
 const log = (msg: string) => console.error(`[bench:profile] ${msg}`);
 const SCENARIOS = ["refresh", "me", "verify"] as const;
@@ -251,9 +251,10 @@ function printTable(head: string[], rows: string[][]): void {
 await main();
 
 async function main(): Promise<void> {
-  log("building the production bundle");
+  log("building the production bundle and the example consumer");
   const cfg = readWranglerConfig();
   const prod = buildBundle(path.join(workDir, "dist", "prod"));
+  const consumer = buildConsumer(path.join(workDir, "dist", "consumer"));
   log("starting PostgreSQL, Redis and the bridges");
   const stack = await spawnTestStack();
   try {
@@ -262,7 +263,7 @@ async function main(): Promise<void> {
     // Phase 1's workers minus the bench worker: it is a separate isolate (its own
     // inspector target) and serves none of these scenarios.
     const served = await serveWorkers(
-      [mainWorker(prod.dir, cfg, text), consumerWorker(cfg)],
+      [mainWorker(prod.dir, cfg, text), consumerWorker(cfg, consumer.dir)],
       path.join(workDir, "p1"),
       { doStorageDir: path.join(workDir, "do-storage"), inspectorPort },
     );

@@ -26,7 +26,7 @@ import { bundleSize, helloWorker, startupPhase } from "./phases/startup.ts";
 import { plan } from "./plan.ts";
 import { evaluateTargets, features, writeReadmeTables } from "./report.ts";
 import { buildBundle, readWranglerConfig, root, serveWorkers } from "./serve-bundle.ts";
-import { benchWorker, consumerWorker, mainWorker } from "./workers.ts";
+import { benchWorker, buildConsumer, consumerWorker, mainWorker } from "./workers.ts";
 
 const log = (msg: string) => console.error(`[bench] ${msg}`);
 const t0 = Date.now();
@@ -45,10 +45,13 @@ const objects = {
     : path.join(workDir, "do-storage"),
 };
 
-log("building the production bundle, a minified variant and the bench worker");
+log(
+  "building the production bundle, a minified variant, the example consumer and the bench worker",
+);
 const cfg = readWranglerConfig();
 const prod = buildBundle(path.join(workDir, "dist", "prod"));
 const prodMinified = buildBundle(path.join(workDir, "dist", "prod-min"), undefined, ["--minify"]);
+const consumerBundle = buildConsumer(path.join(workDir, "dist", "consumer"));
 const benchBundle = buildBundle(
   path.join(workDir, "dist", "bench"),
   path.join(root, "bench", "worker", "wrangler.jsonc"),
@@ -65,7 +68,7 @@ try {
   const p1 = await serveWorkers(
     [
       mainWorker(prod.dir, cfg, text),
-      consumerWorker(cfg),
+      consumerWorker(cfg, consumerBundle.dir),
       benchWorker(benchBundle.dir, cfg, text, true),
     ],
     path.join(workDir, "p1"),
@@ -98,7 +101,7 @@ try {
     UPSTASH_REDIS_REST_URL: upstash.url,
   };
   const p2 = await serveWorkers(
-    [mainWorker(prod.dir, cfg, counted), consumerWorker(cfg)],
+    [mainWorker(prod.dir, cfg, counted), consumerWorker(cfg, consumerBundle.dir)],
     path.join(workDir, "p2"),
     objects,
   );

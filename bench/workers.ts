@@ -2,7 +2,14 @@
 // example consumer (service binding to AuthService, as in production), and the
 // bench-only worker (floor route, micro-benchmarks).
 import path from "node:path";
-import { durableObjectsOf, root, type WorkerSpec, type WranglerConfig } from "./serve-bundle.ts";
+import {
+  type Bundle,
+  buildBundle,
+  durableObjectsOf,
+  root,
+  type WorkerSpec,
+  type WranglerConfig,
+} from "./serve-bundle.ts";
 
 export const MAIN = "main";
 export const CONSUMER = "consumer";
@@ -26,11 +33,19 @@ export function mainWorker(
   };
 }
 
-/** examples/consumer-worker as shipped, bound to the main worker's AuthService. */
-export function consumerWorker(cfg: WranglerConfig): WorkerSpec {
+/**
+ * examples/consumer-worker as shipped: a Hono app importing @edge-auth/hono,
+ * bundled by wrangler from its own wrangler.jsonc, as a deploy would.
+ */
+export function buildConsumer(outdir: string): Bundle {
+  return buildBundle(outdir, path.join(root, "examples", "consumer-worker", "wrangler.jsonc"));
+}
+
+/** The consumer bundle (`buildConsumer`), bound to the main worker's AuthService. */
+export function consumerWorker(cfg: WranglerConfig, bundleDir: string): WorkerSpec {
   return {
     name: CONSUMER,
-    source: path.join(root, "examples", "consumer-worker", "src", "index.js"),
+    source: bundleDir,
     compatibilityDate: cfg.compatibility_date,
     services: { AUTH: { service: MAIN, entrypoint: "AuthService" } },
     listen: true,

@@ -3,9 +3,11 @@
 import type { TestProject } from "vitest/node";
 import { spawnTestStack } from "../../dev/stack/spawn-test-stack.ts";
 import { ensureWasm } from "../../scripts/extract-wasm.ts";
+import { bundleConsumer } from "./bundle-consumer.ts";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   await ensureWasm(process.cwd());
+  await bundleConsumer(process.cwd());
   const stack = await spawnTestStack();
   project.provide("databaseUrl", stack.databaseUrl);
   project.provide("redisUrl", stack.redisUrl);

@@ -4,6 +4,11 @@ import { call, postJson } from "./helpers";
 import { login, newUser, refresh } from "./session-helpers";
 
 const SERVICE_KEY = "s".repeat(40);
+/** The consumer's answer to any bad token (RFC 6750 §3.1), whatever the reason. */
+const INVALID_TOKEN = {
+  error: "invalid_token",
+  error_description: "the access token is invalid or expired",
+};
 const consumer = (env as unknown as { CONSUMER: Fetcher }).CONSUMER;
 
 const protectedRoute = (token?: string) =>
@@ -30,9 +35,19 @@ describe("a second Worker protecting a route through the service binding", () =>
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ hello: user.id, session: pair.refresh_token.split(".")[0] });
     expect((await protectedRoute()).status).toBe(401);
-    const forged = await protectedRoute(`${pair.access_token.slice(0, -4)}AAAA`);
+    // The consumer answers the public RFC 6750 code (@edge-auth/hono keeps the
+    // reason off the wire); the service's own reason shows what was refused.
+    const forgedToken = `${pair.access_token.slice(0, -4)}AAAA`;
+    const forged = await protectedRoute(forgedToken);
     expect(forged.status).toBe(401);
-    expect(await forged.json()).toEqual({ error: "invalid_signature" });
+    expect(forged.headers.get("www-authenticate")).toBe(
+      'Bearer realm="consumer", error="invalid_token"',
+    );
+    expect(await forged.json()).toEqual(INVALID_TOKEN);
+    expect(await exports.AuthService.verify(forgedToken)).toEqual({
+      ok: false,
+      error: "invalid_signature",
+    });
   });
 
   it("rejects the token at once after logout (revocation is checked, not just the signature)", async () => {
@@ -42,7 +57,14 @@ describe("a second Worker protecting a route through the service binding", () =>
     await postJson("/v1/logout", { refresh_token: pair.refresh_token });
     const res = await protectedRoute(pair.access_token);
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ error: "revoked" });
+    expect(res.headers.get("www-authenticate")).toBe(
+      'Bearer realm="consumer", error="invalid_token"',
+    );
+    expect(await res.json()).toEqual(INVALID_TOKEN);
+    expect(await exports.AuthService.verify(pair.access_token)).toEqual({
+      ok: false,
+      error: "revoked",
+    });
   });
 });
 
