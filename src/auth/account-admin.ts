@@ -36,13 +36,9 @@ export async function disableAccount(
   userId: string,
   by: ActingAdmin,
 ): Promise<void> {
-  const found = await changeCredentials(
-    deps.sessions,
-    { userId, endSessions: true, reason: "account_disabled" },
-    () => deps.directory.setDisabled(userId, true),
+  await endSessionsAnd(deps, userId, by, "account_disabled", () =>
+    deps.directory.setDisabled(userId, true),
   );
-  if (!found) throw notFound();
-  deps.sessions.audit.record({ type: "account_disabled", userId, details: { by } });
 }
 
 /** Lets the account sign in again; the sessions the disable ended stay ended. */
@@ -66,13 +62,9 @@ export async function forcePasswordReset(
   userId: string,
   by: ActingAdmin,
 ): Promise<void> {
-  const found = await changeCredentials(
-    deps.sessions,
-    { userId, endSessions: true, reason: "password_reset_forced" },
-    () => deps.directory.requirePasswordReset(userId),
+  await endSessionsAnd(deps, userId, by, "password_reset_forced", () =>
+    deps.directory.requirePasswordReset(userId),
   );
-  if (!found) throw notFound();
-  deps.sessions.audit.record({ type: "password_reset_forced", userId, details: { by } });
 }
 
 /**
@@ -91,16 +83,31 @@ export async function deleteAccount(
 ): Promise<void> {
   const sessions = deps.sessions;
   for (const guard of deps.erasureGuards) await guard.beforeErase(userId);
+  await endSessionsAnd(deps, userId, by, "account_deleted", async () => {
+    const now = new Date(sessions.clock.now());
+    const live = await sessions.sessions.listActive(userId, now);
+    await Promise.all(live.map((s) => endFamily(sessions, s.id, "account_deleted", now)));
+    return deps.directory.erase(userId);
+  });
+}
+
+/**
+ * An administrator's change that ends every session of the account, in the
+ * credential-change order (not-before, `change`, not-before again); `change`
+ * answers false for an unknown account. Recorded as `event` with who acted.
+ */
+async function endSessionsAnd(
+  deps: AccountAdminDeps,
+  userId: string,
+  by: ActingAdmin,
+  event: "account_disabled" | "password_reset_forced" | "account_deleted",
+  change: () => Promise<boolean>,
+): Promise<void> {
   const found = await changeCredentials(
-    sessions,
-    { userId, endSessions: true, reason: "account_deleted" },
-    async () => {
-      const now = new Date(sessions.clock.now());
-      const live = await sessions.sessions.listActive(userId, now);
-      await Promise.all(live.map((s) => endFamily(sessions, s.id, "account_deleted", now)));
-      return deps.directory.erase(userId);
-    },
+    deps.sessions,
+    { userId, endSessions: true, reason: event },
+    change,
   );
   if (!found) throw notFound();
-  sessions.audit.record({ type: "account_deleted", userId, details: { by } });
+  deps.sessions.audit.record({ type: event, userId, details: { by } });
 }
