@@ -10,6 +10,7 @@ import { connectRedis, startNeonBridge, startUpstashBridge } from "./bridges/ind
 import { generateSigningKeySet } from "./keys.ts";
 import { startLocalGitHub } from "./stack/github-server.ts";
 import { startMailSink } from "./stack/mail-sink.ts";
+import { startMetricsSink } from "./stack/metrics-sink.ts";
 import { startLocalOidcProvider } from "./stack/oidc-provider.ts";
 import { startOutageBridges } from "./stack/outage-bridges.ts";
 import { createFreshDatabase, findOrStartPostgres } from "./stack/postgres.ts";
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
   const mailApiKey = `re_test_${Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("hex")}`;
   const mailSink = await startMailSink({ apiKey: mailApiKey });
   cleanups.push(mailSink.close);
+  const metricsSink = await startMetricsSink();
+  cleanups.push(metricsSink.close);
   const auditPostgres = await startPostgresOutageProxy(database.url);
   cleanups.push(auditPostgres.close);
   const oauth = await startOAuthProviders();
@@ -110,6 +113,9 @@ async function main(): Promise<void> {
       EMAIL_FROM: "edge-auth tests <no-reply@auth.test>",
       APP_BASE_URL: "https://app.example.test",
       EMAIL_RETRY_BASE_SECONDS: "1",
+      DOCS_ENABLED: "true",
+      // Tests read the data points back from `${sink}/points`.
+      METRICS_SINK_URL: `${metricsSink.url}/points`,
     },
   };
   process.stdout.write(`${JSON.stringify(info)}\n`);

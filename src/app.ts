@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
@@ -15,6 +15,7 @@ import { allowedMethods } from "./routes/allowed-methods";
 import { health } from "./routes/health";
 import { introspect } from "./routes/introspect";
 import { jwks } from "./routes/jwks";
+import { apiReference } from "./routes/openapi/routes";
 import { sessions } from "./routes/sessions";
 import { tokens } from "./routes/tokens";
 
@@ -64,6 +65,12 @@ export const app = new Hono<AppEnv>()
 // Every feature's routes, after the core's, in the registry's order.
 for (const feature of features) if (feature.routes) app.route("/", feature.routes);
 
+// The contract of every route above (and these): GET /openapi.json, GET /docs.
+app.route(
+  "/",
+  apiReference(() => app.routes),
+);
+
 // Derived once per isolate from the routes above: a pure function of the code.
 let methodsOf: ((path: string) => string[]) | undefined;
 
@@ -83,21 +90,43 @@ app.notFound((c) => {
 
 /** The one error funnel: typed errors keep their code; anything else is logged and hidden. */
 app.onError((err, c) => {
-  const authError = err instanceof AuthError ? err : fromUnexpected(err, c.get("requestId"));
+  const failure = err instanceof AuthError ? undefined : classifyFailure(err);
+  const authError =
+    err instanceof AuthError ? err : fromUnexpected(err, c.get("requestId"), failure);
   // The server-side reason of a refusal, when it has one: a code, never input.
   if (authError.reason) logRefusal(c.get("requestId"), authError);
+  recordFailureMetric(c, authError, failure?.kind);
   for (const [name, value] of Object.entries(authError.headers)) c.header(name, value);
   c.header("Cache-Control", "no-store");
   return c.json(errorBody(authError), authError.status);
 });
 
-function fromUnexpected(err: Error, requestId: string | undefined): AuthError {
-  if (err instanceof HTTPException) {
-    return httpErrors.error(err.status === 404 ? "not_found" : "invalid_request", {
-      description: null,
-    });
+/**
+ * Rate-limit hits (by route) and 503s (by dependency) as data points: the two
+ * signals docs/operations.md alerts on that no audit event carries. Only once
+ * the configuration built the request's services.
+ */
+function recordFailureMetric(c: Context<AppEnv>, error: AuthError, kind: string | undefined): void {
+  const services = c.get("services");
+  if (!services) return;
+  if (error.status === 429) {
+    services.metrics.record({ event: "rate_limited", method: c.req.routePath });
+  } else if (error.status === 503 && error.code === "temporarily_unavailable") {
+    services.metrics.record({ event: "unavailable", reason: kind ?? error.reason ?? "dependency" });
   }
-  const failure = classifyFailure(err);
+}
+
+function fromUnexpected(
+  err: Error,
+  requestId: string | undefined,
+  failure: ReturnType<typeof classifyFailure> | undefined,
+): AuthError {
+  if (err instanceof HTTPException || !failure) {
+    return httpErrors.error(
+      err instanceof HTTPException && err.status === 404 ? "not_found" : "invalid_request",
+      { description: null },
+    );
+  }
   // Log the error's class and the dependency, never its message: driver
   // messages can quote SQL parameters (emails, hashes).
   log("error", "request failed", { requestId, kind: failure.kind, error: errorName(err) });

@@ -1,3 +1,5 @@
+import { createAnalyticsEngineMetrics } from "./adapters/analytics/analytics-engine";
+import { createSinkMetrics } from "./adapters/analytics/sink";
 import { createDurableRefreshFamilies } from "./adapters/durable-objects/refresh-families";
 import { createPwnedRangeCheck } from "./adapters/hibp/pwned-range";
 import { createDb } from "./adapters/postgres/client";
@@ -57,6 +59,14 @@ function logBackgroundFailure(err: unknown): void {
 /** The core's services, each built from the request's context on first use. */
 const coreFactories: ServiceFactories = {
   clock: () => systemClock,
+  metrics: ({ config, env, scope }) =>
+    config.metricsSinkUrl
+      ? createSinkMetrics(config.metricsSinkUrl, (p) =>
+          scope.waitUntil(p.catch(logBackgroundFailure)),
+        )
+      : env.METRICS
+        ? createAnalyticsEngineMetrics(env.METRICS)
+        : { record() {} },
   users: ({ db }) => createPostgresUserStore(db()),
   userDirectory: ({ db }) => createPostgresUserDirectory(db()),
   accountFacts: (ctx) => features.flatMap((f) => (f.accountFacts ? [f.accountFacts(ctx)] : [])),

@@ -47,6 +47,8 @@ export interface CoreConfig {
   turnstile: { secret: string; verifyUrl: string } | undefined;
   /** k-anonymity range API (HIBP shape) for new passwords; undefined = check off. */
   pwnedPasswordsUrl: string | undefined;
+  /** Tests: post data points to this local sink instead of Analytics Engine. */
+  metricsSinkUrl: string | undefined;
   /** Key for /v1/admin/* (≥ 32 random bytes); undefined = admin endpoints off. */
   adminApiKey: string | undefined;
   /** Service keys for POST /v1/introspect (RFC 7662 §2.1); empty = endpoint off. */
@@ -55,6 +57,8 @@ export interface CoreConfig {
   allowedOrigins: readonly string[];
   /** Sensitive changes need an authentication (`auth_time`) at most this old (RFC 9470 step-up). */
   reauthMaxAgeSeconds: number;
+  /** Serve the API reference page at /docs (GET /openapi.json is always served). */
+  docsEnabled: boolean;
   password: {
     minLength: number;
     argon2: { memoryKiB: number; iterations: number; parallelism: number };
@@ -189,6 +193,7 @@ const coreVariables = {
   REFRESH_REUSE_GRACE_SECONDS: int(0, 60),
   ALLOWED_ORIGINS: z.string().optional(),
   REAUTH_MAX_AGE_SECONDS: int(60, 86_400),
+  DOCS_ENABLED: z.enum(["true", "false"]),
   INTROSPECTION_KEYS: z.string().optional(),
   RATE_LIMIT_LOGIN_PER_IP: rate,
   RATE_LIMIT_LOGIN_FAILURES_PER_IP_ACCOUNT: rate,
@@ -199,6 +204,7 @@ const coreVariables = {
   RATE_LIMIT_IPV6_PREFIX: int(32, 128),
   ACCOUNT_MAX_CONSECUTIVE_FAILURES: int(1, 100),
   PWNED_PASSWORDS_URL: url.optional(),
+  METRICS_SINK_URL: url.optional(),
   TURNSTILE_SECRET_KEY: z.string().min(1).max(256).optional(),
   TURNSTILE_VERIFY_URL: url,
   // 32 random bytes are 43 base64url characters.
@@ -269,9 +275,11 @@ export const coreConfigPart = {
       },
       allowedOrigins,
       reauthMaxAgeSeconds: e.REAUTH_MAX_AGE_SECONDS,
+      docsEnabled: e.DOCS_ENABLED === "true",
       introspectionKeys,
       adminApiKey: e.ADMIN_API_KEY,
       pwnedPasswordsUrl: e.PWNED_PASSWORDS_URL,
+      metricsSinkUrl: e.METRICS_SINK_URL,
       turnstile: e.TURNSTILE_SECRET_KEY
         ? { secret: e.TURNSTILE_SECRET_KEY, verifyUrl: e.TURNSTILE_VERIFY_URL }
         : undefined,

@@ -53,6 +53,23 @@ export interface UserStore {
   advanceCredentialEpoch(userId: string): Promise<void>;
 }
 
+/**
+ * One data point for the operators' dashboards (docs/operations.md): what
+ * happened (`event`: an audit event type, `rate_limited`, `unavailable`), how
+ * (`method`: a sign-in method, provider, bucket or route) and why (`reason`:
+ * a refusal's code). Never an identifier of a person, a token or an address.
+ */
+export interface MetricPoint {
+  event: string;
+  method?: string;
+  reason?: string;
+}
+
+/** Where data points go (Workers Analytics Engine in production); never blocks a request. */
+export interface Metrics {
+  record(point: MetricPoint): void;
+}
+
 /** What a user may do: the roles they hold now and the union of those roles' grants. */
 export interface GrantSource {
   grantsOf(userId: string): Promise<{ roles: string[]; permissions: string[] }>;

@@ -18,6 +18,7 @@ import type {
   Clock,
   GrantSource,
   HealthProbe,
+  Metrics,
   RateLimiter,
   RevocationList,
   SessionStore,
@@ -46,6 +47,8 @@ export interface CoreServices {
   readonly families: RefreshFamilies;
   readonly revocation: RevocationList;
   readonly limiter: RateLimiter;
+  /** Data points for dashboards (Analytics Engine; a local sink in dev and tests). */
+  readonly metrics: Metrics;
   readonly accountGuard: AccountGuard;
   readonly breachedPasswords: BreachedPasswordCheck | undefined;
   readonly botChallenge: BotChallenge | undefined;

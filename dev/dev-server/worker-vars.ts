@@ -34,6 +34,7 @@ export function devServerDefaults(port: string, pageOrigin?: string): Record<str
     WEBAUTHN_RP_ID: "localhost",
     WEBAUTHN_RP_NAME: "edge-auth (dev)",
     WEBAUTHN_ORIGINS: onLocalhost.join(","),
+    DOCS_ENABLED: "true",
   };
 }
 

@@ -10,17 +10,27 @@ type JsonInput<T> = { in: { json: T }; out: { json: T } };
 /** A body-validating middleware, carrying its schema so the routes' contract can be listed. */
 export type BodyValidator<T> = MiddlewareHandler<AppEnv, string, JsonInput<T>> & {
   schema: z.ZodType;
+  /** The media types it reads, for the OpenAPI document. */
+  mediaTypes: readonly string[];
+  /** False when the body may be absent (a request with credentials instead). */
+  required: boolean;
 };
+
+const JSON_ONLY = ["application/json"] as const;
 
 function validating<S extends z.ZodType, T = z.infer<S>>(
   schema: S,
   read: (c: Context) => Promise<T>,
+  body: { mediaTypes: readonly string[]; required: boolean } = {
+    mediaTypes: JSON_ONLY,
+    required: true,
+  },
 ): BodyValidator<T> {
   const middleware: MiddlewareHandler<AppEnv, string, JsonInput<T>> = async (c, next) => {
     c.req.addValidatedData("json", (await read(c)) as object);
     await next();
   };
-  return Object.assign(middleware, { schema });
+  return Object.assign(middleware, { schema, ...body });
 }
 
 /**
@@ -44,8 +54,10 @@ export function jsonBody<S extends z.ZodType>(schema: S): BodyValidator<z.infer<
 export function jsonBodyWithoutBearer<S extends z.ZodType>(
   schema: S,
 ): BodyValidator<z.infer<S> | undefined> {
-  return validating<S, z.infer<S> | undefined>(schema, async (c) =>
-    c.req.header("authorization") ? undefined : readJson(c, schema),
+  return validating<S, z.infer<S> | undefined>(
+    schema,
+    async (c) => (c.req.header("authorization") ? undefined : readJson(c, schema)),
+    { mediaTypes: JSON_ONLY, required: false },
   );
 }
 
@@ -54,12 +66,16 @@ export function formOrJsonBody<S extends z.ZodType>(
   schema: S,
   invalid: string,
 ): BodyValidator<z.infer<S>> {
-  return validating(schema, async (c) => {
-    if (!/^application\/x-www-form-urlencoded\b/i.test(c.req.header("content-type") ?? "")) {
-      return readJson(c, schema);
-    }
-    const parsed = schema.safeParse(await c.req.parseBody());
-    if (!parsed.success) throw invalidRequest(invalid);
-    return parsed.data;
-  });
+  return validating(
+    schema,
+    async (c) => {
+      if (!/^application\/x-www-form-urlencoded\b/i.test(c.req.header("content-type") ?? "")) {
+        return readJson(c, schema);
+      }
+      const parsed = schema.safeParse(await c.req.parseBody());
+      if (!parsed.success) throw invalidRequest(invalid);
+      return parsed.data;
+    },
+    { mediaTypes: ["application/x-www-form-urlencoded", ...JSON_ONLY], required: true },
+  );
 }

@@ -19,6 +19,7 @@ describe("devServerDefaults", () => {
       WEBAUTHN_RP_ID: "localhost",
       WEBAUTHN_RP_NAME: "edge-auth (dev)",
       WEBAUTHN_ORIGINS: "http://localhost:9000",
+      DOCS_ENABLED: "true",
     });
   });
 

@@ -1,6 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
+import { checkContract, type OpenApiDocument } from "./support/contract";
 
 export const BASE = "http://auth.test";
 
@@ -31,10 +32,22 @@ export async function call(path: string, init?: RequestInit): Promise<Response> 
 }
 
 async function fetchSettled(request: Request, bindings: Env): Promise<Response> {
+  const sent = request.clone();
   const ctx = createExecutionContext();
   const res = await worker.fetch(request, bindings, ctx);
   await waitOnExecutionContext(ctx);
+  // Every exchange of the suite is held to the OpenAPI document (support/contract.ts).
+  await checkContract(sent, res, openApiDocument);
   return res;
+}
+
+/** GET /openapi.json, straight from the Worker (not itself checked). */
+async function openApiDocument() {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request(`${BASE}/openapi.json`), env, ctx);
+  await waitOnExecutionContext(ctx);
+  if (res.status !== 200) throw new Error(`GET /openapi.json answered ${res.status}`);
+  return (await res.json()) as OpenApiDocument;
 }
 
 export function postJson(

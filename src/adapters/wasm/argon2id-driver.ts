@@ -49,6 +49,11 @@ export interface Argon2idModules {
 
 export interface Argon2idOptions {
   /**
+   * Runs each hash's computation once it has left the queue (e.g. inside a
+   * trace span), so its time can be told apart from the time spent waiting.
+   */
+  aroundCompute?: <T>(compute: () => Promise<T>) => Promise<T>;
+  /**
    * How many hash requests may wait while one is running. Further requests
    * reject with HashingBusyError. Default {@link DEFAULT_MAX_QUEUE}; 0 means
    * "no waiting, only the running one".
@@ -427,20 +432,23 @@ export function createArgon2id(modules: Argon2idModules, opts: Argon2idOptions =
       } catch (error) {
         return Promise.reject(error);
       }
-      return queue.run(async () => {
-        try {
-          const { core, blake } = await getInstances();
+      const around = opts.aroundCompute ?? ((compute) => compute());
+      return queue.run(() =>
+        around(async () => {
           try {
-            return computeTag(core, blake, job);
-          } catch (error) {
-            // A trap leaves the instances in an unknown state: start afresh next time.
-            if (error instanceof WebAssembly.RuntimeError) instances = undefined;
-            throw error;
+            const { core, blake } = await getInstances();
+            try {
+              return computeTag(core, blake, job);
+            } catch (error) {
+              // A trap leaves the instances in an unknown state: start afresh next time.
+              if (error instanceof WebAssembly.RuntimeError) instances = undefined;
+              throw error;
+            }
+          } finally {
+            wipeJob(job);
           }
-        } finally {
-          wipeJob(job);
-        }
-      });
+        }),
+      );
     },
   };
 }

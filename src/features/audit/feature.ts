@@ -1,4 +1,5 @@
 import { createDb } from "../../adapters/postgres/client";
+import { metricOfAuditEvent } from "../../auth/metric-points";
 import type { Config } from "../../core-config";
 import type { Feature } from "../../feature";
 import { recentEventFacts } from "./account-facts";
@@ -27,8 +28,10 @@ export const auditFeature: Feature = {
   errors: [auditErrors],
   routes: auditRoutes,
   services: {
-    audit: ({ config, env, scope }) =>
+    audit: ({ config, env, scope, services }) =>
       createAuditLog(env.AUDIT_HEAD, {
+        // Every auth event is also a data point (docs/operations.md).
+        observe: (event) => services.metrics.record(metricOfAuditEvent(event)),
         waitUntil: (p) => scope.waitUntil(p),
         requestId: scope.requestId,
         ip: scope.ip,

@@ -20,6 +20,8 @@ export interface AuditLogOptions {
    * file while the test database is shared, so each file needs its own chains.
    */
   chainPrefix?: string;
+  /** Told of every event `record` takes (the dashboards' data points); not of `recordMany`'s bulk. */
+  observe?(event: AuditEvent): void;
 }
 
 /** Attempts of a hand-off the runtime reports as retryable (the head was being moved or reset). */
@@ -94,6 +96,7 @@ export function createAuditLog(ns: Namespace, opts: AuditLogOptions): AuditLog {
   };
   return {
     record(event: AuditEvent): void {
+      opts.observe?.(event);
       const { chain, input } = prepare(event);
       opts.waitUntil(handOff(ns, chain, [input]));
     },

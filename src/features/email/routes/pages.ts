@@ -2,7 +2,8 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../../app-env";
-import { notConfigured } from "../../../errors";
+import { httpErrors, notConfigured } from "../../../errors";
+import { describeRoute } from "../../../routes/openapi/route-doc";
 import {
   PAGE_SCRIPT_PATH,
   PAGE_STYLE_PATH,
@@ -41,6 +42,9 @@ function asset(c: Context<AppEnv>, body: string, contentType: string): Response 
   return c.body(body, 200, { "Content-Type": contentType });
 }
 
+/** A page or asset answers itself, or 404 while email is off (emailConfigured). */
+const whenOff = [httpErrors.specs.not_configured];
+
 /**
  * The pages that mail links open when APP_BASE_URL is this service's origin
  * (the default). A GET only shows a page and never touches the token: mail
@@ -50,9 +54,51 @@ function asset(c: Context<AppEnv>, body: string, contentType: string): Response 
  * sub-app mounted at "/" would apply it to every request.
  */
 export const pages = new Hono<AppEnv>()
-  .get("/verify-email", emailConfigured, (c) => page(c, VERIFY_EMAIL_PAGE))
-  .get("/reset-password", emailConfigured, (c) => page(c, RESET_PASSWORD_PAGE))
-  .get(PAGE_SCRIPT_PATH, emailConfigured, (c) =>
-    asset(c, PAGE_SCRIPT, "text/javascript; charset=utf-8"),
+  .get(
+    "/verify-email",
+    describeRoute({
+      tag: "email",
+      summary: "The page a verification link opens",
+      description:
+        "Its button posts the link's `token` (read from the query string by the page's script, never by the server) to POST /v1/email/verify.",
+      responses: { 200: { description: "the page", contentType: "text/html" } },
+      errors: whenOff,
+    }),
+    emailConfigured,
+    (c) => page(c, VERIFY_EMAIL_PAGE),
   )
-  .get(PAGE_STYLE_PATH, emailConfigured, (c) => asset(c, PAGE_STYLE, "text/css; charset=utf-8"));
+  .get(
+    "/reset-password",
+    describeRoute({
+      tag: "email",
+      summary: "The page a password-reset link opens",
+      description:
+        "Asks for a new password and posts it with the link's `token` (read from the query string by the page's script, never by the server) to POST /v1/password/reset.",
+      responses: { 200: { description: "the page", contentType: "text/html" } },
+      errors: whenOff,
+    }),
+    emailConfigured,
+    (c) => page(c, RESET_PASSWORD_PAGE),
+  )
+  .get(
+    PAGE_SCRIPT_PATH,
+    describeRoute({
+      tag: "email",
+      summary: "The recovery pages' script",
+      responses: { 200: { description: "the script", contentType: "text/javascript" } },
+      errors: whenOff,
+    }),
+    emailConfigured,
+    (c) => asset(c, PAGE_SCRIPT, "text/javascript; charset=utf-8"),
+  )
+  .get(
+    PAGE_STYLE_PATH,
+    describeRoute({
+      tag: "email",
+      summary: "The recovery pages' style sheet",
+      responses: { 200: { description: "the style sheet", contentType: "text/css" } },
+      errors: whenOff,
+    }),
+    emailConfigured,
+    (c) => asset(c, PAGE_STYLE, "text/css; charset=utf-8"),
+  );

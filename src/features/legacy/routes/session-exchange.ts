@@ -3,10 +3,14 @@ import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { z } from "zod";
 import type { AppEnv } from "../../../app-env";
-import { invalidRequest, notConfigured } from "../../../errors";
+import { authErrors } from "../../../auth/errors";
+import { httpErrors, invalidRequest, notConfigured } from "../../../errors";
 import { limitByIp } from "../../../middleware/rate-limit";
+import { describeRoute } from "../../../routes/openapi/route-doc";
+import { SignInAnswerSchema } from "../../../routes/response-schemas";
 import { requireAllowedOrigin, signInResponse } from "../../../routes/token-response";
 import { jsonBody } from "../../../routes/validate";
+import { legacyErrors } from "../errors";
 import { exchangeLegacySession } from "../exchange";
 
 const ExchangeBody = z.object({
@@ -22,6 +26,25 @@ const ExchangeBody = z.object({
  */
 export const sessionExchangeRoutes = new Hono<AppEnv>().post(
   "/v1/legacy/exchange",
+  describeRoute({
+    tag: "legacy",
+    summary: "Trade a session of the legacy monolith for a token pair, once",
+    description:
+      "The session key comes from the body or, failing that, from the monolith's cookie (then only from an allowed Origin). One answer for unknown, expired, used and too-late sessions (RFC 6749 §5.2 `invalid_grant`). The sign-in goes through the same gates as a password login, so it may answer `mfa_required` instead of tokens.",
+    responses: {
+      200: { description: "signed in, or a second factor is due", schema: SignInAnswerSchema },
+    },
+    errors: [
+      // Off until LEGACY_CUTOVER_AT is set.
+      httpErrors.specs.not_configured,
+      legacyErrors.specs.invalid_session,
+      authErrors.specs.invalid_origin,
+      // The sign-in's own refusals (auth/sign-in.ts, the verification gate).
+      authErrors.specs.account_disabled,
+      authErrors.specs.email_not_verified,
+    ],
+    limited: true,
+  }),
   async (c, next) => {
     if (c.get("config").legacy.sessionDeadlineMs === undefined)
       throw notConfigured("the legacy session exchange", "LEGACY_CUTOVER_AT");

@@ -1,7 +1,10 @@
 import { Hono } from "hono";
+import { z } from "zod";
 import type { AppEnv } from "../../../app-env";
+import { authErrors } from "../../../auth/errors";
 import { adminAccess } from "../../../middleware/admin-access";
 import { UUID } from "../../../routes/fields";
+import { describeRoute } from "../../../routes/openapi/route-doc";
 import { mfaErrors } from "../errors";
 
 /**
@@ -12,6 +15,25 @@ import { mfaErrors } from "../errors";
  */
 export const adminMfaRoutes = new Hono<AppEnv>().delete(
   "/v1/admin/users/:id/mfa",
+  describeRoute({
+    tag: "admin",
+    summary: "Remove a user's second factor (support reset)",
+    description:
+      "For a user who lost both the authenticator and the recovery codes: the admin key, or a person whose roles grant `mfa:reset` and who authenticated recently (RFC 9470). Audited with who acted.",
+    security: ["adminKey", "bearer"],
+    params: z.object({ id: z.string().regex(UUID) }),
+    responses: { 204: { description: "the second factor is removed" } },
+    errors: [
+      authErrors.specs.credentials_required,
+      authErrors.specs.invalid_access_token,
+      authErrors.specs.forbidden,
+      authErrors.specs.insufficient_user_authentication,
+      mfaErrors.specs.user_not_found,
+      mfaErrors.specs.mfa_not_enabled,
+    ],
+    // adminAccess limits every caller per client before it checks the key.
+    limited: true,
+  }),
   adminAccess("mfa:reset", { stepUp: true }),
   async (c) => {
     const userId = c.req.param("id");

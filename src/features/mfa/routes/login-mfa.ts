@@ -2,9 +2,14 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../../app-env";
+import { authErrors } from "../../../auth/errors";
+import type { ErrorSpec } from "../../../errors";
 import { limitByIp } from "../../../middleware/rate-limit";
+import { describeRoute } from "../../../routes/openapi/route-doc";
+import { TokenPairSchema } from "../../../routes/response-schemas";
 import { signInResponse } from "../../../routes/token-response";
 import { jsonBody } from "../../../routes/validate";
+import { mfaErrors } from "../errors";
 import { completeSecondFactor } from "../login-step";
 import type { SecondFactorDeps } from "../second-factor";
 
@@ -31,12 +36,44 @@ const LoginMfaBody = z.looseObject({
 });
 
 /**
+ * What a contributed second factor (the passkeys feature's `passkey`) answers
+ * when its proof fails. A feature may not import another's catalog
+ * (scripts/check-architecture.ts) and the SecondFactor contract does not carry
+ * its errors, so their public codes are restated here for the document only;
+ * they must follow src/features/passkeys/errors.ts.
+ */
+const CONTRIBUTED_FACTOR_ERRORS: readonly ErrorSpec[] = [
+  {
+    code: "invalid_flow",
+    status: 400,
+    message: "the passkey ceremony is unknown, expired or already used; start again",
+  },
+  { code: "passkey_rejected", status: 401, message: "the passkey could not be verified" },
+];
+
+/**
  * `POST /v1/login/mfa`: the second step of any sign-in that answered
  * `{mfa_required: true, mfa_token}`. Tokens go out as the first step asked
  * (body or cookie).
  */
 export const loginMfaRoutes = new Hono<AppEnv>().post(
   "/v1/login/mfa",
+  describeRoute({
+    tag: "mfa",
+    summary: "Finish a sign-in with its second factor",
+    description:
+      "The second step of any sign-in that answered `{mfa_required: true, mfa_token}`: a TOTP `code` (RFC 6238), a `recovery_code`, or a contributed factor's proof under its own name (`passkey: {flow_id, response}`). The tokens go out as the first step asked (body or cookie); an `mfa_token` takes at most 5 tries and is spent by a success.",
+    responses: { 200: { description: "signed in", schema: TokenPairSchema } },
+    errors: [
+      mfaErrors.specs.invalid_mfa_token,
+      mfaErrors.specs.invalid_code,
+      mfaErrors.specs.mfa_not_enabled,
+      authErrors.specs.account_disabled,
+      ...CONTRIBUTED_FACTOR_ERRORS,
+    ],
+    // Per client (login_ip) and per account (mfa_account).
+    limited: true,
+  }),
   limitByIp("login_ip", { failOpen: false }),
   jsonBody(LoginMfaBody),
   async (c) => {

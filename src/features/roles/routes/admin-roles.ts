@@ -6,6 +6,7 @@ import { authErrors } from "../../../auth/errors";
 import { covers, isGrant } from "../../../auth/permissions";
 import { adminAccess } from "../../../middleware/admin-access";
 import { UUID } from "../../../routes/fields";
+import { describeRoute } from "../../../routes/openapi/route-doc";
 import { jsonBody } from "../../../routes/validate";
 import { roleErrors } from "../errors";
 import { MAX_PERMISSIONS_PER_ROLE, MAX_ROLES_PER_USER, ROLE_NAME } from "../permissions";
@@ -19,6 +20,33 @@ const RoleBody = z.object({
     .min(1)
     .max(MAX_PERMISSIONS_PER_ROLE),
 });
+
+// For the OpenAPI document: the path parameters (a malformed one is a 404,
+// as an unknown one is) and the bodies these routes answer.
+const UserParams = z.object({ id: z.uuid() });
+const UserRoleParams = UserParams.extend({ role: z.string().regex(ROLE_NAME) });
+const RoleListSchema = z.strictObject({
+  roles: z.array(
+    z.strictObject({
+      name: z.string(),
+      description: z.string(),
+      permissions: z.array(z.string()),
+      built_in: z.boolean(),
+    }),
+  ),
+});
+const CreatedRoleSchema = z.strictObject({ name: z.string() });
+const UserGrantsSchema = z.strictObject({
+  roles: z.array(z.string()),
+  permissions: z.array(z.string()),
+  version: z.number().int().describe("how many times the user's roles changed (`roles_ver`)"),
+});
+
+const auth = authErrors.specs;
+// adminAccess: no credentials, a bad token, a person without the permission;
+// with stepUp, a person who has not authenticated recently (RFC 9470).
+const accessErrors = [auth.credentials_required, auth.invalid_access_token, auth.forbidden];
+const changeErrors = [...accessErrors, auth.insufficient_user_authentication];
 
 function userAndRole(c: Context<AppEnv>): { userId: string; role: string } {
   const userId = c.req.param("id") ?? "";
@@ -54,19 +82,41 @@ async function mayGrant(c: Context<AppEnv>, role: string): Promise<void> {
  * bootstraps the first admin; after that, people with the right roles.
  */
 export const adminRoleRoutes = new Hono<AppEnv>()
-  .get("/v1/admin/roles", adminAccess("roles:read", { stepUp: false }), async (c) => {
-    const list = await c.get("services").roles.listRoles();
-    return c.json({
-      roles: list.map((r) => ({
-        name: r.name,
-        description: r.description,
-        permissions: r.permissions,
-        built_in: r.builtIn,
-      })),
-    });
-  })
+  .get(
+    "/v1/admin/roles",
+    describeRoute({
+      tag: "admin",
+      summary: "List the roles and what they grant",
+      security: ["adminKey", "bearer"],
+      responses: { 200: { description: "every role", schema: RoleListSchema } },
+      errors: accessErrors,
+      limited: true,
+    }),
+    adminAccess("roles:read", { stepUp: false }),
+    async (c) => {
+      const list = await c.get("services").roles.listRoles();
+      return c.json({
+        roles: list.map((r) => ({
+          name: r.name,
+          description: r.description,
+          permissions: r.permissions,
+          built_in: r.builtIn,
+        })),
+      });
+    },
+  )
   .post(
     "/v1/admin/roles",
+    describeRoute({
+      tag: "admin",
+      summary: "Create a role",
+      description:
+        "A person (step-up, RFC 9470) may create only a role within their own grants; the admin key any.",
+      security: ["adminKey", "bearer"],
+      responses: { 201: { description: "created", schema: CreatedRoleSchema } },
+      errors: [...changeErrors, roleErrors.specs.role_exists],
+      limited: true,
+    }),
     adminAccess("roles:write", { stepUp: true }),
     jsonBody(RoleBody),
     async (c) => {
@@ -84,13 +134,42 @@ export const adminRoleRoutes = new Hono<AppEnv>()
       return c.json({ name: body.name }, 201);
     },
   )
-  .get("/v1/admin/users/:id/roles", adminAccess("users:read", { stepUp: false }), async (c) => {
-    const userId = c.req.param("id");
-    if (!UUID.test(userId)) throw roleErrors.error("user_not_found");
-    return c.json(await c.get("services").roles.grantsOf(userId));
-  })
+  .get(
+    "/v1/admin/users/:id/roles",
+    describeRoute({
+      tag: "admin",
+      summary: "The roles a user holds and the permissions they grant",
+      security: ["adminKey", "bearer"],
+      params: UserParams,
+      responses: { 200: { description: "the user's grants", schema: UserGrantsSchema } },
+      errors: [...accessErrors, roleErrors.specs.user_not_found],
+      limited: true,
+    }),
+    adminAccess("users:read", { stepUp: false }),
+    async (c) => {
+      const userId = c.req.param("id");
+      if (!UUID.test(userId)) throw roleErrors.error("user_not_found");
+      return c.json(await c.get("services").roles.grantsOf(userId));
+    },
+  )
   .put(
     "/v1/admin/users/:id/roles/:role",
+    describeRoute({
+      tag: "admin",
+      summary: "Give a user a role",
+      description:
+        "Idempotent. A person (step-up, RFC 9470) may hand out only a role within their own grants. The user's live sessions name the new roles from their next refresh.",
+      security: ["adminKey", "bearer"],
+      params: UserRoleParams,
+      responses: { 204: { description: "the user holds the role" } },
+      errors: [
+        ...changeErrors,
+        roleErrors.specs.user_not_found,
+        roleErrors.specs.unknown_role,
+        roleErrors.specs.too_many_roles,
+      ],
+      limited: true,
+    }),
     adminAccess("roles:assign", { stepUp: true }),
     async (c) => {
       const { userId, role } = userAndRole(c);
@@ -110,6 +189,22 @@ export const adminRoleRoutes = new Hono<AppEnv>()
   )
   .delete(
     "/v1/admin/users/:id/roles/:role",
+    describeRoute({
+      tag: "admin",
+      summary: "Take a role from a user",
+      description:
+        "A person (step-up, RFC 9470) may take away only a role within their own grants; the last holder of `admin` keeps it. The user's live sessions name the remaining roles from their next refresh.",
+      security: ["adminKey", "bearer"],
+      params: UserRoleParams,
+      responses: { 204: { description: "the user no longer holds the role" } },
+      errors: [
+        ...changeErrors,
+        roleErrors.specs.user_not_found,
+        roleErrors.specs.unknown_role,
+        roleErrors.specs.last_admin,
+      ],
+      limited: true,
+    }),
     adminAccess("roles:assign", { stepUp: true }),
     async (c) => {
       const { userId, role } = userAndRole(c);

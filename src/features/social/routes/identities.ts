@@ -7,6 +7,7 @@ import { requireAuth } from "../../../middleware/require-auth";
 import { requireRecentAuth } from "../../../middleware/require-recent-auth";
 import { attemptSource, passwordCheckDeps } from "../../../routes/account-deps";
 import { UUID } from "../../../routes/fields";
+import { describeRoute } from "../../../routes/openapi/route-doc";
 import { jsonBody } from "../../../routes/validate";
 import { socialErrors } from "../errors";
 import { requireReauthentication } from "../reauthentication";
@@ -20,32 +21,89 @@ const LinkBody = z.object({
   password: z.string().max(4096).optional(),
 });
 
+const timestamp = z.iso.datetime({ offset: true });
+
+const IdentitiesSchema = z.strictObject({
+  password_set: z.boolean(),
+  identities: z.array(
+    z.strictObject({
+      id: z.uuid(),
+      provider: z.string(),
+      email: z.string().nullable().describe("the address the provider shared, if any"),
+      created_at: timestamp,
+      last_used_at: timestamp,
+    }),
+  ),
+});
+
+const auth = authErrors.specs;
+const social = socialErrors.specs;
+
 /** The signed-in user's linked identities: list, link another, unlink one. */
 export const identityRoutes = new Hono<AppEnv>()
   .use("/v1/identities", requireAuth)
   .use("/v1/identities/*", requireAuth)
-  .get("/v1/identities", async (c) => {
-    const services = c.get("services");
-    const userId = c.get("claims").sub;
-    const [user, list] = await Promise.all([
-      services.users.findById(userId),
-      services.identities.list(userId),
-    ]);
-    if (!user) throw authErrors.error("account_gone");
-    c.header("Cache-Control", "no-store");
-    return c.json({
-      password_set: user.passwordHash !== null,
-      identities: list.map((i) => ({
-        id: i.id,
-        provider: i.provider,
-        email: i.email,
-        created_at: i.createdAt.toISOString(),
-        last_used_at: i.lastUsedAt.toISOString(),
-      })),
-    });
-  })
+  .get(
+    "/v1/identities",
+    describeRoute({
+      tag: "social",
+      summary: "The signed-in account's linked identities",
+      security: ["bearer"],
+      responses: {
+        200: {
+          description: "the identities, and whether the account has a password",
+          schema: IdentitiesSchema,
+        },
+      },
+      errors: [auth.credentials_required, auth.invalid_access_token, auth.account_gone],
+    }),
+    async (c) => {
+      const services = c.get("services");
+      const userId = c.get("claims").sub;
+      const [user, list] = await Promise.all([
+        services.users.findById(userId),
+        services.identities.list(userId),
+      ]);
+      if (!user) throw authErrors.error("account_gone");
+      c.header("Cache-Control", "no-store");
+      return c.json({
+        password_set: user.passwordHash !== null,
+        identities: list.map((i) => ({
+          id: i.id,
+          provider: i.provider,
+          email: i.email,
+          created_at: i.createdAt.toISOString(),
+          last_used_at: i.lastUsedAt.toISOString(),
+        })),
+      });
+    },
+  )
   .post(
     "/v1/identities/link",
+    describeRoute({
+      tag: "social",
+      summary: "Start linking another provider to the signed-in account",
+      description:
+        "Needs the password, or for an account without one an authentication within REAUTH_MAX_AGE_SECONDS (OWASP ASVS V6: re-authenticate before adding a way to sign in). Answers a URL for the browser to open: the authorize endpoint with a one-time `link_ticket`; the callback then links and 303s with `linked` (or `error_code=identity_taken`).",
+      security: ["bearer"],
+      responses: {
+        200: {
+          description: "the URL to open",
+          schema: z.strictObject({ authorization_url: z.string() }),
+        },
+      },
+      errors: [
+        auth.credentials_required,
+        auth.invalid_access_token,
+        auth.account_gone,
+        social.unknown_provider,
+        social.invalid_redirect_uri,
+        social.reauthentication_required,
+        auth.invalid_credentials,
+        auth.password_rejected,
+      ],
+      limited: true,
+    }),
     limitByIp("oauth_ip", { failOpen: false }),
     jsonBody(LinkBody),
     async (c) => {
@@ -79,18 +137,38 @@ export const identityRoutes = new Hono<AppEnv>()
       return c.json({ authorization_url: url.href });
     },
   )
-  .delete("/v1/identities/:id", requireRecentAuth, async (c) => {
-    const id = c.req.param("id");
-    if (!UUID.test(id)) throw socialErrors.error("identity_not_found");
-    const services = c.get("services");
-    const userId = c.get("claims").sub;
-    const result = await services.identities.unlink(userId, id);
-    if (result.outcome === "not_found") throw socialErrors.error("identity_not_found");
-    if (result.outcome === "last_method") throw socialErrors.error("last_sign_in_method");
-    services.audit.record({
-      type: "identity_unlinked",
-      userId,
-      details: { provider: result.provider ?? null },
-    });
-    return c.body(null, 204);
-  });
+  .delete(
+    "/v1/identities/:id",
+    describeRoute({
+      tag: "social",
+      summary: "Unlink one of the signed-in account's identities",
+      description:
+        "A sensitive change: needs a recent authentication (RFC 9470). The account's only way to sign in cannot be unlinked.",
+      security: ["bearer"],
+      params: z.object({ id: z.string().regex(UUID) }),
+      responses: { 204: { description: "unlinked" } },
+      errors: [
+        auth.credentials_required,
+        auth.invalid_access_token,
+        auth.insufficient_user_authentication,
+        social.identity_not_found,
+        social.last_sign_in_method,
+      ],
+    }),
+    requireRecentAuth,
+    async (c) => {
+      const id = c.req.param("id");
+      if (!UUID.test(id)) throw socialErrors.error("identity_not_found");
+      const services = c.get("services");
+      const userId = c.get("claims").sub;
+      const result = await services.identities.unlink(userId, id);
+      if (result.outcome === "not_found") throw socialErrors.error("identity_not_found");
+      if (result.outcome === "last_method") throw socialErrors.error("last_sign_in_method");
+      services.audit.record({
+        type: "identity_unlinked",
+        userId,
+        details: { provider: result.provider ?? null },
+      });
+      return c.body(null, 204);
+    },
+  );

@@ -1,0 +1,25 @@
+import type { MetricPoint, Metrics } from "../../ports";
+
+/**
+ * Tests: the same data points, posted to a local sink
+ * (dev/stack/metrics-sink.ts, METRICS_SINK_URL) in the background, so tests
+ * can read back exactly what a request wrote. Analytics Engine has no local
+ * read side; this adapter stands in for the binding, never beside it.
+ */
+export function createSinkMetrics(url: string, background: (p: Promise<unknown>) => void): Metrics {
+  return {
+    record(point: MetricPoint) {
+      background(
+        fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            indexes: [point.event],
+            blobs: [point.event, point.method ?? "", point.reason ?? ""],
+            doubles: [1],
+          }),
+        }).then((res) => res.body?.cancel()),
+      );
+    },
+  };
+}
