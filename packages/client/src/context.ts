@@ -1,0 +1,75 @@
+// What the client's parts (core flows, social login, passkeys) share.
+import type { Client } from "openapi-fetch";
+import { errorFromResponse } from "./errors";
+import type { paths } from "./schema";
+import type { SessionManager } from "./session-manager";
+import type { Session, TokenStorage } from "./storage";
+import type { SignInResult, TokenPair } from "./types";
+import type { WebAuthnCeremonies } from "./webauthn";
+
+export interface ClientContext {
+  api: Client<paths>;
+  sessions: SessionManager;
+  storage: TokenStorage;
+  /** The service's origin and base path, without a trailing slash. */
+  baseUrl: string;
+  now(): number;
+  webauthn: WebAuthnCeremonies | undefined;
+}
+
+/** What openapi-fetch answers for one call. */
+interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/** The body of a successful answer; an error answer throws its AuthApiError. */
+export async function unwrap<T>(call: Promise<Answer<T>>): Promise<T> {
+  const { data, error, response } = await call;
+  if (!response.ok) throw await errorFromResponse(response, error ?? null);
+  return data as T;
+}
+
+/** The session a token pair starts, its expiries measured from now (RFC 6749 §5.1 `expires_in`). */
+export function sessionFrom(pair: TokenPair, now: number): Session {
+  return {
+    accessToken: pair.access_token,
+    accessTokenExpiresAt: now + pair.expires_in * 1000,
+    ...(pair.refresh_token === undefined ? {} : { refreshToken: pair.refresh_token }),
+    refreshTokenExpiresAt: now + pair.refresh_expires_in * 1000,
+  };
+}
+
+/** A sign-in's 200: the token pair, or `{mfa_required: true, mfa_token, methods}`. */
+type SignInAnswer = TokenPair | { mfa_token: string; methods: readonly string[] };
+
+/** Keeps the session of a sign-in's token pair, or passes its second-factor challenge on. */
+export async function finishSignIn(
+  ctx: ClientContext,
+  answer: SignInAnswer,
+): Promise<SignInResult> {
+  if ("mfa_token" in answer) {
+    return { status: "mfa_required", mfaToken: answer.mfa_token, methods: [...answer.methods] };
+  }
+  const session = sessionFrom(answer, ctx.now());
+  await ctx.sessions.signedIn(session);
+  return { status: "signed_in", session };
+}
+
+/** The session a sign-in that never asks for a second factor started. */
+export async function signedInSession(ctx: ClientContext, pair: TokenPair): Promise<Session> {
+  const session = sessionFrom(pair, ctx.now());
+  await ctx.sessions.signedIn(session);
+  return session;
+}
+
+/** The configured WebAuthn ceremonies, or a clear error. */
+export function ceremonies(ctx: ClientContext): WebAuthnCeremonies {
+  if (!ctx.webauthn) {
+    throw new Error(
+      'passkeys need WebAuthn ceremonies: createAuthClient({ webauthn: browserWebAuthn }) with browserWebAuthn from "@edge-auth/client/webauthn"',
+    );
+  }
+  return ctx.webauthn;
+}

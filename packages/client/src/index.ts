@@ -1,0 +1,45 @@
+export type { EmailFlows, PasswordFlows } from "./account";
+export { type AuthMode, authMiddleware, authModeOf } from "./auth-middleware";
+export { type AuthClient, type AuthClientOptions, createAuthClient } from "./client";
+export {
+  type Coordination,
+  type CoordinationChannel,
+  type CoordinationLock,
+  type CoordinationMessage,
+  coordinationHub,
+  hasWebCoordination,
+  localCoordination,
+  webCoordination,
+} from "./coordination";
+export { AuthApiError, errorFromResponse, isAuthApiError } from "./errors";
+export type { Passkeys } from "./passkeys";
+export type { paths } from "./schema";
+export {
+  SessionManager,
+  type SessionManagerDeps,
+  type SignedOutEvent,
+  type SignedOutReason,
+} from "./session-manager";
+export { type AppSignInStart, pkceChallenge, type SocialLogin } from "./social";
+export {
+  cookieModeStorage,
+  memoryStorage,
+  type SecureStore,
+  type Session,
+  secureStoreStorage,
+  type TokenStorage,
+} from "./storage";
+export type {
+  AuthenticationOptionsJSON,
+  CredentialJSON,
+  Passkey,
+  Provider,
+  RegistrationOptionsJSON,
+  SecondFactor,
+  SessionInfo,
+  SignInResult,
+  StepUpProof,
+  TokenPair,
+  User,
+} from "./types";
+export type { WebAuthnCeremonies } from "./webauthn";
