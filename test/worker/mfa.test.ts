@@ -352,6 +352,11 @@ describe("turning it off", () => {
     expect(events.map((e) => e.details)).toEqual([{ by: "admin_key" }]);
     const again = await call(`/v1/admin/users/${u.id}/mfa`, { method: "DELETE", headers: ADMIN });
     expect(again.status).toBe(409);
+    const nobody = await call(`/v1/admin/users/${crypto.randomUUID()}/mfa`, {
+      method: "DELETE",
+      headers: ADMIN,
+    });
+    expect(nobody.status).toBe(404);
   });
 });
 

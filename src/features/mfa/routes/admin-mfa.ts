@@ -39,7 +39,11 @@ export const adminMfaRoutes = new Hono<AppEnv>().delete(
     const userId = c.req.param("id");
     if (!UUID.test(userId)) throw mfaErrors.error("user_not_found");
     const services = c.get("services");
-    if (!(await services.mfa.disable(userId))) throw mfaErrors.error("mfa_not_enabled");
+    if (!(await services.mfa.disable(userId))) {
+      // Tell an unknown account from one without a second factor (the rare path).
+      if (!(await services.users.findById(userId))) throw mfaErrors.error("user_not_found");
+      throw mfaErrors.error("mfa_not_enabled");
+    }
     services.audit.record({ type: "mfa_reset", userId, details: { by: c.get("actor").id } });
     return c.body(null, 204);
   },
