@@ -224,6 +224,8 @@ export interface AuditEventRegistry {
   account_enabled: true;
   password_reset_forced: true;
   account_deleted: true;
+  accounts_searched: true;
+  account_viewed: true;
 }
 
 export type AuditEventType = keyof AuditEventRegistry;

@@ -158,6 +158,12 @@ export const adminUsers = new Hono<AppEnv>()
           if (err instanceof RangeError) throw authErrors.error("invalid_cursor");
           throw err;
         });
+      // Who looked, and how much they saw; the query stays out (it may hold an address).
+      services.audit.record({
+        type: "accounts_searched",
+        userId: null,
+        details: { by: c.get("actor").id, results: page.users.length },
+      });
       c.header("Cache-Control", "no-store");
       return c.json({
         users: page.users.map((u) => ({
@@ -193,6 +199,7 @@ export const adminUsers = new Hono<AppEnv>()
         listSessions(services.sessionDeps(), userId),
         ...services.accountFacts.map(async (f) => [f.section, await f.factsFor(userId)] as const),
       ]);
+      services.audit.record({ type: "account_viewed", userId, details: { by: c.get("actor").id } });
       c.header("Cache-Control", "no-store");
       return c.json({
         id: user.id,

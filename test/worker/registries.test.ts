@@ -30,6 +30,8 @@ const CORE_EVENTS = [
   "account_enabled",
   "password_reset_forced",
   "account_deleted",
+  "accounts_searched",
+  "account_viewed",
 ];
 
 describe("the feature registry", () => {
