@@ -8,10 +8,11 @@ export const baseHeaders = { "cf-connecting-ip": CLIENT_IP };
 export async function postJson(
   url: string,
   body: unknown,
+  headers: Record<string, string> = baseHeaders,
 ): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(url, {
     method: "POST",
-    headers: { ...baseHeaders, "content-type": "application/json" },
+    headers: { ...headers, "content-type": "application/json" },
     body: JSON.stringify(body),
   });
   const text = await res.text();
@@ -24,16 +25,21 @@ export async function postJson(
   return { status: res.status, json };
 }
 
-export async function register(base: string, email: string): Promise<void> {
-  const r = await postJson(`${base}/v1/register`, { email, password: PASSWORD });
+export async function register(
+  base: string,
+  email: string,
+  headers: Record<string, string> = baseHeaders,
+): Promise<void> {
+  const r = await postJson(`${base}/v1/register`, { email, password: PASSWORD }, headers);
   if (r.status !== 201) throw new Error(`register: ${r.status} ${JSON.stringify(r.json)}`);
 }
 
 export async function login(
   base: string,
   email: string,
+  headers: Record<string, string> = baseHeaders,
 ): Promise<{ access: string; refresh: string }> {
-  const r = await postJson(`${base}/v1/login`, { email, password: PASSWORD });
+  const r = await postJson(`${base}/v1/login`, { email, password: PASSWORD }, headers);
   if (r.status !== 200) throw new Error(`login: ${r.status} ${JSON.stringify(r.json)}`);
   return { access: r.json.access_token as string, refresh: r.json.refresh_token as string };
 }
@@ -47,6 +53,14 @@ export async function expectGet(
   const res = await fetch(url, { headers: { ...baseHeaders, ...headers } });
   const text = await res.text();
   if (res.status !== status) throw new Error(`GET ${url}: ${res.status} ${text.slice(0, 300)}`);
+}
+
+/** The `sub` claim of one of our access tokens (read, not verified: the Worker issued it). */
+export function subjectOf(accessToken: string): string {
+  const payload = accessToken.split(".")[1] ?? "";
+  const sub = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")).sub;
+  if (typeof sub !== "string") throw new Error("access token without sub");
+  return sub;
 }
 
 export const uniqueEmail = (label: string) =>

@@ -24,8 +24,13 @@ const RULES: Record<string, Rule> = {
       1 +
       16 * p.bursts +
       2 * p.timingSamples +
-      p.accountingOps,
-    why: "every login of the run (sessions for the refresh load, the login load, the 16-login bursts, the timing pairs) comes from one IP",
+      p.accountingOps +
+      // The same bucket limits POST /v1/login/mfa and both passkey sign-in requests;
+      // the accounting phase sends one second step and two passkey flows per op.
+      p.mfaTokens +
+      2 * p.passkeyFlows +
+      5 * p.accountingOps,
+    why: "every login of the run (sessions for the refresh load, the login load, the 16-login bursts, the timing pairs) and every TOTP second step and passkey sign-in request comes from one IP",
   },
   RATE_LIMIT_LOGIN_FAILURES_PER_IP_ACCOUNT: {
     needed: (p) => p.timingSamples + 2,
@@ -34,6 +39,12 @@ const RULES: Record<string, Rule> = {
   RATE_LIMIT_TOKEN_PER_IP: {
     needed: (p, window) => MAX_REFRESH_PER_SECOND * Math.min(window, phase(p)) + p.accountingOps,
     why: `the refresh load is one IP at up to ${MAX_REFRESH_PER_SECOND}/s for the whole phase`,
+  },
+  RATE_LIMIT_OAUTH_PER_IP: {
+    // Start and callback of every social flow: the accounts' first sign-ins, the
+    // load's flows, the accounting phase's.
+    needed: (p) => 2 * (p.flowAccounts + p.socialFlows + p.accountingOps),
+    why: "every social-login flow of the run (start and callback) comes from one IP",
   },
   ACCOUNT_MAX_CONSECUTIVE_FAILURES: {
     needed: (p) => p.timingSamples + 2,

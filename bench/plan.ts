@@ -25,6 +25,20 @@ export const plan = {
   startupRuns: num("BENCH_STARTUP_RUNS", 5),
   /** Operations per kind in the accounting phase (round trips and commands per op). */
   accountingOps: num("BENCH_ACCOUNTING_OPS", 20),
+  /**
+   * The sign-in flows (TOTP second step, passkey sign-in, social callback) each
+   * consume a request prepared beforehand, so each runs over a finite pool: at
+   * most this many measured seconds, less when the pool runs dry first.
+   */
+  flowSeconds: num("BENCH_FLOW_SECONDS", 5),
+  /** `mfa_token`s prepared (one account each, since a code is accepted once per step). */
+  mfaTokens: num("BENCH_MFA_TOKENS", 400),
+  /** Passkey sign-ins prepared: options requested (measured), then assertions verified. */
+  passkeyFlows: num("BENCH_PASSKEY_FLOWS", 600),
+  /** Social-login flows started and taken through the provider before their callbacks. */
+  socialFlows: num("BENCH_SOCIAL_FLOWS", 600),
+  /** Accounts holding a passkey, and accounts at the local identity provider. */
+  flowAccounts: num("BENCH_FLOW_ACCOUNTS", 16),
 };
 
 export type Plan = typeof plan;
@@ -34,3 +48,12 @@ export type Plan = typeof plan;
  * edge adds it to every production request (a TEST-NET-3 address, RFC 5737).
  */
 export const CLIENT_IP = "203.0.113.7";
+
+/**
+ * The client IP of the unmeasured preparation (accounts, first steps, passkey
+ * registration; TEST-NET-2), so it never counts against CLIENT_IP's limits.
+ */
+export const PREP_IP = "198.51.100.7";
+
+/** Unmeasured requests before a flow's measured window: a tenth of its pool, at least 32. */
+export const flowWarmup = (pool: number): number => Math.max(32, Math.round(pool / 10));

@@ -17,7 +17,13 @@ interface ResultsView {
   durationSeconds: number;
   git: { commit: string; uncommittedFiles: number };
   machine: { loadTool: string };
-  plan: { seconds: number; connections: number; refreshSessions: number; loginConcurrency: number };
+  plan: {
+    seconds: number;
+    connections: number;
+    refreshSessions: number;
+    loginConcurrency: number;
+    flowSeconds?: number;
+  };
   configuration: {
     features: Record<string, string>;
     deviations: Array<{ name: string; production: string; bench: string; why: string }>;
@@ -27,7 +33,8 @@ interface ResultsView {
   load: Record<
     "health" | "floor" | "verifyServiceBinding" | "me" | "refresh" | "login",
     LoadResult
-  >;
+  > &
+    Partial<Record<FlowKey, LoadResult>>;
   micro: {
     verify: Record<string, unknown> & {
       microsecondsPerOp?: {
@@ -76,6 +83,14 @@ interface ResultsView {
   };
   accounting: Record<string, PerOp & { count: number }>;
 }
+
+/** The rows added by issue 22; results recorded before it have none of them. */
+type FlowKey =
+  | "authorizeServiceBinding"
+  | "mfaSecondStep"
+  | "passkeyOptions"
+  | "passkeyVerify"
+  | "socialCallback";
 
 export interface Target {
   target: string;
@@ -174,10 +189,22 @@ export function evaluateTargets(r: ResultsView): Target[] {
 
 const row = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
 
+/** A row whose run had errors says so first: its figures are not a clean measurement. */
+const withErrors = (x: LoadResult, note: string) =>
+  x.errors > 0 ? `**${x.errors} errors: not a clean measurement**; ${note}` : note;
+
+/** workerd CPU per request of `x` as a multiple of `y`'s. */
+const cpuRatio = (x: LoadResult, y: LoadResult) =>
+  x.cpu && y.cpu
+    ? r2(x.cpu.microsecondsPerRequest.workerd / y.cpu.microsecondsPerRequest.workerd)
+    : "?";
+
 function scenarioTable(r: ResultsView): string[] {
   const l = r.load;
-  const line = (name: string, x: LoadResult, note: string) =>
-    row([name, x.rps, x.p50Ms, x.p99Ms, x.errors, note]);
+  const line = (name: string, x: LoadResult | undefined, note: string) =>
+    x ? row([name, x.rps, x.p50Ms, x.p99Ms, x.errors, withErrors(x, note)]) : null;
+  const pool = (x: LoadResult | undefined, what: string) =>
+    x ? `${x.requests} ${what} in ${x.seconds} s (a finite pool)` : "";
   return [
     row(["scenario", "req/s", "p50 ms", "p99 ms", "errors", "ratio / note"]),
     row(["---", "---:", "---:", "---:", "---:", "---"]),
@@ -186,14 +213,19 @@ function scenarioTable(r: ResultsView): string[] {
     line(
       "`verify()` over the service binding (example consumer)",
       l.verifyServiceBinding,
-      `${r2(l.verifyServiceBinding.rps / l.floor.rps)}× floor (target ≥ 0.8); workerd CPU ${
-        l.verifyServiceBinding.cpu && l.floor.cpu
-          ? r2(
-              l.verifyServiceBinding.cpu.microsecondsPerRequest.workerd /
-                l.floor.cpu.microsecondsPerRequest.workerd,
-            )
-          : "?"
-      }× floor's`,
+      `${r2(l.verifyServiceBinding.rps / l.floor.rps)}× floor (target ≥ 0.8); workerd CPU ${cpuRatio(
+        l.verifyServiceBinding,
+        l.floor,
+      )}× floor's`,
+    ),
+    line(
+      "`authorize()` over the service binding (example consumer's `GET /orders`)",
+      l.authorizeServiceBinding,
+      l.authorizeServiceBinding
+        ? `${r2(l.authorizeServiceBinding.rps / l.floor.rps)}× floor, ${r2(
+            l.authorizeServiceBinding.rps / l.verifyServiceBinding.rps,
+          )}× verify(); workerd CPU ${cpuRatio(l.authorizeServiceBinding, l.floor)}× floor's`
+        : "",
     ),
     line(
       "`GET /v1/me` (verify + revocation + user row)",
@@ -210,7 +242,29 @@ function scenarioTable(r: ResultsView): string[] {
       l.login,
       "one hash at a time per isolate",
     ),
-  ];
+    line(
+      "`POST /v1/login/mfa`: TOTP second step",
+      l.mfaSecondStep,
+      `${pool(l.mfaSecondStep, "second steps")}; first steps prepared beforehand`,
+    ),
+    line(
+      "`POST /v1/passkeys/login/options`: passkey sign-in, first round trip",
+      l.passkeyOptions,
+      pool(l.passkeyOptions, "ceremonies"),
+    ),
+    line(
+      "`POST /v1/passkeys/login/verify`: passkey sign-in verification",
+      l.passkeyVerify,
+      `${pool(l.passkeyVerify, "assertions")}; ES256, synced passkeys`,
+    ),
+    line(
+      "`GET /v1/oauth/{provider}/callback`: social-login callback (local OIDC provider)",
+      l.socialCallback,
+      l.socialCallback?.cpu?.microsecondsPerRequest.provider !== undefined
+        ? `${pool(l.socialCallback, "callbacks")}; the provider's own CPU: ${l.socialCallback.cpu.microsecondsPerRequest.provider} µs per callback`
+        : pool(l.socialCallback, "callbacks"),
+    ),
+  ].filter((x): x is string => x !== null);
 }
 
 function cpuTable(r: ResultsView): string[] {
@@ -218,9 +272,14 @@ function cpuTable(r: ResultsView): string[] {
     ["`GET /health`", "health"],
     ["floor route", "floor"],
     ["`verify()` via binding", "verifyServiceBinding"],
+    ["`authorize()` via binding", "authorizeServiceBinding"],
     ["`GET /v1/me`", "me"],
     ["refresh", "refresh"],
     ["login", "login"],
+    ["TOTP second step", "mfaSecondStep"],
+    ["passkey options", "passkeyOptions"],
+    ["passkey verify", "passkeyVerify"],
+    ["social callback", "socialCallback"],
   ];
   return [
     row([
@@ -229,24 +288,28 @@ function cpuTable(r: ResultsView): string[] {
       "bridges (Node)",
       "Redis",
       "PostgreSQL",
+      "OIDC provider (Node)",
       "load generator",
       "machine busy",
     ]),
-    row(["---", "---:", "---:", "---:", "---:", "---:", "---:"]),
-    ...names.map(([label, key]) => {
-      const c = r.load[key].cpu;
-      if (!c) return row([label, "–", "–", "–", "–", "–", "–"]);
-      const u = c.microsecondsPerRequest;
-      return row([
-        label,
-        u.workerd,
-        u.bridges,
-        u.redis,
-        u.postgres,
-        u.loadGenerator,
-        `${Math.round(c.machineBusy * 100)}%`,
-      ]);
-    }),
+    row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
+    ...names
+      .filter(([, key]) => r.load[key] !== undefined)
+      .map(([label, key]) => {
+        const c = r.load[key]?.cpu;
+        if (!c) return row([label, "–", "–", "–", "–", "–", "–", "–"]);
+        const u = c.microsecondsPerRequest;
+        return row([
+          label,
+          u.workerd,
+          u.bridges,
+          u.redis,
+          u.postgres,
+          u.provider ?? "–",
+          u.loadGenerator,
+          `${Math.round(c.machineBusy * 100)}%`,
+        ]);
+      }),
   ];
 }
 
@@ -283,13 +346,17 @@ export function markdown(r: ResultsView & { targets: Target[] }): string {
   const lines: Array<string | null> = [
     `Run of ${r.date.slice(0, 16).replace("T", " ")} UTC, \`npm run bench\` (${r.durationSeconds} s), commit ${r.git.commit.slice(0, 7)}${
       r.git.uncommittedFiles ? ` + ${r.git.uncommittedFiles} uncommitted files` : ""
-    }; ${r.plan.seconds} s per scenario, ${r.machine.loadTool} with ${r.plan.connections} connections.`,
+    }; ${r.plan.seconds} s per scenario, ${r.machine.loadTool} with ${r.plan.connections} connections${
+      r.plan.flowSeconds === undefined
+        ? ""
+        : `; the sign-in flows at most ${r.plan.flowSeconds} s each over a pool of prepared requests, ${r.plan.connections} workers`
+    }.`,
     "",
     "### Throughput",
     "",
     ...scenarioTable(r),
     "",
-    "CPU per request by process, from /proc over the same runs (10 ms ticks); the bridges stand in for Neon and Upstash and would not run on Cloudflare:",
+    "CPU per request by process, from /proc over the same runs (10 ms ticks; closed loops over their measured window only); the bridges stand in for Neon and Upstash and would not run on Cloudflare, nor would the OIDC provider (Google's side of a social login):",
     "",
     ...cpuTable(r),
     "",
@@ -363,6 +430,12 @@ export function markdown(r: ResultsView & { targets: Target[] }): string {
     "### Round trips per operation (counted on the wire)",
     "",
     ...accountingTable(r),
+    ...(r.accounting.passkeyLogin
+      ? [
+          "",
+          "`passkeyLogin` is the whole flow (options, then verify: the client's two round trips); `passkeyVerify` the verification alone; `socialStart` and `socialCallback` the two requests of a social login that reach this Worker.",
+        ]
+      : []),
     "",
     "### Targets",
     "",

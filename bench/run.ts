@@ -3,6 +3,7 @@
 // the project's bridges), serves everything with `workerd serve`, runs every
 // phase, and writes bench/results/<date>.json plus the tables in bench/README.md.
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -17,8 +18,11 @@ import {
 import { benchVars } from "./limits.ts";
 import { databasesOf } from "./load/cpu.ts";
 import { httpLoadTool } from "./load/http-load.ts";
+import { createMeter } from "./load/meter.ts";
+import { type BenchProvider, startBenchProvider } from "./oidc-provider.ts";
 import { accountingPhase } from "./phases/accounting.ts";
 import { argon2Phase } from "./phases/argon2.ts";
+import { type FlowPeople, type FlowSetup, flowsPhase } from "./phases/flows.ts";
 import { loadPhase } from "./phases/load.ts";
 import { loginMemoryPhase } from "./phases/login-memory.ts";
 import { microPhase } from "./phases/micro.ts";
@@ -26,7 +30,7 @@ import { bundleSize, helloWorker, startupPhase } from "./phases/startup.ts";
 import { plan } from "./plan.ts";
 import { evaluateTargets, features, writeReadmeTables } from "./report.ts";
 import { buildBundle, readWranglerConfig, root, serveWorkers } from "./serve-bundle.ts";
-import { benchWorker, buildConsumer, consumerWorker, mainWorker } from "./workers.ts";
+import { benchWorker, buildConsumer, consumerWorker, mainWorker, prepWorker } from "./workers.ts";
 
 const log = (msg: string) => console.error(`[bench] ${msg}`);
 const t0 = Date.now();
@@ -57,28 +61,55 @@ const benchBundle = buildBundle(
   path.join(root, "bench", "worker", "wrangler.jsonc"),
 );
 
-log("starting PostgreSQL, Redis and the bridges");
+log("starting PostgreSQL, Redis and the bridges, and a local OIDC provider");
 const stack = await spawnTestStack();
 const proxies: CountingProxy[] = [];
+let provider: BenchProvider | undefined;
 try {
+  provider = await startBenchProvider();
   const { vars, deviations, unchanged } = benchVars(cfg.vars ?? {}, plan);
-  const text = { ...vars, ...stack.bindings };
+  // A secret like the stack's others (production sets it with `wrangler secret put`).
+  const adminKey = randomBytes(32).toString("base64url");
+  const text = {
+    ...vars,
+    ...stack.bindings,
+    ADMIN_API_KEY: adminKey,
+    ...provider.bindings,
+  };
+  const flowSetup = (prep: string): FlowSetup => ({
+    prep,
+    databaseUrl: stack.bindings.DATABASE_URL as string,
+    provider: provider as BenchProvider,
+    text,
+  });
 
-  log("phase 1: throughput (production bundle + example consumer + bench worker, one workerd)");
+  log(
+    "phase 1: throughput (production bundle + example consumer + bench worker + prep worker, one workerd)",
+  );
   const p1 = await serveWorkers(
     [
       mainWorker(prod.dir, cfg, text),
       consumerWorker(cfg, consumerBundle.dir),
       benchWorker(benchBundle.dir, cfg, text, true),
+      prepWorker(prod.dir, cfg, text),
     ],
     path.join(workDir, "p1"),
     objects,
   );
-  let load: Awaited<ReturnType<typeof loadPhase>>;
+  let load: Awaited<ReturnType<typeof loadPhase>> & Record<string, unknown>;
   let micro: Awaited<ReturnType<typeof microPhase>>;
+  let people: FlowPeople;
   try {
-    const urls = p1.urls as { main: string; consumer: string; bench: string };
-    load = await loadPhase(plan, urls, p1.workerdPid, databasesOf(stack.bindings));
+    const urls = p1.urls as { main: string; consumer: string; bench: string; prep: string };
+    const meter = createMeter({
+      workerd: p1.workerdPid,
+      databases: databasesOf(stack.bindings),
+      provider: provider.pid,
+    });
+    load = await loadPhase(plan, urls, meter, adminKey);
+    const flows = await flowsPhase(plan, urls.main, meter, flowSetup(urls.prep));
+    load = { ...load, ...flows.results };
+    people = flows.people;
     log("micro-benchmarks inside workerd");
     micro = await microPhase(urls.bench);
   } finally {
@@ -100,18 +131,24 @@ try {
     NEON_FETCH_ENDPOINT: `${neon.url}${new URL(stack.bindings.NEON_FETCH_ENDPOINT as string).pathname}`,
     UPSTASH_REDIS_REST_URL: upstash.url,
   };
+  // The prep worker talks to the bridges directly: its preparation is not counted.
   const p2 = await serveWorkers(
-    [mainWorker(prod.dir, cfg, counted), consumerWorker(cfg, consumerBundle.dir)],
+    [
+      mainWorker(prod.dir, cfg, counted),
+      consumerWorker(cfg, consumerBundle.dir),
+      prepWorker(prod.dir, cfg, text),
+    ],
     path.join(workDir, "p2"),
     objects,
   );
   let accounting: Awaited<ReturnType<typeof accountingPhase>>;
   try {
-    accounting = await accountingPhase(
-      p2.urls as { main: string; consumer: string },
-      { neon, upstash },
-      plan.accountingOps,
-    );
+    const urls = p2.urls as { main: string; consumer: string; prep: string };
+    accounting = await accountingPhase(urls, { neon, upstash }, plan.accountingOps, {
+      setup: flowSetup(urls.prep),
+      people,
+      adminKey,
+    });
   } finally {
     await p2.dispose();
   }
@@ -195,6 +232,8 @@ try {
         "queue producers (wrangler.jsonc `queues.producers`) are bound to a local sink that accepts and drops messages; queue consumers and cron triggers are not exercised",
         "the breached-password range API and the mail API are unreachable offline (registration fails open after its timeout; only setup registers)",
         "every request carries CF-Connecting-IP: 203.0.113.7 (one client IP), as Cloudflare's edge would add it",
+        "the sign-in flows' preparation (accounts copied in Postgres from one registered account, TOTP turned on in Postgres, password first steps, passkey registration) runs on a second copy of the production bundle (`prep`) hashing at argon2id's lowest accepted cost (m=19456 t=1 p=1), from another client IP (198.51.100.7) with its limits raised; it shares the main worker's Postgres, Redis, keys and Durable Objects and is idle while anything is measured",
+        "social login: the Worker's `google` provider points to the test stack's local OIDC provider code (dev/stack/oidc-provider.ts) run in a Node process of its own (bench/oidc-provider.ts), so its CPU is read apart from the bridges'; flow requests reach the main worker with `Host: auth.bench`, the origin its client's redirect URI names",
         "load generator, workerd, bridges, PostgreSQL and Redis share 2 cores",
       ],
     },
@@ -230,6 +269,7 @@ try {
   }
 } finally {
   for (const p of proxies) await p.close();
+  await provider?.stop();
   await stack.stop();
   if (!process.env.BENCH_KEEP_TMP) {
     rmSync(workDir, { recursive: true, force: true });

@@ -14,6 +14,14 @@ import {
 export const MAIN = "main";
 export const CONSUMER = "consumer";
 export const BENCH = "bench";
+export const PREP = "prep";
+
+/** argon2id's lowest cost the configuration accepts (src/core-config.ts: 19 MiB, OWASP's floor). */
+const CHEAPEST_ARGON2 = {
+  ARGON2_MEMORY_KIB: "19456",
+  ARGON2_ITERATIONS: "1",
+  ARGON2_PARALLELISM: "1",
+};
 
 export function mainWorker(
   bundleDir: string,
@@ -33,6 +41,41 @@ export function mainWorker(
     durableObjects: durableObjectsOf(cfg),
     queues: (cfg.queues?.producers ?? []).map((p) => p.binding),
     listen: true,
+  };
+}
+
+/**
+ * A second copy of the production bundle that prepares the sign-in flows'
+ * requests and is never measured: accounts' password first steps (for
+ * `mfa_token`s, and for the recent sign-in a passkey registration needs). It
+ * hashes at argon2id's lowest accepted cost, so hundreds of first steps take
+ * seconds rather than minutes, and its rate limits are out of the way (its
+ * requests come from PREP_IP, so they never count against the measured
+ * client's). Everything else is shared with the main worker: Postgres, Redis,
+ * keys, and the Durable Objects themselves (bound to the main worker's
+ * namespaces), so what it prepares is what the main worker redeems.
+ */
+export function prepWorker(
+  bundleDir: string,
+  cfg: WranglerConfig,
+  text: Record<string, string>,
+): WorkerSpec {
+  const main = mainWorker(bundleDir, cfg, text);
+  const unlimited: Record<string, string> = {};
+  for (const [name, value] of Object.entries(cfg.vars ?? {})) {
+    const window = /^RATE_LIMIT_\w+$/.test(name) ? /^\d+\/(\d+)$/.exec(value)?.[1] : undefined;
+    if (window) unlimited[name] = `1000000/${window}`;
+  }
+  return {
+    ...main,
+    name: PREP,
+    text: { ...main.text, ...unlimited, ...CHEAPEST_ARGON2 },
+    durableObjects: [],
+    foreignDurableObjects: durableObjectsOf(cfg).map((d) => ({
+      binding: d.binding,
+      className: d.className,
+      service: MAIN,
+    })),
   };
 }
 

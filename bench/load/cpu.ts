@@ -57,6 +57,11 @@ export interface CpuGroups {
   postgres: number;
   /** This process and its reaped children (wrk, or the Node load generator itself). */
   loadGenerator: number;
+  /**
+   * The bench's own local OpenID Connect provider, a Node process of its own
+   * (bench/oidc-provider.ts); absent when none was tracked.
+   */
+  provider?: number;
 }
 
 type Group = keyof CpuGroups;
@@ -79,8 +84,13 @@ const cmdline = (pid: number): string => {
  * Ticks of every process that belongs to the bench. `databases` names the
  * bench's databases: a Postgres backend's title is "postgres: … <user> <db> …",
  * and only those backends count (other work on a shared server does not).
+ * `providerPid`, a Node child like the stack's, counts as the provider instead.
  */
-export function cpuSnapshot(workerdPid: number, databases: readonly string[] = []): CpuSnapshot {
+export function cpuSnapshot(
+  workerdPid: number,
+  databases: readonly string[] = [],
+  providerPid?: number,
+): CpuSnapshot {
   const all = allProcs();
   const stackPids = new Set(
     all.filter((p) => p.ppid === process.pid && p.comm.startsWith("node")).map((p) => p.pid),
@@ -90,6 +100,7 @@ export function cpuSnapshot(workerdPid: number, databases: readonly string[] = [
     let group: Group | null = null;
     let ticks = p.ticks;
     if (p.pid === workerdPid) group = "workerd";
+    else if (p.pid === providerPid) group = "provider";
     else if (p.pid === process.pid) {
       group = "loadGenerator";
       ticks += p.childTicks;
@@ -117,9 +128,19 @@ export function cpuPerRequest(
   after: CpuSnapshot,
   requests: number,
 ): CpuPerRequest {
-  const ticks: CpuGroups = { workerd: 0, bridges: 0, redis: 0, postgres: 0, loadGenerator: 0 };
-  for (const [pid, p] of after.procs)
+  const ticks: Required<CpuGroups> = {
+    workerd: 0,
+    bridges: 0,
+    redis: 0,
+    postgres: 0,
+    loadGenerator: 0,
+    provider: 0,
+  };
+  let provider = false;
+  for (const [pid, p] of after.procs) {
     ticks[p.group] += Math.max(0, p.ticks - (before.procs.get(pid)?.ticks ?? 0));
+    if (p.group === "provider") provider = true;
+  }
   const per = (k: Group) => round((ticks[k] * TICK_MS * 1000) / Math.max(1, requests), 0);
   return {
     microsecondsPerRequest: {
@@ -128,6 +149,7 @@ export function cpuPerRequest(
       redis: per("redis"),
       postgres: per("postgres"),
       loadGenerator: per("loadGenerator"),
+      ...(provider ? { provider: per("provider") } : {}),
     },
     machineBusy: round(
       (after.machine.busy - before.machine.busy) /

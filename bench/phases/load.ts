@@ -1,61 +1,66 @@
 // Throughput scenarios against one workerd process serving the production
 // bundle, the example consumer and the bench worker: /health, the floor route
-// vs verify() over the service binding, /v1/me, refresh rotation, login.
-import { baseHeaders, expectGet, login, PASSWORD, register, uniqueEmail } from "../api.ts";
+// vs verify() and authorize() over the service binding, /v1/me, refresh
+// rotation, login.
+import {
+  baseHeaders,
+  expectGet,
+  login,
+  PASSWORD,
+  postJson,
+  register,
+  subjectOf,
+  uniqueEmail,
+} from "../api.ts";
 import { createClient } from "../load/client.ts";
-import { closedLoop } from "../load/closed-loop.ts";
-import { type CpuGroups, type CpuPerRequest, cpuPerRequest, cpuSnapshot } from "../load/cpu.ts";
+import { closedLoop, type Window } from "../load/closed-loop.ts";
+import type { CpuGroups, CpuPerRequest } from "../load/cpu.ts";
 import { httpLoad, httpLoadTool } from "../load/http-load.ts";
+import type { Meter } from "../load/meter.ts";
 import { type LoadResult, round } from "../load/stats.ts";
 import type { Plan } from "../plan.ts";
 
 const log = (msg: string) => console.error(`[bench] ${msg}`);
 
-let workerdPid = 0;
-let databases: string[] = [];
-
-/** Runs a measured load and attaches the CPU each process group spent per request. */
-async function withCpu(run: () => Promise<LoadResult>): Promise<LoadResult> {
-  const before = cpuSnapshot(workerdPid, databases);
-  const result = await run();
-  return {
-    ...result,
-    cpu: cpuPerRequest(before, cpuSnapshot(workerdPid, databases), result.requests),
-  };
-}
+/** The role the example consumer's GET /orders needs (`requirePermission("orders:read")`). */
+export const ORDERS_ROLE = { name: "bench-orders-reader", permissions: ["orders:read"] };
 
 /** wrk/autocannon after an unrecorded warm-up of the same request. */
 async function fixed(
+  meter: Meter,
   plan: Plan,
   url: string,
   headers: Record<string, string> = {},
 ): Promise<LoadResult> {
   const load = { url, headers: { ...baseHeaders, ...headers }, connections: plan.connections };
   await httpLoad({ ...load, seconds: plan.warmupSeconds });
-  return withCpu(() => httpLoad({ ...load, seconds: plan.seconds }));
+  return meter.around(() => httpLoad({ ...load, seconds: plan.seconds }));
 }
 
 /**
- * A and B alternately in the order A B B A, each half as long: both see the
- * same drift of this shared machine, so their ratio is fair. Throughput is the
- * total over both halves; percentiles are the mean of the two halves.
+ * Several scenarios alternately, each run twice at half length in the order
+ * A B C C B A: all see the same drift of this shared machine, so their ratios
+ * are fair. Throughput is the total over both halves; percentiles are the mean
+ * of the two halves.
  */
-async function paired(a: () => Promise<LoadResult>, b: () => Promise<LoadResult>) {
-  const a1 = await a();
-  const b1 = await b();
-  const b2 = await b();
-  const a2 = await a();
-  const merge = (x: LoadResult, y: LoadResult): LoadResult => ({
-    ...x,
-    seconds: x.seconds + y.seconds,
-    requests: x.requests + y.requests,
-    rps: round((x.requests + y.requests) / (x.seconds + y.seconds), 1),
-    p50Ms: round((x.p50Ms + y.p50Ms) / 2),
-    p99Ms: round((x.p99Ms + y.p99Ms) / 2),
-    errors: x.errors + y.errors,
-    cpu: x.cpu && y.cpu ? mergeCpu(x, y) : undefined,
+async function interleaved(runs: Array<() => Promise<LoadResult>>): Promise<LoadResult[]> {
+  const first: LoadResult[] = [];
+  for (const run of runs) first.push(await run());
+  const second: LoadResult[] = [];
+  for (const run of [...runs].reverse()) second.unshift(await run());
+  return first.map((x, i) => {
+    const y = second[i] as LoadResult;
+    return {
+      ...x,
+      seconds: x.seconds + y.seconds,
+      requests: x.requests + y.requests,
+      rps: round((x.requests + y.requests) / (x.seconds + y.seconds), 1),
+      p50Ms: round((x.p50Ms + y.p50Ms) / 2),
+      p99Ms: round((x.p99Ms + y.p99Ms) / 2),
+      errors: x.errors + y.errors,
+      cpu: x.cpu && y.cpu ? mergeCpu(x, y) : undefined,
+    };
   });
-  return { a: merge(a1, a2), b: merge(b1, b2) };
 }
 
 /** CPU per request over both halves, weighted by their request counts. */
@@ -63,7 +68,7 @@ function mergeCpu(x: LoadResult, y: LoadResult): CpuPerRequest {
   const xs = x.cpu as CpuPerRequest;
   const ys = y.cpu as CpuPerRequest;
   const n = x.requests + y.requests;
-  const w = (a: number, b: number) => round((a * x.requests + b * y.requests) / n, 0);
+  const w = (a = 0, b = 0) => round((a * x.requests + b * y.requests) / n, 0);
   const keys = Object.keys(xs.microsecondsPerRequest) as Array<keyof CpuGroups>;
   return {
     microsecondsPerRequest: Object.fromEntries(
@@ -73,17 +78,38 @@ function mergeCpu(x: LoadResult, y: LoadResult): CpuPerRequest {
   };
 }
 
+/**
+ * Gives a user the role behind GET /orders, with the admin key: creates the
+ * role (or finds it made by an earlier phase), then assigns it.
+ */
+export async function grantOrdersRead(main: string, adminKey: string, userId: string) {
+  const admin = { ...baseHeaders, authorization: `Bearer ${adminKey}` };
+  const created = await postJson(
+    `${main}/v1/admin/roles`,
+    { ...ORDERS_ROLE, description: "the bench's reader of the example consumer's orders" },
+    admin,
+  );
+  if (created.status !== 201 && created.status !== 409) {
+    throw new Error(`create role: ${created.status} ${JSON.stringify(created.json)}`);
+  }
+  const res = await fetch(`${main}/v1/admin/users/${userId}/roles/${ORDERS_ROLE.name}`, {
+    method: "PUT",
+    headers: admin,
+  });
+  await res.arrayBuffer();
+  if (res.status !== 204) throw new Error(`assign role: ${res.status}`);
+}
+
 export async function loadPhase(
   plan: Plan,
   urls: { main: string; consumer: string; bench: string },
-  pid: number,
-  dbs: string[],
+  meter: Meter,
+  adminKey: string,
 ) {
-  workerdPid = pid;
-  databases = dbs;
   const email = uniqueEmail("load");
   await register(urls.main, email);
   const { access } = await login(urls.main, email);
+  await grantOrdersRead(urls.main, adminKey, subjectOf(access));
   const bearer = { authorization: `Bearer ${access}` };
   const half = { ...plan, seconds: Math.max(1, Math.round(plan.seconds / 2)) };
 
@@ -91,30 +117,33 @@ export async function loadPhase(
   await expectGet(`${urls.main}/health`, {});
   await expectGet(`${urls.bench}/__bench/floor`, {});
   await expectGet(`${urls.consumer}/protected`, bearer);
+  await expectGet(`${urls.consumer}/orders`, bearer);
   await expectGet(`${urls.main}/v1/me`, bearer);
 
   log(`GET /health (${httpLoadTool}, ${plan.connections} connections, ${plan.seconds} s)`);
-  const health = await fixed(plan, `${urls.main}/health`);
+  const health = await fixed(meter, plan, `${urls.main}/health`);
 
-  log("floor route vs verify() over the service binding (A B B A)");
-  const pair = await paired(
-    () => fixed(half, `${urls.bench}/__bench/floor`),
-    () => fixed(half, `${urls.consumer}/protected`, bearer),
-  );
+  log("floor route vs verify() and authorize() over the service binding (A B C C B A)");
+  const [floor, verify, authorize] = (await interleaved([
+    () => fixed(meter, half, `${urls.bench}/__bench/floor`),
+    () => fixed(meter, half, `${urls.consumer}/protected`, bearer),
+    () => fixed(meter, half, `${urls.consumer}/orders`, bearer),
+  ])) as [LoadResult, LoadResult, LoadResult];
 
   log("GET /v1/me");
-  const me = await fixed(plan, `${urls.main}/v1/me`, bearer);
+  const me = await fixed(meter, plan, `${urls.main}/v1/me`, bearer);
 
   log(`POST /v1/token/refresh (${plan.refreshSessions} sessions, one login each)`);
-  const refresh = await refreshLoad(plan, urls.main);
+  const refresh = await refreshLoad(meter, plan, urls.main);
 
   log(`POST /v1/login (${plan.loginConcurrency} concurrent, default argon2id)`);
-  const loginResult = await loginLoad(plan, urls.main, email);
+  const loginResult = await loginLoad(meter, plan, urls.main, email);
 
   return {
     health,
-    floor: pair.a,
-    verifyServiceBinding: pair.b,
+    floor,
+    verifyServiceBinding: verify,
+    authorizeServiceBinding: authorize,
     me,
     refresh,
     login: loginResult,
@@ -125,9 +154,11 @@ export async function loadPhase(
  * Rotation consumes the token, so no fixed-request tool can replay it: each
  * worker owns one session and refreshes with whatever token it got last.
  */
-async function refreshLoad(plan: Plan, base: string): Promise<LoadResult> {
+async function refreshLoad(meter: Meter, plan: Plan, base: string): Promise<LoadResult> {
   const tokens = await refreshSessions(base, plan.refreshSessions);
-  return withCpu(() => refreshRotation(base, tokens, plan.seconds, plan.warmupSeconds));
+  return meter.window((window) =>
+    refreshRotation(base, tokens, plan.seconds, plan.warmupSeconds, window),
+  );
 }
 
 /** One user with `sessions` logins: the refresh tokens the rotation load starts from. */
@@ -148,6 +179,7 @@ export async function refreshRotation(
   tokens: string[],
   seconds: number,
   warmupSeconds: number,
+  window?: Window,
 ): Promise<LoadResult> {
   const client = createClient(base, tokens.length, baseHeaders);
   try {
@@ -155,7 +187,8 @@ export async function refreshRotation(
       tool: "node:http closed loop",
       workers: tokens.length,
       seconds,
-      warmupSeconds,
+      warmup: { seconds: warmupSeconds },
+      ...(window ? { window } : {}),
       step: async (w) => {
         const r = await client.post("/v1/token/refresh", { refresh_token: tokens[w] });
         if (r.status !== 200 || typeof r.body.refresh_token !== "string") {
@@ -172,15 +205,21 @@ export async function refreshRotation(
 }
 
 /** Logins at the default argon2id cost; they queue behind one hash per isolate by design. */
-async function loginLoad(plan: Plan, base: string, email: string): Promise<LoadResult> {
+async function loginLoad(
+  meter: Meter,
+  plan: Plan,
+  base: string,
+  email: string,
+): Promise<LoadResult> {
   const client = createClient(base, plan.loginConcurrency, baseHeaders);
   try {
-    return await withCpu(() =>
+    return await meter.window((window) =>
       closedLoop({
         tool: "node:http closed loop",
         workers: plan.loginConcurrency,
         seconds: plan.seconds,
-        warmupSeconds: plan.warmupSeconds,
+        warmup: { seconds: plan.warmupSeconds },
+        window,
         step: async () => {
           const r = await client.post("/v1/login", { email, password: PASSWORD });
           return { ok: r.status === 200, status: r.status };
