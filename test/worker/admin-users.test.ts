@@ -110,6 +110,27 @@ describe("search", () => {
     expect(seen).toEqual(made);
   });
 
+  it("pages through addresses that are not ASCII (the cursor carries the address)", async () => {
+    // An import may bring such addresses; written here straight to Postgres.
+    const tag = `łódź${crypto.randomUUID().slice(0, 6)}`;
+    for (const i of [1, 2, 3]) {
+      await sql()`insert into users (id, email, password_hash)
+        values (${crypto.randomUUID()}, ${`${tag}-${i}@example.test`}, null)`;
+    }
+    const first = await search(`email_prefix=${encodeURIComponent(tag)}&limit=2`);
+    expect(first.users).toHaveLength(2);
+    expect(first.next_cursor).toBeTruthy();
+    const rest = await search(
+      `email_prefix=${encodeURIComponent(tag)}&limit=2&cursor=${first.next_cursor}`,
+    );
+    expect([...first.users, ...rest.users].map((u) => u.email)).toEqual([
+      `${tag}-1@example.test`,
+      `${tag}-2@example.test`,
+      `${tag}-3@example.test`,
+    ]);
+    expect(rest.next_cursor).toBeNull();
+  });
+
   it("LIKE's wildcards in a prefix match only themselves", async () => {
     const tag = `wild${crypto.randomUUID().slice(0, 6)}`;
     await postJson("/v1/register", { email: `${tag}x@example.test`, password: GOOD_PASSWORD });

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { base64url, fromBase64url } from "../../auth/secrets";
 import type { UserDirectory, UserSearch, UserSummary } from "../../ports";
 import type { Db } from "./client";
 import { users } from "./schema";
@@ -15,17 +16,19 @@ type Row = {
 /** `%`, `_` and `\` typed into a prefix are matched as themselves (LIKE's default escape). */
 const likePrefix = (prefix: string) => `${prefix.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`;
 
-/** The page cursor: the last row's sort key and id, opaque to clients. */
+/**
+ * The page cursor: the last row's sort key and id, opaque to clients. Through
+ * UTF-8, since an address (the sort key of a prefix search) need not be ASCII.
+ */
 function encodeCursor(sortKey: string, id: string): string {
-  return btoa(JSON.stringify([sortKey, id]))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
+  return base64url(new TextEncoder().encode(JSON.stringify([sortKey, id])));
 }
 
 function decodeCursor(cursor: string): [string, string] | null {
   try {
-    const value: unknown = JSON.parse(atob(cursor.replaceAll("-", "+").replaceAll("_", "/")));
+    const value: unknown = JSON.parse(
+      new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(fromBase64url(cursor)),
+    );
     if (
       Array.isArray(value) &&
       value.length === 2 &&
