@@ -1,4 +1,5 @@
 import type { MetricPoint, Metrics } from "../../ports";
+import { dataPointOf } from "./analytics-engine";
 
 /**
  * Tests: the same data points, posted to a local sink
@@ -13,11 +14,7 @@ export function createSinkMetrics(url: string, background: (p: Promise<unknown>)
         fetch(url, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify({
-            indexes: [point.event],
-            blobs: [point.event, point.method ?? "", point.reason ?? ""],
-            doubles: [1],
-          }),
+          body: JSON.stringify(dataPointOf(point)),
         }).then((res) => res.body?.cancel()),
       );
     },
