@@ -85,6 +85,18 @@ export interface SignInDeps {
   claims?: readonly SessionClaimsSource[];
 }
 
+/**
+ * The core's own gate, first: an account an administrator disabled stops here
+ * when the caller read it so (the session's insert refuses it anyway), and is
+ * recorded like any refusal.
+ */
+const accountEnabled: SignInGate = {
+  async check(user) {
+    if (user.disabled) throw authErrors.error("account_disabled");
+    return null;
+  },
+};
+
 /** A sign-in either opens a session or stops at a gate's challenge. */
 export type SignInOutcome =
   | { kind: "session"; tokens: IssuedTokens }
@@ -104,15 +116,7 @@ export async function completeSignIn(
   how: SignInHow,
 ): Promise<SignInOutcome> {
   const audit = deps.sessions.audit;
-  if (user.disabled) {
-    audit.record({
-      type: "login_failed",
-      userId: user.id,
-      details: { reason: "account_disabled" },
-    });
-    throw authErrors.error("account_disabled");
-  }
-  for (const gate of deps.gates) {
+  for (const gate of [accountEnabled, ...deps.gates]) {
     let challenge: SignInChallenge | null;
     try {
       challenge = await gate.check(user, how);
