@@ -28,5 +28,4 @@ export const mfaErrors = defineErrors({
     status: 409,
     message: "start with POST /v1/mfa/totp/enroll",
   },
-  user_not_found: { code: "not_found", status: 404, message: "no such user" },
 });

@@ -3,7 +3,6 @@ import { defineErrors } from "../../errors";
 /** The errors of roles and permissions (README "Roles and permissions"). */
 export const roleErrors = defineErrors({
   unknown_role: { code: "not_found", status: 404, message: "no such role" },
-  user_not_found: { code: "not_found", status: 404, message: "no such user" },
   role_exists: { code: "role_exists", status: 409, message: "a role with this name exists" },
   too_many_roles: {
     code: "too_many_roles",

@@ -28,7 +28,7 @@ export const adminMfaRoutes = new Hono<AppEnv>().delete(
       authErrors.specs.invalid_access_token,
       authErrors.specs.forbidden,
       authErrors.specs.insufficient_user_authentication,
-      mfaErrors.specs.user_not_found,
+      authErrors.specs.user_not_found,
       mfaErrors.specs.mfa_not_enabled,
     ],
     // adminAccess limits every caller per client before it checks the key.
@@ -37,11 +37,11 @@ export const adminMfaRoutes = new Hono<AppEnv>().delete(
   adminAccess("mfa:reset", { stepUp: true }),
   async (c) => {
     const userId = c.req.param("id");
-    if (!UUID.test(userId)) throw mfaErrors.error("user_not_found");
+    if (!UUID.test(userId)) throw authErrors.error("user_not_found");
     const services = c.get("services");
     if (!(await services.mfa.disable(userId))) {
       // Tell an unknown account from one without a second factor (the rare path).
-      if (!(await services.users.findById(userId))) throw mfaErrors.error("user_not_found");
+      if (!(await services.users.findById(userId))) throw authErrors.error("user_not_found");
       throw mfaErrors.error("mfa_not_enabled");
     }
     services.audit.record({ type: "mfa_reset", userId, details: { by: c.get("actor").id } });

@@ -51,7 +51,7 @@ const changeErrors = [...accessErrors, auth.insufficient_user_authentication];
 function userAndRole(c: Context<AppEnv>): { userId: string; role: string } {
   const userId = c.req.param("id") ?? "";
   const role = c.req.param("role") ?? "";
-  if (!UUID.test(userId)) throw roleErrors.error("user_not_found");
+  if (!UUID.test(userId)) throw authErrors.error("user_not_found");
   if (!ROLE_NAME.test(role)) throw roleErrors.error("unknown_role");
   return { userId, role };
 }
@@ -142,13 +142,13 @@ export const adminRoleRoutes = new Hono<AppEnv>()
       security: ["adminKey", "bearer"],
       params: UserParams,
       responses: { 200: { description: "the user's grants", schema: UserGrantsSchema } },
-      errors: [...accessErrors, roleErrors.specs.user_not_found],
+      errors: [...accessErrors, authErrors.specs.user_not_found],
       limited: true,
     }),
     adminAccess("users:read", { stepUp: false }),
     async (c) => {
       const userId = c.req.param("id");
-      if (!UUID.test(userId)) throw roleErrors.error("user_not_found");
+      if (!UUID.test(userId)) throw authErrors.error("user_not_found");
       return c.json(await c.get("services").roles.grantsOf(userId));
     },
   )
@@ -164,7 +164,7 @@ export const adminRoleRoutes = new Hono<AppEnv>()
       responses: { 204: { description: "the user holds the role" } },
       errors: [
         ...changeErrors,
-        roleErrors.specs.user_not_found,
+        authErrors.specs.user_not_found,
         roleErrors.specs.unknown_role,
         roleErrors.specs.too_many_roles,
       ],
@@ -177,7 +177,7 @@ export const adminRoleRoutes = new Hono<AppEnv>()
       const services = c.get("services");
       const actor = c.get("actor");
       const outcome = await services.roles.assign(userId, role, actor.id, MAX_ROLES_PER_USER);
-      if (outcome === "unknown_user") throw roleErrors.error("user_not_found");
+      if (outcome === "unknown_user") throw authErrors.error("user_not_found");
       if (outcome === "unknown_role") throw roleErrors.error("unknown_role");
       if (outcome === "too_many") throw roleErrors.error("too_many_roles");
       if (outcome === "assigned") {
@@ -199,7 +199,7 @@ export const adminRoleRoutes = new Hono<AppEnv>()
       responses: { 204: { description: "the user no longer holds the role" } },
       errors: [
         ...changeErrors,
-        roleErrors.specs.user_not_found,
+        authErrors.specs.user_not_found,
         roleErrors.specs.unknown_role,
         roleErrors.specs.last_admin,
       ],
