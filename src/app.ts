@@ -3,6 +3,7 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env";
+import { authErrors } from "./auth/errors";
 import { AuthError, errorBody, httpErrors, logRefusal } from "./errors";
 import { classifyFailure } from "./failures";
 import { features } from "./features";
@@ -68,7 +69,7 @@ for (const feature of features) if (feature.routes) app.route("/", feature.route
 // The contract of every route above (and these): GET /openapi.json, GET /docs.
 app.route(
   "/",
-  apiReference(() => app.routes),
+  apiReference(() => app.routes, [httpErrors, authErrors, ...features.flatMap((f) => f.errors)]),
 );
 
 // Derived once per isolate from the routes above: a pure function of the code.

@@ -78,17 +78,6 @@ const CHANGE_ERRORS: readonly ErrorSpec[] = [
   errors.user_not_found,
 ];
 
-/**
- * The refusal of a feature's erasure guard (AccountErasureGuard): the roles
- * feature keeps the last holder of `admin`. The core may not import a
- * feature's catalog, so the entry is restated here by its wire code and status.
- */
-const LAST_ADMIN: ErrorSpec = {
-  code: "last_admin",
-  status: 409,
-  message: "this is the last holder of the admin role; grant it to someone else first",
-};
-
 const ListedUserSchema = z.strictObject({
   id: z.uuid(),
   email: z.string(),
@@ -288,7 +277,9 @@ export const adminUsers = new Hono<AppEnv>()
         "The account goes with everything that names it; the audit trail keeps ids and reason codes only. A feature may refuse first (409 `last_admin`: the last holder of `admin`). Needs `users:delete` and a recent authentication (RFC 9470).",
       params: UserIdParam,
       responses: { 204: { description: "erased" } },
-      errors: [...CHANGE_ERRORS, LAST_ADMIN],
+      errors: CHANGE_ERRORS,
+      // A feature's erasure guard may refuse: the roles feature keeps the last admin.
+      errorCodesOfOtherParts: ["last_admin"],
       limited: true,
     }),
     adminAccess("users:delete", { stepUp: true }),

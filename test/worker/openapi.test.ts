@@ -6,7 +6,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/app";
-import { undescribedRoutes } from "../../src/routes/openapi/document";
+import { httpErrors } from "../../src/errors";
+import { buildOpenApiDocument, undescribedRoutes } from "../../src/routes/openapi/document";
+import { describeRoute } from "../../src/routes/openapi/route-doc";
 import { call, callWithEnv } from "./helpers";
 import { checkContract, type OpenApiDocument } from "./support/contract";
 
@@ -71,6 +73,31 @@ describe("GET /openapi.json", () => {
       "password_reset_required",
     ]);
     expect(login.responses["429"]).toBeDefined();
+  });
+});
+
+describe("codes of another part's catalog", () => {
+  it("are resolved from the catalogs when the document is built, and an unknown one fails it", async () => {
+    const mfa = (await document()).paths["/v1/login/mfa"]?.post as unknown as {
+      responses: Record<string, { content: Record<string, { schema: unknown }> }>;
+    };
+    expect(JSON.stringify(mfa.responses["401"])).toContain("passkey_rejected");
+    const route = (codes: string[]) => ({
+      method: "GET",
+      path: "/v1/x",
+      handler: describeRoute({
+        tag: "t",
+        summary: "s",
+        responses: { 204: { description: "ok" } },
+        errors: [],
+        errorCodesOfOtherParts: codes,
+      }),
+    });
+    const info = { title: "t", version: "1", serverUrl: "http://x" };
+    expect(() => buildOpenApiDocument([route(["no_such_code"])], info, [httpErrors])).toThrow(
+      /no_such_code/,
+    );
+    expect(() => buildOpenApiDocument([route(["not_found"])], info, [httpErrors])).not.toThrow();
   });
 });
 

@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { type ErrorSpec, httpErrors } from "../../errors";
+import { type ErrorCatalog, type ErrorSpec, httpErrors } from "../../errors";
 import { type RouteDoc, routeDocOf } from "./route-doc";
 
 /** A route as Hono lists it (`app.routes`): one entry per handler, middleware included. */
@@ -174,7 +174,16 @@ const SECURITY_SCHEMES = {
  * code under it are in the document (the contract test holds the suite's
  * responses to them).
  */
-export function buildOpenApiDocument(routes: readonly ListedRoute[], info: DocumentInfo) {
+export function buildOpenApiDocument(
+  routes: readonly ListedRoute[],
+  info: DocumentInfo,
+  catalogs: readonly ErrorCatalog[],
+) {
+  const specsOfCode = (code: string): ErrorSpec[] => {
+    const found = catalogs.flatMap((c) => Object.values(c.specs).filter((s) => s.code === code));
+    if (found.length === 0) throw new Error(`no error catalog has the code ${code}`);
+    return found;
+  };
   const generator = new OpenAPIHono();
   const registry = generator.openAPIRegistry;
   for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) {
@@ -204,6 +213,7 @@ export function buildOpenApiDocument(routes: readonly ListedRoute[], info: Docum
     const limited = doc.limited === true;
     const errors = [
       ...doc.errors,
+      ...(doc.errorCodesOfOtherParts ?? []).flatMap(specsOfCode),
       ...EVERY_ROUTE,
       ...(body ? WITH_BODY : doc.query ? [httpErrors.specs.invalid_request] : []),
       ...(limited ? [httpErrors.specs.too_many_requests] : []),

@@ -47,6 +47,13 @@ export interface RouteDoc {
   responses: Readonly<Record<number, SuccessDoc>>;
   /** Every error this route answers, from the catalogs (`authErrors.specs.invalid_credentials`). */
   errors: readonly ErrorSpec[];
+  /**
+   * Public codes another part answers through this route, whose catalog this
+   * file may not import (a feature's refusal reaching a core route through a
+   * seam, one feature's through another's): resolved against every catalog
+   * when the document is built, which fails for a code no catalog has.
+   */
+  errorCodesOfOtherParts?: readonly string[];
   /** Limited per client: 429 `too_many_requests` with `Retry-After` and `RateLimit-*`. */
   limited?: boolean;
 }

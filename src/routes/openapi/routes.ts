@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../app-env";
-import { httpErrors, notConfigured } from "../../errors";
+import { type ErrorCatalog, httpErrors, notConfigured } from "../../errors";
 import { buildOpenApiDocument, type ListedRoute } from "./document";
 import { REFERENCE_CSS, REFERENCE_HTML, REFERENCE_JS } from "./reference-page";
 import { describeRoute } from "./route-doc";
@@ -18,7 +18,10 @@ const PAGE_CSP =
  * them once per isolate, on first request (a pure function of the code and
  * the issuer).
  */
-export function apiReference(routesOf: () => readonly ListedRoute[]): Hono<AppEnv> {
+export function apiReference(
+  routesOf: () => readonly ListedRoute[],
+  catalogs: readonly ErrorCatalog[],
+): Hono<AppEnv> {
   let built: { issuer: string; doc: unknown } | undefined;
   const docsOn = (c: { get(k: "config"): { docsEnabled: boolean } }) => {
     if (!c.get("config").docsEnabled) throw notConfigured("the API reference page", "DOCS_ENABLED");
@@ -51,11 +54,15 @@ export function apiReference(routesOf: () => readonly ListedRoute[]): Hono<AppEn
         if (built?.issuer !== issuer) {
           built = {
             issuer,
-            doc: buildOpenApiDocument(routesOf(), {
-              title: "edge-auth",
-              version: API_VERSION,
-              serverUrl: issuer,
-            }),
+            doc: buildOpenApiDocument(
+              routesOf(),
+              {
+                title: "edge-auth",
+                version: API_VERSION,
+                serverUrl: issuer,
+              },
+              catalogs,
+            ),
           };
         }
         c.header("Cache-Control", "public, max-age=300");

@@ -3,7 +3,6 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../../app-env";
 import { authErrors } from "../../../auth/errors";
-import type { ErrorSpec } from "../../../errors";
 import { limitByIp } from "../../../middleware/rate-limit";
 import { describeRoute } from "../../../routes/openapi/route-doc";
 import { TokenPairSchema } from "../../../routes/response-schemas";
@@ -36,22 +35,6 @@ const LoginMfaBody = z.looseObject({
 });
 
 /**
- * What a contributed second factor (the passkeys feature's `passkey`) answers
- * when its proof fails. A feature may not import another's catalog
- * (scripts/check-architecture.ts) and the SecondFactor contract does not carry
- * its errors, so their public codes are restated here for the document only;
- * they must follow src/features/passkeys/errors.ts.
- */
-const CONTRIBUTED_FACTOR_ERRORS: readonly ErrorSpec[] = [
-  {
-    code: "invalid_flow",
-    status: 400,
-    message: "the passkey ceremony is unknown, expired or already used; start again",
-  },
-  { code: "passkey_rejected", status: 401, message: "the passkey could not be verified" },
-];
-
-/**
  * `POST /v1/login/mfa`: the second step of any sign-in that answered
  * `{mfa_required: true, mfa_token}`. Tokens go out as the first step asked
  * (body or cookie).
@@ -69,8 +52,9 @@ export const loginMfaRoutes = new Hono<AppEnv>().post(
       mfaErrors.specs.invalid_code,
       mfaErrors.specs.mfa_not_enabled,
       authErrors.specs.account_disabled,
-      ...CONTRIBUTED_FACTOR_ERRORS,
     ],
+    // A contributed second factor's refusals (the passkeys feature's).
+    errorCodesOfOtherParts: ["invalid_flow", "passkey_rejected"],
     // Per client (login_ip) and per account (mfa_account).
     limited: true,
   }),
