@@ -9,14 +9,13 @@
 // a sign-out that reaches the other tab, a passkey sign-in that signs both in again.
 //
 // Never skipped: without Chromium at /usr/bin/chromium it fails, as the passkey test does.
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasChromium, launchChromium, requireChromium } from "./chromium.ts";
 import { type DevProcess, startDev } from "./dev-process.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const password = "lamp orbit cedar quietly 42";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -86,7 +85,7 @@ describe("@edge-auth/client in two Chromium tabs, cookie mode", () => {
   let dev: DevProcess | undefined;
 
   beforeAll(async () => {
-    if (existsSync(CHROMIUM)) dev = await startDev();
+    if (hasChromium()) dev = await startDev();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -101,18 +100,10 @@ describe("@edge-auth/client in two Chromium tabs, cookie mode", () => {
     page.evaluate(async () => (await window.sdk.storage.get())?.accessToken ?? null);
 
   it("makes one refresh across both tabs, hands the token over, and signs both out and in together", async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `This test needs Chromium at ${CHROMIUM}: install Debian's package (sudo apt-get install chromium)`,
-      );
-    }
+    requireChromium("the client SDK's browser test");
     if (!dev) throw new Error("npm run dev did not start");
     const script = await bundleClient();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-background-networking", "--no-first-run", "--disable-gpu"],
-    });
+    browser = await launchChromium("the client SDK's browser test");
     // localhost, not 127.0.0.1: WebAuthn refuses IP addresses; the Worker lists
     // http://localhost:<port> in ALLOWED_ORIGINS and WEBAUTHN_ORIGINS.
     const origin = `http://localhost:${dev.port}`;

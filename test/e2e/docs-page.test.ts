@@ -5,19 +5,17 @@
 //
 // Never skipped: without Chromium at /usr/bin/chromium it fails, saying how to
 // install it (.ci/run installs it on a fresh Debian machine).
-import { existsSync } from "node:fs";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasChromium, launchChromium, requireChromium } from "./chromium.ts";
 import { type DevProcess, startDev } from "./dev-process.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
 
 describe("the API reference page in Chromium", () => {
   let browser: Browser | undefined;
   let dev: DevProcess | undefined;
 
   beforeAll(async () => {
-    if (existsSync(CHROMIUM)) dev = await startDev();
+    if (hasChromium()) dev = await startDev();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -25,11 +23,7 @@ describe("the API reference page in Chromium", () => {
   });
 
   it("renders every operation of /openapi.json, from this origin only, and filters", async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `The docs page e2e test needs Chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium)`,
-      );
-    }
+    requireChromium("the docs page e2e test");
     const base = (dev as DevProcess).base;
     const doc = (await (await fetch(`${base}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, unknown>>;
@@ -40,16 +34,7 @@ describe("the API reference page in Chromium", () => {
     );
     expect(operations).toBeGreaterThan(60);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium("the docs page e2e test");
     const page = await browser.newPage();
     const problems: string[] = [];
     const origins = new Set<string>();

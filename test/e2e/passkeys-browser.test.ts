@@ -7,28 +7,12 @@
 //
 // Never skipped: without Chromium at /usr/bin/chromium it fails, saying how to
 // install it (.ci/run installs it on a fresh Debian machine).
-import { existsSync } from "node:fs";
-import {
-  type Browser,
-  type BrowserContext,
-  type CDPSession,
-  chromium,
-  type Page,
-} from "playwright-core";
+import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasChromium, launchChromium, requireChromium } from "./chromium.ts";
 import { type DevProcess, outputMatching, startDev } from "./dev-process.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const password = "lamp orbit cedar quietly 42";
-
-function requireChromium(): void {
-  if (existsSync(CHROMIUM)) return;
-  throw new Error(
-    process.env.CI
-      ? `CI has no Chromium at ${CHROMIUM}: the passkey e2e test needs Debian's chromium package (.ci/run installs it)`
-      : `The passkey e2e test needs Chromium at ${CHROMIUM}: install Debian's package (sudo apt-get install chromium); playwright's own browser download is not used`,
-  );
-}
 
 interface Credential {
   credentialId: string;
@@ -45,7 +29,7 @@ describe("the demo app's passkey page in Chromium", () => {
   // Without Chromium the test itself fails (a failed hook would report it skipped),
   // and no dev server is started for nothing.
   beforeAll(async () => {
-    if (existsSync(CHROMIUM)) dev = await startDev();
+    if (hasChromium()) dev = await startDev();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -82,20 +66,9 @@ describe("the demo app's passkey page in Chromium", () => {
   }
 
   it("creates an account, adds a passkey, signs in with it alone and as the password's second factor, in cookie mode", async () => {
-    requireChromium();
+    requireChromium("the passkey e2e test");
     if (!dev) throw new Error("npm run dev did not start");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--disable-gpu",
-      ],
-    });
+    browser = await launchChromium("the passkey e2e test");
     const pageUrl = (
       await outputMatching(dev, /passkeys: open (http:\/\/localhost:\d+\/passkeys) /)
     )[1] as string;
