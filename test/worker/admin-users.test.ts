@@ -361,6 +361,23 @@ describe("disable and enable", () => {
     }
   });
 
+  it("a reset link mailed before a disable is dead after the enable (the credential epoch moved)", async () => {
+    const u = await newUser("disable-link");
+    expect((await postJson("/v1/password/forgot", { email: u.email })).status).toBe(202);
+    const { tokenFrom, waitForMail } = await import("./mail-helpers");
+    const [mail] = await waitForMail(u.email, /^Reset your password$/);
+    const token = tokenFrom(mail as NonNullable<typeof mail>, "/reset-password");
+    expect((await post(`/v1/admin/users/${u.id}/disable`, ADMIN)).status).toBe(204);
+    expect((await post(`/v1/admin/users/${u.id}/enable`, ADMIN)).status).toBe(204);
+    const reset = await postJson("/v1/password/reset", {
+      token,
+      password: "a passphrase the attacker chose 2026",
+    });
+    expect(reset.status).toBe(400);
+    expect(await errorOf(reset)).toBe("invalid_token");
+    expect((await loginWith(u.email, GOOD_PASSWORD)).status).toBe(200);
+  });
+
   it("needs users:disable and a recent sign-in; the self-serve roles cannot", async () => {
     const target = await person("disable-target");
     const reader = await staff("disable-reader", ["users:read"]);
