@@ -91,15 +91,13 @@ app.notFound((c) => {
 
 /** The one error funnel: typed errors keep their code; anything else is logged and hidden. */
 app.onError((err, c) => {
-  const failure = err instanceof AuthError ? undefined : classifyFailure(err);
-  const authError =
-    err instanceof AuthError ? err : fromUnexpected(err, c.get("requestId"), failure);
+  const { error, dependency } = toAuthError(err, c.get("requestId"));
   // The server-side reason of a refusal, when it has one: a code, never input.
-  if (authError.reason) logRefusal(c.get("requestId"), authError);
-  recordFailureMetric(c, authError, failure?.kind);
-  for (const [name, value] of Object.entries(authError.headers)) c.header(name, value);
+  if (error.reason) logRefusal(c.get("requestId"), error);
+  recordFailureMetric(c, error, dependency);
+  for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
   c.header("Cache-Control", "no-store");
-  return c.json(errorBody(authError), authError.status);
+  return c.json(errorBody(error), error.status);
 });
 
 /**
@@ -107,29 +105,36 @@ app.onError((err, c) => {
  * signals docs/operations.md alerts on that no audit event carries. Only once
  * the configuration built the request's services.
  */
-function recordFailureMetric(c: Context<AppEnv>, error: AuthError, kind: string | undefined): void {
+function recordFailureMetric(
+  c: Context<AppEnv>,
+  error: AuthError,
+  dependency: string | undefined,
+): void {
   const services = c.get("services");
   if (!services) return;
   if (error.status === 429) {
     services.metrics.record({ event: "rate_limited", method: c.req.routePath });
   } else if (error.status === 503 && error.code === "temporarily_unavailable") {
-    services.metrics.record({ event: "unavailable", reason: kind ?? error.reason ?? "dependency" });
+    services.metrics.record({
+      event: "unavailable",
+      reason: dependency ?? error.reason ?? "dependency",
+    });
   }
 }
 
-function fromUnexpected(
+/** An AuthError as is; Hono's own 404/400; anything else classified (failures.ts) and logged. */
+function toAuthError(
   err: Error,
   requestId: string | undefined,
-  failure: ReturnType<typeof classifyFailure> | undefined,
-): AuthError {
-  if (err instanceof HTTPException || !failure) {
-    return httpErrors.error(
-      err instanceof HTTPException && err.status === 404 ? "not_found" : "invalid_request",
-      { description: null },
-    );
+): { error: AuthError; dependency?: string } {
+  if (err instanceof AuthError) return { error: err };
+  if (err instanceof HTTPException) {
+    const name = err.status === 404 ? "not_found" : "invalid_request";
+    return { error: httpErrors.error(name, { description: null }) };
   }
+  const failure = classifyFailure(err);
   // Log the error's class and the dependency, never its message: driver
   // messages can quote SQL parameters (emails, hashes).
   log("error", "request failed", { requestId, kind: failure.kind, error: errorName(err) });
-  return failure.error;
+  return { error: failure.error, dependency: failure.kind };
 }
