@@ -384,6 +384,30 @@ describe("argon2id driver: serialization and queue bound", () => {
     expect(instantiations()).toBe(2);
   });
 
+  it("wraps each computation alone in aroundCompute, never the wait in the queue (the trace spans' premise)", async () => {
+    const log: string[] = [];
+    const argon2 = createArgon2id(modules, {
+      maxQueue: 2,
+      aroundCompute: async (compute) => {
+        const n = log.filter((e) => e.startsWith("enter")).length + 1;
+        log.push(`enter ${n}`);
+        try {
+          return await compute();
+        } finally {
+          log.push(`exit ${n}`);
+        }
+      },
+    });
+    const inputs = [11, 12, 13].map((seed) => smallInput(seed));
+    const results = await Promise.all(inputs.map((input) => argon2.hash(input)));
+    // Queued hashes enter only once the running one has left: the wrapper
+    // measures computation, and the span around hash() minus it is the wait.
+    expect(log).toEqual(["enter 1", "exit 1", "enter 2", "exit 2", "enter 3", "exit 3"]);
+    for (const [i, input] of inputs.entries()) {
+      expect(hex(results[i] ?? new Uint8Array())).toBe(hex(await reference(input)));
+    }
+  });
+
   it("rejects with HashingBusyError once 1 running + maxQueue waiting are taken", async () => {
     const argon2 = createArgon2id(modules, { maxQueue: 2 });
     const inputs = [1, 2, 3].map((seed) => smallInput(seed));
