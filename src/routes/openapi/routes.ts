@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
 import { z } from "zod";
 import type { AppEnv } from "../../app-env";
 import { type ErrorCatalog, httpErrors, notConfigured } from "../../errors";
@@ -12,6 +13,12 @@ export const API_VERSION = "1.0.0";
 const PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/** The page and its assets answer only with DOCS_ENABLED (off in production by default). */
+const docsEnabled = createMiddleware<AppEnv>(async (c, next) => {
+  if (!c.get("config").docsEnabled) throw notConfigured("the API reference page", "DOCS_ENABLED");
+  await next();
+});
+
 /**
  * GET /openapi.json (always) and the reference page at /docs (only with
  * DOCS_ENABLED). `routesOf` gives the app's routes: the document is built from
@@ -23,9 +30,6 @@ export function apiReference(
   catalogs: readonly ErrorCatalog[],
 ): Hono<AppEnv> {
   let built: { issuer: string; doc: unknown } | undefined;
-  const docsOn = (c: { get(k: "config"): { docsEnabled: boolean } }) => {
-    if (!c.get("config").docsEnabled) throw notConfigured("the API reference page", "DOCS_ENABLED");
-  };
   const page = describeRoute({
     tag: "meta",
     summary: "The API reference page (and its script and style)",
@@ -69,17 +73,14 @@ export function apiReference(
         return c.json(built.doc);
       },
     )
-    .get("/docs", page, (c) => {
-      docsOn(c);
+    .get("/docs", page, docsEnabled, (c) => {
       c.header("Content-Security-Policy", PAGE_CSP);
       return c.html(REFERENCE_HTML);
     })
-    .get("/docs/reference.js", page, (c) => {
-      docsOn(c);
+    .get("/docs/reference.js", page, docsEnabled, (c) => {
       return c.body(REFERENCE_JS, 200, { "Content-Type": "text/javascript; charset=utf-8" });
     })
-    .get("/docs/reference.css", page, (c) => {
-      docsOn(c);
+    .get("/docs/reference.css", page, docsEnabled, (c) => {
       return c.body(REFERENCE_CSS, 200, { "Content-Type": "text/css; charset=utf-8" });
     });
 }
