@@ -11,10 +11,11 @@ import {
 } from "../auth/account-admin";
 import { authErrors } from "../auth/errors";
 import { listSessions } from "../auth/sessions";
-import { type ErrorSpec, invalidRequest } from "../errors";
+import type { ErrorSpec } from "../errors";
 import { adminAccess } from "../middleware/admin-access";
 import { UUID } from "./fields";
 import { describeRoute } from "./openapi/route-doc";
+import { parseOrRefuse } from "./read-json";
 import { SessionSchema } from "./sessions";
 
 const PAGE_MAX = 100;
@@ -28,16 +29,6 @@ const SearchQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(PAGE_MAX).default(50),
   cursor: z.string().max(512).optional(),
 });
-
-function searchQuery(c: Context<AppEnv>): z.infer<typeof SearchQuery> {
-  const parsed = SearchQuery.safeParse(c.req.query());
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join(".") || "query";
-    throw invalidRequest(`${field}: ${issue?.message ?? "invalid"}`);
-  }
-  return parsed.data;
-}
 
 function userIdOf(c: Context<AppEnv>): string {
   const id = c.req.param("id") ?? "";
@@ -132,7 +123,7 @@ export const adminUsers = new Hono<AppEnv>()
     }),
     adminAccess("users:read", { stepUp: false }),
     async (c) => {
-      const q = searchQuery(c);
+      const q = parseOrRefuse(SearchQuery, c.req.query(), "query");
       const services = c.get("services");
       const page = await services.userDirectory
         .search({

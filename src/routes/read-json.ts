@@ -25,10 +25,22 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   } catch {
     throw invalidRequest("body is not valid JSON");
   }
-  const parsed = schema.safeParse(body);
+  return parseOrRefuse(schema, body, "body");
+}
+
+/**
+ * A value checked against its schema, or 400 `invalid_request` naming the
+ * first field at fault (`whole` when the value itself is).
+ */
+export function parseOrRefuse<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  whole: string,
+): z.infer<S> {
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue?.path.join(".") || "body";
+    const field = issue?.path.join(".") || whole;
     throw invalidRequest(`${field}: ${issue?.message ?? "invalid"}`);
   }
   return parsed.data;
