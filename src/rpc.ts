@@ -1,4 +1,5 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
+import { type AuthorizeOutcome, authorize } from "./auth/authorization";
 import { isRecentAuthentication } from "./auth/step-up";
 import type { CheckFailure } from "./auth/tokens/check";
 import type { AccessTokenClaims } from "./auth/tokens/claims";
@@ -6,13 +7,12 @@ import { type IntrospectionResponse, toIntrospection } from "./auth/tokens/intro
 import { createServices } from "./composition-root";
 import { ConfigError, configFromEnv } from "./config";
 import { classifyFailure } from "./failures";
-import { type AuthorizeOutcome, authorize } from "./features/roles/authorization";
 import { errorName, log } from "./log";
 import type { Services } from "./services";
 
+export type { AuthorizeOutcome } from "./auth/authorization";
 export type { AccessTokenClaims } from "./auth/tokens/claims";
 export type { IntrospectionResponse } from "./auth/tokens/introspection";
-export type { AuthorizeOutcome } from "./features/roles/authorization";
 
 /** What `verify()` answers. `error` is a stable code, never a message. */
 export type VerifyOutcome =
@@ -90,7 +90,7 @@ export class AuthService extends WorkerEntrypoint<Env> {
       { allowed: false, reason: "temporarily_unavailable" },
       (services) =>
         authorize(
-          { check: (t) => services.checkAccessToken(t), roles: services.roles },
+          { check: (t) => services.checkAccessToken(t), grants: services.grants },
           token,
           permission,
         ),
