@@ -182,7 +182,12 @@ try {
   const [a, b] = variants as [Variant, Variant];
   const half = Math.max(1, Math.round(plan.seconds / 2));
   const rows: Array<{ scenario: string; a: LoadResult; b: LoadResult }> = [];
-  for (const [name, run] of Object.entries(scenarios)) {
+  // BENCH_AB_ONLY=refresh,me keeps the scenarios whose name contains one of the words.
+  const only = (process.env.BENCH_AB_ONLY ?? "").split(",").filter(Boolean);
+  const chosen = Object.entries(scenarios).filter(
+    ([name]) => only.length === 0 || only.some((w) => name.toLowerCase().includes(w.toLowerCase())),
+  );
+  for (const [name, run] of chosen) {
     log(`${name}: A B B A, ${half} s each after a ${plan.warmupSeconds} s warm-up of each`);
     await run(a, plan.warmupSeconds);
     await run(b, plan.warmupSeconds);
