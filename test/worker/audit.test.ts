@@ -133,6 +133,70 @@ describe("recording", () => {
   });
 });
 
+describe("group commit", () => {
+  const event = (i: number) => ({
+    id: crypto.randomUUID(),
+    type: "token_refreshed" as const,
+    userId: "u1",
+    details: { i },
+    requestId: null,
+    ip: null,
+    userAgent: null,
+    at: Date.now(),
+  });
+
+  it("writes each call of a group all or none: a failing call leaves the others and nothing of its own", async () => {
+    const chain = `${newPrefix()}0`;
+    expect(await head(chain).append({ chain, event: event(0) })).toEqual({
+      seq: 1,
+      duplicate: false,
+    });
+    // Sent together, so they wait for the same group; the middle one names
+    // another chain and fails after its first event would have been written.
+    const [first, wrong, last] = await Promise.allSettled([
+      head(chain).appendBatch({ chain, events: [event(1), event(2)] }),
+      head(chain).appendBatch({ chain: `${chain}x`, events: [event(3), event(4)] }),
+      head(chain).appendBatch({ chain, events: [event(5), event(6)] }),
+    ]);
+    expect(wrong.status).toBe("rejected");
+    const written = [first, last].flatMap((r) =>
+      r.status === "fulfilled" ? r.value.map((x) => x.seq) : [],
+    );
+    expect(written.sort((a, b) => a - b)).toEqual([2, 3, 4, 5]);
+    // Durable when the calls returned: a new instance reads the same head.
+    await evictDurableObject(head(chain));
+    expect(await head(chain).state(chain)).toMatchObject({ seq: 5, pending: 5 });
+    await flush(chain);
+    expect(await seqs(chain)).toEqual([1, 2, 3, 4, 5]);
+    expect(await verify(chain)).toEqual({ ok: true, chains: 1, events: 5 });
+  });
+
+  it("keeps a call's events in the order given and in one run of sequence numbers", async () => {
+    const chain = `${newPrefix()}0`;
+    const calls = Array.from({ length: 12 }, (_, c) =>
+      Array.from({ length: 4 }, (_, i) => event(c * 10 + i)),
+    );
+    const results = await Promise.all(
+      calls.map((events) => head(chain).appendBatch({ chain, events })),
+    );
+    for (const r of results) {
+      const first = r[0]?.seq ?? 0;
+      expect(r.map((x) => x.seq)).toEqual([first, first + 1, first + 2, first + 3]);
+    }
+    await flush(chain);
+    const rows = await db.query(
+      "SELECT (details->>'i')::int AS i FROM audit_events WHERE chain_id = $1 ORDER BY seq",
+      [chain],
+    );
+    const order = rows.map((r) => r.i as number);
+    for (const events of calls) {
+      const at = order.indexOf(events[0]?.details.i as number);
+      expect(order.slice(at, at + 4)).toEqual(events.map((e) => e.details.i));
+    }
+    expect(await verify(chain)).toEqual({ ok: true, chains: 1, events: 48 });
+  });
+});
+
 describe("which chains are verified", () => {
   // Regression guard: after AUDIT_SHARDS was lowered, a retired shard whose
   // rows and checkpoints were gone was never compared with its live head.
