@@ -40,6 +40,13 @@ interface HeadRow extends Record<string, SqlStorageValue> {
   failures: number;
 }
 
+/** The chain's last record: what the next one is chained to. */
+interface Tip {
+  chain: string;
+  seq: number;
+  mac: string;
+}
+
 /** An append waiting for its group's commit. */
 interface WaitingCall {
   chain: string;
@@ -110,6 +117,11 @@ export class AuditHead extends DurableObject<Env> {
   /** Calls waiting for the next group commit (see appendBatch); never written anywhere else. */
   private waiting: WaitingCall[] = [];
   private committing: Promise<void> | null = null;
+  /**
+   * The chain's last record as this instance wrote or read it; undefined
+   * until read. Only appends move it, and only this object appends.
+   */
+  private tip: Tip | null | undefined = undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -177,12 +189,27 @@ export class AuditHead extends DurableObject<Env> {
         createHeadSchema(this.sql);
         this.hasSchema = true;
       }
+      let written = 0;
       for (const call of group) {
         try {
-          call.resolve(this.ctx.storage.transactionSync(() => this.appendCall(call)));
+          const { results, tip } = this.ctx.storage.transactionSync(() =>
+            this.appendCall(call, this.currentTip()),
+          );
+          // Only once the call's nested transaction stands: a failed one left the table as it was.
+          this.tip = tip;
+          written += call.fields.length;
+          call.resolve(results);
         } catch (err) {
           call.reject(err);
         }
+      }
+      // Keep every id of this group recognizable (a retry of a whole batch),
+      // and the RECENT_IDS before it.
+      if (written > 0) {
+        this.sql.exec(
+          "DELETE FROM recent WHERE seq <= ?",
+          (this.tip?.seq ?? 0) - Math.max(RECENT_IDS, written),
+        );
       }
       try {
         // Off the callers' path: they are already in waitUntil, and the flush
@@ -199,46 +226,70 @@ export class AuditHead extends DurableObject<Env> {
     }
   }
 
-  /** One call's events, in one nested transaction; only inside transactionSync, with no await. */
-  private appendCall(call: WaitingCall): AppendResult[] {
-    const out = call.fields.map((f) => this.appendInTransaction(call.chain, f, call.signing));
-    // Keep every id of this batch recognizable (a retry of the whole batch),
-    // and the RECENT_IDS before it, as a single append does.
-    const last = this.head()?.seq ?? 0;
-    this.sql.exec(
-      "DELETE FROM recent WHERE seq <= ?",
-      last - Math.max(RECENT_IDS, call.fields.length),
-    );
-    return out;
+  /** The chain's last record (chain, seq, mac), or null before the first; read once per instance. */
+  private currentTip(): Tip | null {
+    if (this.tip === undefined) {
+      const row = this.head();
+      this.tip = row ? { chain: row.chain, seq: row.seq, mac: row.mac } : null;
+    }
+    return this.tip;
   }
 
-  /** Reads the head, MACs the next record and buffers it; only inside transactionSync, with no await. */
-  private appendInTransaction(chain: string, fields: EventFields, signing: AuditKey): AppendResult {
-    const seen = this.sql
-      .exec<{ seq: number }>("SELECT seq FROM recent WHERE event_id = ?", fields.id)
-      .toArray()[0];
-    if (seen) return { seq: seen.seq, duplicate: true };
-    const head = this.head();
-    if (head && head.chain !== chain) throw new Error("this head serves another chain");
-    const seq = (head?.seq ?? 0) + 1;
-    const prevMac = head?.mac ?? GENESIS_MAC;
-    const record = { v: AUDIT_FORMAT_VERSION, chain, seq, ...fields, key_id: signing.id };
-    const mac = computeMac(signing.key, prevMac, record);
-    const row: AuditRow = { ...record, prev_mac: prevMac, mac };
-    this.sql.exec("INSERT INTO pending (seq, row) VALUES (?, ?)", seq, JSON.stringify(row));
-    if (head) {
-      this.sql.exec("UPDATE head SET seq = ?, mac = ? WHERE id = 1", seq, mac);
-    } else {
-      this.sql.exec(
-        "INSERT INTO head (id, chain, seq, mac, flushed_seq, flushed_mac) VALUES (1, ?, ?, ?, 0, ?)",
-        chain,
+  /**
+   * One call's events after `start`: each is MACed over the previous record's
+   * MAC and buffered, and the head row moves once. Only inside transactionSync,
+   * with no await. An event id seen before is not written again.
+   */
+  private appendCall(
+    call: WaitingCall,
+    start: Tip | null,
+  ): { results: AppendResult[]; tip: Tip | null } {
+    if (start && start.chain !== call.chain) throw new Error("this head serves another chain");
+    let tip = start;
+    const results: AppendResult[] = [];
+    for (const fields of call.fields) {
+      const seq = (tip?.seq ?? 0) + 1;
+      const fresh =
+        this.sql.exec(
+          "INSERT INTO recent (event_id, seq) VALUES (?, ?) ON CONFLICT (event_id) DO NOTHING",
+          fields.id,
+          seq,
+        ).rowsWritten > 0;
+      if (!fresh) {
+        const seen = this.sql
+          .exec<{ seq: number }>("SELECT seq FROM recent WHERE event_id = ?", fields.id)
+          .one();
+        results.push({ seq: seen.seq, duplicate: true });
+        continue;
+      }
+      const prevMac = tip?.mac ?? GENESIS_MAC;
+      const record = {
+        v: AUDIT_FORMAT_VERSION,
+        chain: call.chain,
         seq,
-        mac,
-        GENESIS_MAC,
-      );
+        ...fields,
+        key_id: call.signing.id,
+      };
+      const mac = computeMac(call.signing.key, prevMac, record);
+      const row: AuditRow = { ...record, prev_mac: prevMac, mac };
+      this.sql.exec("INSERT INTO pending (seq, row) VALUES (?, ?)", seq, JSON.stringify(row));
+      tip = { chain: call.chain, seq, mac };
+      results.push({ seq, duplicate: false });
     }
-    this.sql.exec("INSERT INTO recent (event_id, seq) VALUES (?, ?)", fields.id, seq);
-    return { seq, duplicate: false };
+    if (tip && tip !== start) {
+      if (start) {
+        this.sql.exec("UPDATE head SET seq = ?, mac = ? WHERE id = 1", tip.seq, tip.mac);
+      } else {
+        this.sql.exec(
+          "INSERT INTO head (id, chain, seq, mac, flushed_seq, flushed_mac) VALUES (1, ?, ?, ?, 0, ?)",
+          tip.chain,
+          tip.seq,
+          tip.mac,
+          GENESIS_MAC,
+        );
+      }
+    }
+    return { results, tip };
   }
 
   /** The chain's head, what Postgres is known to hold, and the buffer. */
