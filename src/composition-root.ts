@@ -16,7 +16,8 @@ import { FIRST_PARTY_CLIENT_ID } from "./auth/client";
 import { createPasswordHasher, maxStoredHashMemoryKiB } from "./auth/password/hasher";
 import type { FamilyDeps, FamilyStorage } from "./auth/refresh/family";
 import { issueAccessToken } from "./auth/tokens/access-token";
-import { checkAccessToken } from "./auth/tokens/check";
+import { type CheckDeps, checkAccessToken } from "./auth/tokens/check";
+import { cachedRevocationCheck } from "./auth/tokens/revocation-cache";
 import { loadSigningKeys } from "./auth/tokens/signing-keys";
 import type { Config, ConfigError } from "./core-config";
 import type { ServiceContext, ServiceFactories } from "./feature";
@@ -128,17 +129,15 @@ const coreFactories: ServiceFactories = {
   checkAccessToken:
     ({ config, services }) =>
     async (token) =>
+      checkAccessToken(await tokenCheckDeps(config, services.revocation), token),
+  checkConsumerToken:
+    ({ config, services }) =>
+    async (token) =>
       checkAccessToken(
-        {
-          keys: await loadSigningKeys(config.signingKeys),
-          settings: {
-            issuer: config.issuer,
-            audience: config.audience,
-            ttlSeconds: config.accessTokenTtlSeconds,
-          },
-          clock: systemClock,
-          revocation: services.revocation,
-        },
+        await tokenCheckDeps(
+          config,
+          cachedRevocationCheck(services.revocation, config.revocationCacheMs, systemClock),
+        ),
         token,
       ),
   // Getters: a refresh needs the session store (a drizzle client) once per
@@ -164,6 +163,22 @@ const coreFactories: ServiceFactories = {
       background: (p: Promise<unknown>) => scope.waitUntil(p.catch(logBackgroundFailure)),
     }),
 };
+
+async function tokenCheckDeps(
+  config: Config,
+  revocation: CheckDeps["revocation"],
+): Promise<CheckDeps> {
+  return {
+    keys: await loadSigningKeys(config.signingKeys),
+    settings: {
+      issuer: config.issuer,
+      audience: config.audience,
+      ttlSeconds: config.accessTokenTtlSeconds,
+    },
+    clock: systemClock,
+    revocation,
+  };
+}
 
 const CONTEXT = Symbol("context");
 const BUILT = Symbol("built");

@@ -55,6 +55,11 @@ export interface CoreConfig {
   introspectionKeys: ReadonlyArray<{ id: string; secret: string }>;
   /** Origins allowed to use cookie-mode refresh (CSRF defence). */
   allowedOrigins: readonly string[];
+  /**
+   * How long the binding's checks (`verify()`, `authorize()`, `introspect()`)
+   * may reuse a "not revoked" answer in one isolate; 0 = never (the default).
+   */
+  revocationCacheMs: number;
   /** Sensitive changes need an authentication (`auth_time`) at most this old (RFC 9470 step-up). */
   reauthMaxAgeSeconds: number;
   /** Serve the API reference page at /docs (GET /openapi.json is always served). */
@@ -182,6 +187,7 @@ const coreVariables = {
   ACCESS_TOKEN_TTL_SECONDS: int(30, 86_400),
   ACCESS_TOKEN_FORMAT: z.enum(["jwt", "paseto"]),
   JWKS_MAX_AGE_SECONDS: int(0, 86_400),
+  REVOCATION_CACHE_MS: int(0, 60_000),
   // NIST SP 800-63B rev 4 §3.1.1.2: 15 for single-factor use, never below 8.
   PASSWORD_MIN_LENGTH: int(8, 64),
   ARGON2_MEMORY_KIB: int(19_456, 262_144),
@@ -267,6 +273,7 @@ export const coreConfigPart = {
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       accessTokenFormat: e.ACCESS_TOKEN_FORMAT,
       jwksMaxAgeSeconds: e.JWKS_MAX_AGE_SECONDS,
+      revocationCacheMs: e.REVOCATION_CACHE_MS,
       signingKeys,
       refresh: {
         ttlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,

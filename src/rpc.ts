@@ -62,7 +62,7 @@ export class AuthService extends WorkerEntrypoint<Env> {
       { ok: false, error: "server_misconfigured" },
       { ok: false, error: "temporarily_unavailable" },
       async (services) => {
-        const result = await services.checkAccessToken(token);
+        const result = await services.checkConsumerToken(token);
         if (
           result.ok &&
           maxAge !== undefined &&
@@ -90,7 +90,7 @@ export class AuthService extends WorkerEntrypoint<Env> {
       { allowed: false, reason: "temporarily_unavailable" },
       (services) =>
         authorize(
-          { check: (t) => services.checkAccessToken(t), grants: services.grants },
+          { check: (t) => services.checkConsumerToken(t), grants: services.grants },
           token,
           permission,
         ),

@@ -75,6 +75,13 @@ export interface CoreServices {
   sessionDeps(): SessionDeps;
   /** Signature, claims and revocation: the one online check for access tokens. */
   checkAccessToken(token: string): Promise<CheckResult>;
+  /**
+   * The same check for consumer Workers over the binding (`verify()`,
+   * `authorize()`, `introspect()`): with REVOCATION_CACHE_MS > 0 this isolate
+   * may reuse a "not revoked" answer that long; with 0 (the default) it is
+   * `checkAccessToken`.
+   */
+  checkConsumerToken(token: string): Promise<CheckResult>;
 }
 
 /** The features' ports: each feature adds its own (declaration merging, in its services.ts). */

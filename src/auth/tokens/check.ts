@@ -13,14 +13,16 @@ export interface CheckDeps {
   keys: SigningKeySet;
   settings: VerifySettings;
   clock: Clock;
-  revocation: RevocationList;
+  revocation: Pick<RevocationList, "isRevoked">;
 }
 
 /**
  * The online check behind /v1/me, the `verify()` RPC and introspection: local
  * crypto and claims first (cheap, rejects forgeries without I/O), then one
- * Redis round trip for the session denylist and the user's not-before. No
- * in-isolate cache sits in front of that lookup, so a logout is effective at once.
+ * Redis round trip for the session denylist and the user's not-before. The
+ * service's own routes put no cache in front of that lookup, so a logout is
+ * effective at once; consumers' checks over the binding may opt into a bounded
+ * window (REVOCATION_CACHE_MS, ./revocation-cache.ts).
  */
 export async function checkAccessToken(deps: CheckDeps, token: string): Promise<CheckResult> {
   const local = await verifyAccessToken(deps.keys, deps.settings, deps.clock, token);
