@@ -28,12 +28,26 @@ export function registerLocalBridge(databaseUrl: string, fetchEndpoint: string):
 }
 
 /**
+ * Databases already built in this isolate, by configuration (configFromEnv
+ * hands every request of one environment the same object). Building one walks
+ * the whole schema; sharing it is safe because it holds no I/O object: Neon's
+ * HTTP query function opens no connection, and each query's `fetch` runs in
+ * the request that awaits it. A cache of a stateless client, not a lock.
+ */
+const isolateDbs = new WeakMap<Config, Db>();
+
+/**
  * A drizzle database over Neon's HTTP path: each statement or batch is one
- * round trip from the edge, and nothing outlives the request. (Every write is
+ * round trip from the edge, and no connection outlives the request. (Every write is
  * one statement or a batch, so the Worker needs no WebSocket Pool; the
  * WebSocket bridge in dev/ serves tools that do.)
  */
 export function createDb(cfg: Config): Db {
-  if (cfg.neonBridge) registerLocalBridge(cfg.databaseUrl, cfg.neonBridge.fetchEndpoint);
-  return drizzle({ client: neon(cfg.databaseUrl), schema });
+  let db = isolateDbs.get(cfg);
+  if (!db) {
+    if (cfg.neonBridge) registerLocalBridge(cfg.databaseUrl, cfg.neonBridge.fetchEndpoint);
+    db = drizzle({ client: neon(cfg.databaseUrl), schema });
+    isolateDbs.set(cfg, db);
+  }
+  return db;
 }
