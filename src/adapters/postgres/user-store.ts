@@ -16,6 +16,24 @@ const columns = {
   passwordResetRequiredAt: users.passwordResetRequiredAt,
 };
 
+/**
+ * The account by id, with its legacy salt: re-authentication reads the user by
+ * id, and a foreign hash whose salt sits apart cannot be checked without it.
+ * Built once per database (every bearer request's `/v1/me`-style read), since
+ * building a query costs more CPU here than the round trip's own work.
+ */
+function userByIdQuery(db: Db) {
+  return db
+    .select({ ...columns, legacySalt: legacyPasswordSalts.salt })
+    .from(users)
+    .leftJoin(legacyPasswordSalts, eq(legacyPasswordSalts.userId, users.id))
+    .where(eq(users.id, sql.placeholder("id")))
+    .limit(1)
+    .prepare("user_by_id");
+}
+
+const userByIdQueries = new WeakMap<Db, ReturnType<typeof userByIdQuery>>();
+
 export function createPostgresUserStore(db: Db): UserStore {
   return {
     async create(user): Promise<UserRecord | null> {
@@ -74,14 +92,12 @@ export function createPostgresUserStore(db: Db): UserStore {
     },
 
     async findById(id): Promise<UserRecord | null> {
-      // With the salt, as findByEmail: re-authentication reads the user by id,
-      // and a foreign hash whose salt sits apart cannot be checked without it.
-      const rows = await db
-        .select({ ...columns, legacySalt: legacyPasswordSalts.salt })
-        .from(users)
-        .leftJoin(legacyPasswordSalts, eq(legacyPasswordSalts.userId, users.id))
-        .where(eq(users.id, id))
-        .limit(1);
+      let query = userByIdQueries.get(db);
+      if (!query) {
+        query = userByIdQuery(db);
+        userByIdQueries.set(db, query);
+      }
+      const rows = await query.execute({ id });
       return rows[0] ?? null;
     },
   };
