@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import type { LoadResult } from "./load/stats.ts";
 import type { PerOp } from "./phases/accounting.ts";
 import type { WranglerConfig } from "./serve-bundle.ts";
+import { BENCH_REVOCATION_CACHE_MS } from "./workers.ts";
 
 /** Figures measured elsewhere on this machine, quoted by the issue. */
 export const REFERENCES = {
@@ -62,6 +63,7 @@ interface ResultsView {
     params?: { memoryKiB: number; iterations: number; parallelism: number };
   };
   loginMemory: {
+    concurrency?: number;
     memory: {
       coldRssMiB: number;
       idleRssAfterFirstLoginMiB: number;
@@ -87,6 +89,7 @@ interface ResultsView {
 /** The rows added by issue 22; results recorded before it have none of them. */
 type FlowKey =
   | "authorizeServiceBinding"
+  | "verifyServiceBindingCached"
   | "mfaSecondStep"
   | "passkeyOptions"
   | "passkeyVerify"
@@ -141,24 +144,45 @@ export function evaluateTargets(r: ResultsView): Target[] {
       met: v.ratioOursToBare <= 1.25,
     });
   }
+  // Issue 22's targets (performance, second round).
   const ratio = r.load.verifyServiceBinding.rps / r.load.floor.rps;
   t.push({
-    target: "verify() over the service binding ≥ 0.8× the floor route's throughput",
+    target:
+      "verify() over the service binding ≥ 0.5× the floor route's throughput, revocation check immediate",
     measured: `${r2(ratio)}× (${r.load.verifyServiceBinding.rps} vs ${r.load.floor.rps} req/s)`,
-    met: ratio >= 0.8 && r.load.verifyServiceBinding.errors === 0,
+    met: ratio >= 0.5 && r.load.verifyServiceBinding.errors === 0,
   });
+  const cached = r.load.verifyServiceBindingCached;
+  if (cached) {
+    const c = cached.rps / r.load.floor.rps;
+    t.push({
+      target:
+        "(not a target: the opt-in REVOCATION_CACHE_MS=1000 row) verify() with a bounded-staleness revocation cache",
+      measured: `${r2(c)}× floor (${cached.rps} req/s), ${r2(cached.rps / r.load.verifyServiceBinding.rps)}× the immediate check`,
+      met: c >= 0.5 && cached.errors === 0,
+    });
+  }
   const me = r.load.me.rps / REFERENCES.betterAuthGetSessionD1Rps;
   t.push({
-    target: `/v1/me well ahead of Better Auth getSession on D1 (${REFERENCES.betterAuthGetSessionD1Rps} req/s); read as ≥ 2×`,
+    target: `/v1/me ≥ 3× Better Auth getSession on D1 (${REFERENCES.betterAuthGetSessionD1Rps} req/s)`,
     measured: `${r2(me)}× (${r.load.me.rps} req/s, p99 ${r.load.me.p99Ms} ms)`,
-    met: me >= 2 && r.load.me.errors === 0,
+    met: me >= 3 && r.load.me.errors === 0,
   });
   const rf = r.load.refresh;
+  const refreshFloor = 1.5 * REFERENCES.openAuthRefreshKvRps;
   t.push({
-    target: "refresh rotation ≥ 500/s with p99 ≤ 50 ms, no errors",
-    measured: `${rf.rps}/s, p99 ${rf.p99Ms} ms, ${rf.errors} errors`,
-    met: rf.rps >= 500 && rf.p99Ms <= 50 && rf.errors === 0,
+    target: `refresh ≥ 1.5× OpenAuth's ${REFERENCES.openAuthRefreshKvRps}/s (≥ ${Math.ceil(refreshFloor)}/s) with p99 ≤ 50 ms on disk-backed Durable Object storage, no errors`,
+    measured: `${rf.rps}/s (${r2(rf.rps / REFERENCES.openAuthRefreshKvRps)}×), p99 ${rf.p99Ms} ms, ${rf.errors} errors`,
+    met: rf.rps >= refreshFloor && rf.p99Ms <= 50 && rf.errors === 0,
   });
+  const gzip = r.bundle.production?.gzipKiB;
+  if (gzip !== undefined) {
+    t.push({
+      target: "bundle ≤ 1 MiB gzipped",
+      measured: `${gzip} KiB`,
+      met: gzip <= 1024,
+    });
+  }
   if (r.argon2.ratioPinned !== undefined && r.argon2.pinnedToCpu0) {
     t.push({
       target: "argon2id WASM ≤ 2× the native reference on one core",
@@ -168,19 +192,16 @@ export function evaluateTargets(r: ResultsView): Target[] {
   }
   const m = r.loginMemory.memory;
   const trivial = r.startup.trivialWorker?.rssAfterFirstRequestMiB;
-  t.push({
-    target: "peak workerd RSS during 16 concurrent logins < 128 MiB",
-    measured: `${m.peakRssMiB} MiB process RSS; ${trivial ? `${r2(m.peakRssMiB - trivial)} MiB over a trivial Worker's process, ` : ""}${m.peakOverColdMiB} MiB over this bundle's cold process`,
-    met: m.peakRssMiB < 128,
-  });
   const wasm = r.argon2.linearMemoryMiB;
   if (m.isolate && wasm !== undefined) {
     // What Cloudflare's 128 MB per-isolate limit counts, without workerd's own share:
     // the JS heap (reserved, not just used) and the WASM linear memory V8 omits from it.
+    // The process RSS (below the table) also holds workerd itself, every other
+    // worker of the bench's process and SQLite's caches.
     const isolate = r2(m.isolate.peakReservedMiB + wasm);
     t.push({
-      target: "the same, for the isolate alone (JS heap reserved + backing stores + WASM memory)",
-      measured: `${isolate} MiB (${m.isolate.peakReservedMiB} MiB heap and backing stores at peak, ${wasm} MiB WASM linear memory)`,
+      target: `isolate memory during ${r.loginMemory.concurrency ?? 16} concurrent logins < 128 MiB (JS heap reserved + backing stores + WASM memory)`,
+      measured: `${isolate} MiB (${m.isolate.peakReservedMiB} MiB heap and backing stores at peak, ${wasm} MiB WASM linear memory); process RSS ${m.peakRssMiB} MiB${trivial ? `, ${r2(m.peakRssMiB - trivial)} MiB over a trivial Worker's process` : ""}`,
       met: isolate < 128,
     });
   }
@@ -213,7 +234,7 @@ function scenarioTable(r: ResultsView): string[] {
     line(
       "`verify()` over the service binding (example consumer)",
       l.verifyServiceBinding,
-      `${r2(l.verifyServiceBinding.rps / l.floor.rps)}× floor (target ≥ 0.8); workerd CPU ${cpuRatio(
+      `${r2(l.verifyServiceBinding.rps / l.floor.rps)}× floor (target ≥ 0.5); workerd CPU ${cpuRatio(
         l.verifyServiceBinding,
         l.floor,
       )}× floor's`,
@@ -228,14 +249,23 @@ function scenarioTable(r: ResultsView): string[] {
         : "",
     ),
     line(
+      `\`verify()\` with \`REVOCATION_CACHE_MS=${BENCH_REVOCATION_CACHE_MS}\` (opt-in, a second consumer and main worker)`,
+      l.verifyServiceBindingCached,
+      l.verifyServiceBindingCached
+        ? `${r2(l.verifyServiceBindingCached.rps / l.floor.rps)}× floor, ${r2(
+            l.verifyServiceBindingCached.rps / l.verifyServiceBinding.rps,
+          )}× the immediate check; workerd CPU ${cpuRatio(l.verifyServiceBindingCached, l.floor)}× floor's`
+        : "",
+    ),
+    line(
       "`GET /v1/me` (verify + revocation + user row)",
       l.me,
-      `${r2(l.me.rps / REFERENCES.betterAuthGetSessionD1Rps)}× Better Auth getSession/D1 (476)`,
+      `${r2(l.me.rps / REFERENCES.betterAuthGetSessionD1Rps)}× Better Auth getSession/D1 (476); target ≥ 3×`,
     ),
     line(
       `\`POST /v1/token/refresh\` (${r.plan.refreshSessions} sessions)`,
       l.refresh,
-      `${r2(l.refresh.rps / REFERENCES.openAuthRefreshKvRps)}× OpenAuth/KV (353); target ≥ 500, p99 ≤ 50`,
+      `${r2(l.refresh.rps / REFERENCES.openAuthRefreshKvRps)}× OpenAuth/KV (353); target ≥ 1.5× (530), p99 ≤ 50`,
     ),
     line(
       `\`POST /v1/login\` (${r.plan.loginConcurrency} concurrent, m=64 MiB t=3 p=4)`,
@@ -273,6 +303,7 @@ function cpuTable(r: ResultsView): string[] {
     ["floor route", "floor"],
     ["`verify()` via binding", "verifyServiceBinding"],
     ["`authorize()` via binding", "authorizeServiceBinding"],
+    ["`verify()`, revocation cache on", "verifyServiceBindingCached"],
     ["`GET /v1/me`", "me"],
     ["refresh", "refresh"],
     ["login", "login"],

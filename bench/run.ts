@@ -30,7 +30,16 @@ import { bundleSize, helloWorker, startupPhase } from "./phases/startup.ts";
 import { plan } from "./plan.ts";
 import { evaluateTargets, features, writeReadmeTables } from "./report.ts";
 import { buildBundle, readWranglerConfig, root, serveWorkers } from "./serve-bundle.ts";
-import { benchWorker, buildConsumer, consumerWorker, mainWorker, prepWorker } from "./workers.ts";
+import {
+  benchWorker,
+  buildConsumer,
+  CONSUMER_CACHED,
+  cachedMainWorker,
+  consumerWorker,
+  MAIN_CACHED,
+  mainWorker,
+  prepWorker,
+} from "./workers.ts";
 
 const log = (msg: string) => console.error(`[bench] ${msg}`);
 const t0 = Date.now();
@@ -92,6 +101,8 @@ try {
       consumerWorker(cfg, consumerBundle.dir),
       benchWorker(benchBundle.dir, cfg, text, true),
       prepWorker(prod.dir, cfg, text),
+      cachedMainWorker(prod.dir, cfg, text),
+      consumerWorker(cfg, consumerBundle.dir, { name: CONSUMER_CACHED, main: MAIN_CACHED }),
     ],
     path.join(workDir, "p1"),
     objects,
@@ -100,7 +111,10 @@ try {
   let micro: Awaited<ReturnType<typeof microPhase>>;
   let people: FlowPeople;
   try {
-    const urls = p1.urls as { main: string; consumer: string; bench: string; prep: string };
+    const urls = {
+      ...(p1.urls as { main: string; consumer: string; bench: string; prep: string }),
+      consumerCached: p1.urls[CONSUMER_CACHED] as string,
+    };
     const meter = createMeter({
       workerd: p1.workerdPid,
       databases: databasesOf(stack.bindings),

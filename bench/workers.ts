@@ -15,6 +15,10 @@ export const MAIN = "main";
 export const CONSUMER = "consumer";
 export const BENCH = "bench";
 export const PREP = "prep";
+export const MAIN_CACHED = "main-cached";
+export const CONSUMER_CACHED = "consumer-cached";
+/** The window of the opt-in revocation cache row (REVOCATION_CACHE_MS). */
+export const BENCH_REVOCATION_CACHE_MS = "1000";
 
 /** argon2id's lowest cost the configuration accepts (src/core-config.ts: 19 MiB, OWASP's floor). */
 const CHEAPEST_ARGON2 = {
@@ -79,6 +83,32 @@ export function prepWorker(
   };
 }
 
+/**
+ * A second copy of the production bundle with the opt-in revocation cache on
+ * (REVOCATION_CACHE_MS = BENCH_REVOCATION_CACHE_MS), for its own `verify()` row
+ * through CONSUMER_CACHED. It shares everything else with the main worker, its
+ * Durable Objects included; nothing but that consumer reaches it.
+ */
+export function cachedMainWorker(
+  bundleDir: string,
+  cfg: WranglerConfig,
+  text: Record<string, string>,
+): WorkerSpec {
+  const main = mainWorker(bundleDir, cfg, text);
+  return {
+    ...main,
+    name: MAIN_CACHED,
+    text: { ...main.text, REVOCATION_CACHE_MS: BENCH_REVOCATION_CACHE_MS },
+    durableObjects: [],
+    foreignDurableObjects: durableObjectsOf(cfg).map((d) => ({
+      binding: d.binding,
+      className: d.className,
+      service: MAIN,
+    })),
+    listen: false,
+  };
+}
+
 function withoutTestSinks(text: Record<string, string>): Record<string, string> {
   const { METRICS_SINK_URL: _sink, ...rest } = text;
   return rest;
@@ -92,13 +122,20 @@ export function buildConsumer(outdir: string): Bundle {
   return buildBundle(outdir, path.join(root, "examples", "consumer-worker", "wrangler.jsonc"));
 }
 
-/** The consumer bundle (`buildConsumer`), bound to the main worker's AuthService. */
-export function consumerWorker(cfg: WranglerConfig, bundleDir: string): WorkerSpec {
+/**
+ * The consumer bundle (`buildConsumer`), bound to the main worker's AuthService
+ * (or, as CONSUMER_CACHED, to MAIN_CACHED's).
+ */
+export function consumerWorker(
+  cfg: WranglerConfig,
+  bundleDir: string,
+  as: { name: string; main: string } = { name: CONSUMER, main: MAIN },
+): WorkerSpec {
   return {
-    name: CONSUMER,
+    name: as.name,
     source: bundleDir,
     compatibilityDate: cfg.compatibility_date,
-    services: { AUTH: { service: MAIN, entrypoint: "AuthService" } },
+    services: { AUTH: { service: as.main, entrypoint: "AuthService" } },
     listen: true,
   };
 }

@@ -68,7 +68,11 @@ function setAffinity(pid: number, mask: string): void {
 export async function argon2Phase(bench: string, workerdPid: number, rounds: number) {
   const warm = await workerdHash(bench); // instantiates and grows the WASM memory once
   if (!existsSync(ARGON2_CLI)) {
-    return { skipped: "the Debian argon2 package is not installed", workerdFirstHashMs: warm.ms };
+    return {
+      skipped: "the Debian argon2 package is not installed",
+      workerdFirstHashMs: warm.ms,
+      linearMemoryMiB: warm.linearMemoryMiB,
+    };
   }
   const p = warm.params;
   const originalMask = /affinity mask:\s*([0-9a-f]+)/.exec(

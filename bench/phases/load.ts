@@ -102,7 +102,7 @@ export async function grantOrdersRead(main: string, adminKey: string, userId: st
 
 export async function loadPhase(
   plan: Plan,
-  urls: { main: string; consumer: string; bench: string },
+  urls: { main: string; consumer: string; consumerCached: string; bench: string },
   meter: Meter,
   adminKey: string,
 ) {
@@ -118,17 +118,21 @@ export async function loadPhase(
   await expectGet(`${urls.bench}/__bench/floor`, {});
   await expectGet(`${urls.consumer}/protected`, bearer);
   await expectGet(`${urls.consumer}/orders`, bearer);
+  await expectGet(`${urls.consumerCached}/protected`, bearer);
   await expectGet(`${urls.main}/v1/me`, bearer);
 
   log(`GET /health (${httpLoadTool}, ${plan.connections} connections, ${plan.seconds} s)`);
   const health = await fixed(meter, plan, `${urls.main}/health`);
 
-  log("floor route vs verify() and authorize() over the service binding (A B C C B A)");
-  const [floor, verify, authorize] = (await interleaved([
+  log(
+    "floor route vs verify(), authorize() and verify() with the revocation cache over the service binding (A B C D D C B A)",
+  );
+  const [floor, verify, authorize, verifyCached] = (await interleaved([
     () => fixed(meter, half, `${urls.bench}/__bench/floor`),
     () => fixed(meter, half, `${urls.consumer}/protected`, bearer),
     () => fixed(meter, half, `${urls.consumer}/orders`, bearer),
-  ])) as [LoadResult, LoadResult, LoadResult];
+    () => fixed(meter, half, `${urls.consumerCached}/protected`, bearer),
+  ])) as [LoadResult, LoadResult, LoadResult, LoadResult];
 
   log("GET /v1/me");
   const me = await fixed(meter, plan, `${urls.main}/v1/me`, bearer);
@@ -144,6 +148,7 @@ export async function loadPhase(
     floor,
     verifyServiceBinding: verify,
     authorizeServiceBinding: authorize,
+    verifyServiceBindingCached: verifyCached,
     me,
     refresh,
     login: loginResult,
