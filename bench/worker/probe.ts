@@ -33,7 +33,12 @@ export class ProbeObject extends DurableObject<Env> {
    * refresh-family.ts had it before proposal 07, and guarded (rows that still
    * hold a box), as it has it now. The table mirrors that file's `tokens` table.
    */
-  wipeRowsWritten(generations: number): { generations: number; asIs: number; guarded: number } {
+  wipeRowsWritten(generations: number): {
+    generations: number;
+    asIs: number;
+    guarded: number;
+    rowsRead: { guarded: number; indexed: number };
+  } {
     const sql = this.ctx.storage.sql;
     sql.exec("DROP TABLE IF EXISTS tokens");
     sql.exec(`CREATE TABLE tokens (
@@ -56,12 +61,19 @@ export class ProbeObject extends DurableObject<Env> {
       "UPDATE tokens SET successor_box = NULL WHERE rotated_at < ?",
       cutoff,
     ).rowsWritten;
-    const guarded = sql.exec(
-      "UPDATE tokens SET successor_box = NULL WHERE rotated_at < ? AND successor_box IS NOT NULL",
-      cutoff,
-    ).rowsWritten;
+    const wipe =
+      "UPDATE tokens SET successor_box = NULL WHERE rotated_at < ? AND successor_box IS NOT NULL";
+    const guardedRun = sql.exec(wipe, cutoff);
+    const guarded = guardedRun.rowsWritten;
+    // Rows read (also billed) by the same wipe, the box put back: a scan of
+    // every spent token, then through the partial index family-storage.ts adds.
+    sql.exec("UPDATE tokens SET successor_box = 'box' WHERE generation = ?", generations - 1);
+    const scanned = sql.exec(wipe, cutoff).rowsRead;
+    sql.exec("UPDATE tokens SET successor_box = 'box' WHERE generation = ?", generations - 1);
+    sql.exec("CREATE INDEX tokens_boxed ON tokens (rotated_at) WHERE successor_box IS NOT NULL");
+    const indexed = sql.exec(wipe, cutoff).rowsRead;
     sql.exec("DROP TABLE tokens");
-    return { generations, asIs, guarded };
+    return { generations, asIs, guarded, rowsRead: { guarded: scanned, indexed } };
   }
 }
 
