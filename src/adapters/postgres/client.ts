@@ -43,9 +43,11 @@ const isolateDbs = new WeakMap<Config, Db>();
  * WebSocket bridge in dev/ serves tools that do.)
  */
 export function createDb(cfg: Config): Db {
+  // Registered on every call, as before the cache: the last configuration to
+  // ask names the bridge for its database host (a map write, no I/O).
+  if (cfg.neonBridge) registerLocalBridge(cfg.databaseUrl, cfg.neonBridge.fetchEndpoint);
   let db = isolateDbs.get(cfg);
   if (!db) {
-    if (cfg.neonBridge) registerLocalBridge(cfg.databaseUrl, cfg.neonBridge.fetchEndpoint);
     db = drizzle({ client: neon(cfg.databaseUrl), schema });
     isolateDbs.set(cfg, db);
   }
