@@ -9,6 +9,7 @@ import { createPostgresUserStore } from "./adapters/postgres/user-store";
 import { createRedisAccountGuard } from "./adapters/redis/account-guard";
 import { createRedis } from "./adapters/redis/client";
 import { createUpstashRateLimiter } from "./adapters/redis/rate-limiter";
+import { createRedisRefreshAdmission } from "./adapters/redis/refresh-admission";
 import { createRedisRevocationList } from "./adapters/redis/revocation";
 import { createTurnstileChallenge } from "./adapters/turnstile/siteverify";
 import { argon2ForIsolate } from "./adapters/wasm/argon2";
@@ -77,6 +78,8 @@ const coreFactories: ServiceFactories = {
   revocation: ({ redis }) => createRedisRevocationList(redis()),
   limiter: ({ config, redis }) =>
     createUpstashRateLimiter(redis(), config.rateLimits, LIMITER_TIMEOUT_MS),
+  refreshAdmission: ({ config, redis }) =>
+    createRedisRefreshAdmission(redis(), config.rateLimits.token_ip, LIMITER_TIMEOUT_MS),
   accountGuard: ({ redis }) => createRedisAccountGuard(redis()),
   botChallenge: ({ config: { turnstile } }) =>
     turnstile ? createTurnstileChallenge(turnstile.verifyUrl, turnstile.secret, 2000) : undefined,

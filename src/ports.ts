@@ -285,6 +285,19 @@ export interface RateLimiter {
   refund(bucket: LimitBucket, key: string): Promise<void>;
 }
 
+/**
+ * What a refresh asks Redis before its family's object is called, in one
+ * round trip: the client's `token_ip` limit and, when the token names its
+ * user, that user's not-before as it applies to the session (the object
+ * checks the user is the family's). `notBefore` is absent without a session.
+ */
+export interface RefreshAdmission {
+  admit(
+    clientNetwork: string,
+    session: { userId: string; familyId: string } | null,
+  ): Promise<{ limit: LimitResult; notBefore?: number | null }>;
+}
+
 /** The account backoff: after `maxFailures` failures, wait `backoffMs[min(n - max, last)]` after the last one. */
 export interface BackoffPolicy {
   maxFailures: number;

@@ -20,6 +20,7 @@ import type {
   HealthProbe,
   Metrics,
   RateLimiter,
+  RefreshAdmission,
   RevocationList,
   SessionStore,
   UserDirectory,
@@ -47,6 +48,8 @@ export interface CoreServices {
   readonly families: RefreshFamilies;
   readonly revocation: RevocationList;
   readonly limiter: RateLimiter;
+  /** The refresh's rate limit and not-before in one Redis round trip. */
+  readonly refreshAdmission: RefreshAdmission;
   /** Data points for dashboards (Analytics Engine; a local sink in dev and tests). */
   readonly metrics: Metrics;
   readonly accountGuard: AccountGuard;

@@ -1,8 +1,13 @@
 import type { AuthError } from "../errors";
 import type { AuditLog, Clock, RevocationList, SessionRecord, SessionStore } from "../ports";
 import { authErrors } from "./errors";
-import { newFamilyId, parseRefreshToken } from "./refresh/refresh-token";
-import type { IssuedTokens, RefreshFamilies, SessionClaims } from "./refresh/types";
+import { newFamilyId, parseRefreshToken, type RefreshTokenParts } from "./refresh/refresh-token";
+import type {
+  AdmittedSession,
+  IssuedTokens,
+  RefreshFamilies,
+  SessionClaims,
+} from "./refresh/types";
 import type { SignInMethod } from "./sign-in";
 import { CLOCK_SKEW_SECONDS } from "./tokens/claims";
 
@@ -93,11 +98,11 @@ const sameListedInterval = (a: number, b: number): boolean =>
 /** RFC 6749 §6 refresh with rotation; reuse revokes the whole family. */
 export async function refreshSession(
   deps: SessionDeps,
-  refreshToken: unknown,
+  parts: RefreshTokenParts | null,
+  admitted?: AdmittedSession,
 ): Promise<IssuedTokens> {
-  const parts = parseRefreshToken(refreshToken);
   if (!parts) throw invalidGrant();
-  const result = await deps.families.rotate(parts.familyId, parts.secret);
+  const result = await deps.families.rotate(parts.familyId, parts.secret, admitted);
   const family = parts.familyId;
   switch (result.outcome) {
     case "rotated": {

@@ -7,7 +7,7 @@ import { base64url } from "./secrets";
  * 429 with `Retry-After` (RFC 9110 §10.2.3) and the RateLimit-* fields of
  * draft-ietf-httpapi-ratelimit-headers. Nobody sleeps on the server.
  */
-function tooManyRequests(
+export function tooManyRequests(
   r: Pick<LimitResult, "limit" | "remaining" | "resetAt">,
   now: number,
 ): AuthError {

@@ -3,7 +3,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import { clientNetwork } from "../auth/client-network";
 import { checkIpLimit } from "../auth/throttle";
-import type { LimitBucket } from "../ports";
+import type { LimitBucket, LimitResult } from "../ports";
 
 /**
  * The client per-client limits count: its IPv4 address or IPv6 network
@@ -33,12 +33,12 @@ export const limitByIp = (bucket: LimitBucket, opts: { failOpen: boolean }) =>
       opts.failOpen,
     );
     await next();
-    if (!r.timedOut) {
-      c.header("RateLimit-Limit", String(r.limit));
-      c.header("RateLimit-Remaining", String(Math.max(0, r.remaining)));
-      c.header(
-        "RateLimit-Reset",
-        String(Math.max(0, Math.ceil((r.resetAt - services.clock.now()) / 1000))),
-      );
-    }
+    if (!r.timedOut) setLimitHeaders(c, r, services.clock.now());
   });
+
+/** The RateLimit-* fields of draft-ietf-httpapi-ratelimit-headers for a counted hit. */
+export function setLimitHeaders(c: Context<AppEnv>, r: LimitResult, now: number): void {
+  c.header("RateLimit-Limit", String(r.limit));
+  c.header("RateLimit-Remaining", String(Math.max(0, r.remaining)));
+  c.header("RateLimit-Reset", String(Math.max(0, Math.ceil((r.resetAt - now) / 1000))));
+}

@@ -3,11 +3,13 @@ import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { logoutEverywhere } from "../auth/credential-change";
 import { authErrors } from "../auth/errors";
+import { parseRefreshToken } from "../auth/refresh/refresh-token";
 import { endSession, refreshSession } from "../auth/sessions";
 import { invalidRequest } from "../errors";
 import { limitByIp } from "../middleware/rate-limit";
 import { requireAuth } from "../middleware/require-auth";
 import { describeRoute } from "./openapi/route-doc";
+import { admitRefresh } from "./refresh-admission";
 import { TokenPairSchema } from "./response-schemas";
 import { clearRefreshCookie, refreshTokenOf, tokenResponse } from "./token-response";
 import { jsonBody } from "./validate";
@@ -19,8 +21,8 @@ const errors = authErrors.specs;
 
 export const tokens = new Hono<AppEnv>()
   // Refresh secrets carry 256 bits, so the limit is about load, not guessing:
-  // it fails open, and the family's object still has the last word.
-  .use("/v1/token/refresh", limitByIp("token_ip", { failOpen: true }))
+  // it fails open, and the family's object still has the last word. A refresh
+  // counts in its handler (./refresh-admission.ts), with the not-before.
   .use("/v1/logout", limitByIp("token_ip", { failOpen: true }))
   .post(
     "/v1/token/refresh",
@@ -38,9 +40,11 @@ export const tokens = new Hono<AppEnv>()
     async (c) => {
       const body = c.req.valid("json");
       const { token, transport } = refreshTokenOf(c, body.refresh_token);
+      const parts = parseRefreshToken(token);
+      const admitted = await admitRefresh(c, parts);
       // RFC 6749 §5.2: a missing parameter is a malformed request, not a bad grant.
       if (token === undefined) throw invalidRequest("refresh_token is required");
-      const issued = await refreshSession(c.get("services").sessionDeps(), token);
+      const issued = await refreshSession(c.get("services").sessionDeps(), parts, admitted);
       return tokenResponse(c, issued, transport);
     },
   )

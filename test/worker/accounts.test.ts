@@ -165,7 +165,10 @@ describe("POST /v1/login", () => {
       access_token: expect.any(String),
       token_type: "Bearer",
       expires_in: 900,
-      refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/),
+      // <family id>.<secret>.<user id>
+      refresh_token: expect.stringMatching(
+        /^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      ),
       refresh_expires_in: 30 * 86_400,
     });
   });

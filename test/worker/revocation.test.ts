@@ -181,7 +181,7 @@ describe("browser mode (refresh token in a __Host- cookie)", () => {
 
   it("sets an HttpOnly, Secure, SameSite=Strict, Path=/ __Host- cookie and keeps the token out of the body", async () => {
     const { cookie, body } = await cookieLogin();
-    expect(cookie).toMatch(/^__Host-refresh=[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43};/);
+    expect(cookie).toMatch(/^__Host-refresh=[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\.[0-9a-f-]{36};/);
     for (const attr of ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"])
       expect(cookie).toContain(attr);
     expect(cookie).not.toMatch(/Domain=/i);

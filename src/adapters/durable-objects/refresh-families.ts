@@ -7,7 +7,8 @@ export function createDurableRefreshFamilies(
   const stub = (familyId: string) => ns.get(ns.idFromName(familyId));
   return {
     start: (familyId, userId, claims) => stub(familyId).start({ familyId, userId, claims }),
-    rotate: (familyId, secret) => stub(familyId).rotate({ familyId, secret }),
+    rotate: (familyId, secret, admitted) =>
+      stub(familyId).rotate(admitted ? { familyId, secret, admitted } : { familyId, secret }),
     revoke: (familyId, reason, secret) =>
       stub(familyId).revoke(secret === undefined ? { reason } : { reason, secret }),
     updateClaims: (familyId, patch) => stub(familyId).updateClaims(patch),

@@ -8,6 +8,7 @@ import {
   updateFamilyClaims,
 } from "../../auth/refresh/family";
 import type {
+  AdmittedSession,
   IssuedTokens,
   RevokeResult,
   RotateResult,
@@ -42,7 +43,11 @@ export class RefreshFamily extends DurableObject<Env> {
     return startFamily(this.deps(), input);
   }
 
-  rotate(input: { familyId: string; secret: string }): Promise<RotateResult> {
+  rotate(input: {
+    familyId: string;
+    secret: string;
+    admitted?: AdmittedSession;
+  }): Promise<RotateResult> {
     return rotateFamily(this.deps(), input);
   }
 

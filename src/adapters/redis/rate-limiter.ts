@@ -2,6 +2,36 @@ import { Ratelimit } from "@upstash/ratelimit";
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { LimitBucket, LimitResult, RateLimiter } from "../../ports";
 
+/** One bucket's sliding window over `redis`: one atomic Lua script per check. */
+export function slidingWindow(
+  redis: Redis,
+  bucket: LimitBucket,
+  rule: { limit: number; windowSeconds: number },
+  timeoutMs: number,
+): Ratelimit {
+  return new Ratelimit({
+    redis,
+    limiter: Ratelimit.slidingWindow(rule.limit, `${rule.windowSeconds} s`),
+    prefix: `rl:${bucket}`,
+    ephemeralCache: false,
+    analytics: false,
+    // After this the library lets the request through with reason "timeout";
+    // callers decide per endpoint whether that means open or closed.
+    timeout: timeoutMs,
+  });
+}
+
+/** The port's view of the library's answer. */
+export function limitResultOf(r: Awaited<ReturnType<Ratelimit["limit"]>>): LimitResult {
+  return {
+    allowed: r.success,
+    limit: r.limit,
+    remaining: r.remaining,
+    resetAt: r.reset,
+    timedOut: r.reason === "timeout",
+  };
+}
+
 /**
  * The RateLimiter port over @upstash/ratelimit's sliding windows: each check is
  * one atomic Lua script in Redis, shared by every isolate (no in-memory limiter).
@@ -16,17 +46,7 @@ export function createUpstashRateLimiter(
   const limiter = (bucket: LimitBucket): Ratelimit => {
     let rl = limiters.get(bucket);
     if (!rl) {
-      const { limit, windowSeconds } = limits[bucket];
-      rl = new Ratelimit({
-        redis,
-        limiter: Ratelimit.slidingWindow(limit, `${windowSeconds} s`),
-        prefix: `rl:${bucket}`,
-        ephemeralCache: false,
-        analytics: false,
-        // After this the library lets the request through with reason "timeout";
-        // callers decide per endpoint whether that means open or closed.
-        timeout: timeoutMs,
-      });
+      rl = slidingWindow(redis, bucket, limits[bucket], timeoutMs);
       limiters.set(bucket, rl);
     }
     return rl;
@@ -34,14 +54,7 @@ export function createUpstashRateLimiter(
 
   return {
     async consume(bucket, key): Promise<LimitResult> {
-      const r = await limiter(bucket).limit(key);
-      return {
-        allowed: r.success,
-        limit: r.limit,
-        remaining: r.remaining,
-        resetAt: r.reset,
-        timedOut: r.reason === "timeout",
-      };
+      return limitResultOf(await limiter(bucket).limit(key));
     },
 
     async refund(bucket, key) {

@@ -3,7 +3,8 @@ import { familyStartedAt } from "../../auth/refresh/refresh-token";
 import type { RevocationList } from "../../ports";
 
 const sidKey = (sid: string) => `rv:sid:${sid}`;
-const nbfKey = (userId: string) => `rv:nbf:${userId}`;
+/** Where a user's not-before lives (see RAISE_NOT_BEFORE). */
+export const nbfKey = (userId: string) => `rv:nbf:${userId}`;
 
 /**
  * Only ever raised, atomically in one script: two racing logout-alls keep the
@@ -39,6 +40,12 @@ function endedBy(notBefore: ReturnType<typeof parseNotBefore>, sid: string): boo
   return startedAt === null || startedAt <= notBefore.atMs;
 }
 
+/** A stored not-before as it applies to one session: its time, or null (none, or this session is spared). */
+export function notBeforeApplying(stored: unknown, sessionId: string): number | null {
+  const notBefore = parseNotBefore(stored);
+  return notBefore && notBefore.except !== sessionId ? notBefore.atMs : null;
+}
+
 export function createRedisRevocationList(redis: Redis): RevocationList {
   return {
     async revokeSession(sessionId, ttlSeconds) {
@@ -64,8 +71,7 @@ export function createRedisRevocationList(redis: Redis): RevocationList {
     },
 
     async notBeforeFor(userId, sessionId) {
-      const notBefore = parseNotBefore(await redis.get(nbfKey(userId)));
-      return notBefore && notBefore.except !== sessionId ? notBefore.atMs : null;
+      return notBeforeApplying(await redis.get(nbfKey(userId)), sessionId);
     },
 
     async isRevoked({ sid, sub }) {

@@ -3,7 +3,13 @@ import { hashSecret, newSecret } from "../secrets";
 import { familyStartedAt, formatRefreshToken } from "./refresh-token";
 import { decideRotation } from "./rotation";
 import { openSuccessor, type SuccessorPair, sealSuccessor } from "./successor-box";
-import type { IssuedTokens, RevokeResult, RotateResult, SessionClaims } from "./types";
+import type {
+  AdmittedSession,
+  IssuedTokens,
+  RevokeResult,
+  RotateResult,
+  SessionClaims,
+} from "./types";
 
 /**
  * One refresh-token family (a login session): the rules, apart from where the
@@ -106,7 +112,7 @@ async function mint(
   return {
     secretHash: await hashSecret(secret),
     pair: {
-      refreshToken: formatRefreshToken({ familyId, secret }),
+      refreshToken: formatRefreshToken({ familyId, secret, userId: family.userId }),
       accessToken: access.token,
       accessExpiresAt: Math.floor(now / 1000) + access.expiresIn,
     },
@@ -152,10 +158,17 @@ export async function startFamily(
   return issued(first.pair, input.userId, expiresAt, now);
 }
 
-/** Exchanges a refresh token (RFC 6749 §6) under the rotation rules in ./rotation.ts. */
+/**
+ * Exchanges a refresh token (RFC 6749 §6) under the rotation rules in ./rotation.ts.
+ * `admitted` is what the Worker read for the user the token names (its
+ * not-before for this session, in the rate limit's Redis round trip): used
+ * only when that user is the family's; a token naming anyone else is refused.
+ * Without it (a token minted before user ids were in tokens) the object reads
+ * the not-before itself.
+ */
 export async function rotateFamily(
   deps: FamilyDeps,
-  input: { familyId: string; secret: string },
+  input: { familyId: string; secret: string; admitted?: AdmittedSession },
 ): Promise<RotateResult> {
   const { storage, policy } = deps;
   const presentedHash = await hashSecret(input.secret);
@@ -167,13 +180,17 @@ export async function rotateFamily(
   if (!before || !storage.token(presentedHash)) {
     return { outcome: "invalid", reason: "unknown_token" };
   }
+  const { admitted } = input;
+  if (admitted && admitted.userId !== before.userId) {
+    return { outcome: "invalid", reason: "unknown_token" };
+  }
 
   // The successor is prepared and sealed speculatively (used only if the
   // decision is "rotate") while the user's not-before is on its way from
   // Redis: the crypto hides behind the round trip instead of following it.
   const now = deps.clock.now();
   const [userNotBefore, { next, box }] = await Promise.all([
-    deps.notBeforeFor(before.userId, input.familyId),
+    admitted ? admitted.notBefore : deps.notBeforeFor(before.userId, input.familyId),
     mint(deps, input.familyId, before, now).then(async (next) => ({
       next,
       box: await sealSuccessor(input.secret, input.familyId, next.pair),

@@ -1,16 +1,27 @@
 /**
- * Opaque refresh tokens: `<familyId>.<secret>`. The family id routes the token
- * to its Durable Object without a lookup; the secret carries 256 random bits
- * (../secrets.ts), of which only the SHA-256 is ever stored.
+ * Opaque refresh tokens: `<familyId>.<secret>.<userId>`. The family id routes
+ * the token to its Durable Object without a lookup; the secret carries 256
+ * random bits (../secrets.ts), of which only the SHA-256 is ever stored; the
+ * user id lets the Worker read the user's not-before in the same Redis round
+ * trip as the rate limit, before the object is called (the object checks that
+ * it names the family's user). Tokens minted before 2026-12-07 have no user id
+ * (`<familyId>.<secret>`) and still work: their object reads the not-before.
  */
 import { base64url } from "../secrets";
 
 const FAMILY_ID = /^[A-Za-z0-9_-]{22}$/; // 128 bits
 const SECRET = /^[A-Za-z0-9_-]{43}$/; // 256 bits
+/** A user id as Postgres prints a uuid. */
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** `<22>.<43>`, and `<22>.<43>.<36>`. */
+const WITHOUT_USER_LENGTH = 66;
+const WITH_USER_LENGTH = 103;
 
 export interface RefreshTokenParts {
   familyId: string;
   secret: string;
+  /** The family's user, as the token claims it; absent in tokens minted before 2026-12-07. */
+  userId?: string;
 }
 
 /**
@@ -39,14 +50,17 @@ export function familyStartedAt(familyId: string): number | null {
   return t;
 }
 
-export function formatRefreshToken(parts: RefreshTokenParts): string {
-  return `${parts.familyId}.${parts.secret}`;
+export function formatRefreshToken(parts: Required<RefreshTokenParts>): string {
+  return `${parts.familyId}.${parts.secret}.${parts.userId}`;
 }
 
 /** Malformed input gives null, never a throw. */
 export function parseRefreshToken(token: unknown): RefreshTokenParts | null {
-  if (typeof token !== "string" || token.length !== 66) return null;
-  const [familyId, secret] = token.split(".");
+  if (typeof token !== "string") return null;
+  if (token.length !== WITHOUT_USER_LENGTH && token.length !== WITH_USER_LENGTH) return null;
+  const [familyId, secret, userId, ...rest] = token.split(".");
   if (!familyId || !secret || !FAMILY_ID.test(familyId) || !SECRET.test(secret)) return null;
-  return { familyId, secret };
+  if (rest.length > 0) return null;
+  if (userId === undefined) return { familyId, secret };
+  return USER_ID.test(userId) ? { familyId, secret, userId } : null;
 }

@@ -41,6 +41,16 @@ export type RotateResult =
   | { outcome: "reuse"; userId: string }
   | { outcome: "invalid"; reason: InvalidReason };
 
+/**
+ * What the Worker read before calling a family's object, for the user its
+ * token names: that user's logout-all time as it applies to this session (ms),
+ * or null when there is none. The object uses it only if the user is the family's.
+ */
+export interface AdmittedSession {
+  userId: string;
+  notBefore: number | null;
+}
+
 export type RevokeResult = { revoked: true; userId: string } | { revoked: false };
 
 /**
@@ -50,7 +60,7 @@ export type RevokeResult = { revoked: true; userId: string } | { revoked: false 
  */
 export interface RefreshFamilies {
   start(familyId: string, userId: string, claims: SessionClaims): Promise<IssuedTokens>;
-  rotate(familyId: string, secret: string): Promise<RotateResult>;
+  rotate(familyId: string, secret: string, admitted?: AdmittedSession): Promise<RotateResult>;
   /** With `secret`, revokes only if it is one of the family's tokens. */
   revoke(familyId: string, reason: string, secret?: string): Promise<RevokeResult>;
   /** Changes what the family's next access tokens say; tokens already issued keep theirs. */

@@ -1,0 +1,81 @@
+import type { Redis } from "@upstash/redis/cloudflare";
+import type { RefreshAdmission } from "../../ports";
+import { limitResultOf, slidingWindow } from "./rate-limiter";
+import { nbfKey, notBeforeApplying } from "./revocation";
+
+type Pipeline = ReturnType<Redis["pipeline"]>;
+
+/**
+ * A client for the rate limiter that sends the limiter's script and one GET in
+ * one pipeline, i.e. one HTTP request to Upstash. @upstash/ratelimit runs a
+ * check as one `evalsha` (then `eval` if Redis has lost the script); every
+ * other command goes to `redis` as it is. If the limiter never runs a script
+ * (it answered from a timeout first, say), the GET goes alone when it is asked
+ * for: the pipeline saves a round trip, and nothing depends on it happening.
+ */
+function carrying(redis: Redis, key: string): { client: Redis; value(): Promise<unknown> } {
+  let value: Promise<unknown> | undefined;
+  const script = (add: (p: Pipeline) => void, alone: () => Promise<unknown>) => {
+    // The GET went with an earlier attempt (a NOSCRIPT retry): the script alone.
+    if (value) return alone();
+    const pipeline = redis.pipeline();
+    add(pipeline);
+    pipeline.get(key);
+    const replies = pipeline.exec({ keepErrors: true });
+    value = replies.then(([, got]) => {
+      if (got?.error) throw new Error(got.error);
+      return got?.result;
+    });
+    // Awaited by value(); this only keeps an unasked failure from going unhandled.
+    value.catch(() => {});
+    return replies.then(([sent]) => {
+      // The message carries Redis's reply (NOSCRIPT included), as the library expects.
+      if (sent?.error) throw new Error(sent.error);
+      return sent?.result;
+    });
+  };
+  const client = Object.create(redis, {
+    evalsha: {
+      value: (hash: string, keys: string[], args: unknown[]) =>
+        script(
+          (p) => p.evalsha(hash, keys, args),
+          () => redis.evalsha(hash, keys, args),
+        ),
+    },
+    eval: {
+      value: (source: string, keys: string[], args: unknown[]) =>
+        script(
+          (p) => p.eval(source, keys, args),
+          () => redis.eval(source, keys, args),
+        ),
+    },
+  }) as Redis;
+  return { client, value: () => value ?? redis.get(key) };
+}
+
+/**
+ * The RefreshAdmission port: the `token_ip` sliding window (the same script and
+ * keys as the RateLimiter port's) and, for a token that names its user, that
+ * user's not-before, in one Redis round trip instead of one here and one in
+ * the family's object.
+ */
+export function createRedisRefreshAdmission(
+  redis: Redis,
+  rule: { limit: number; windowSeconds: number },
+  timeoutMs: number,
+): RefreshAdmission {
+  return {
+    async admit(clientNetwork, session) {
+      if (!session) {
+        const r = await slidingWindow(redis, "token_ip", rule, timeoutMs).limit(clientNetwork);
+        return { limit: limitResultOf(r) };
+      }
+      const carrier = carrying(redis, nbfKey(session.userId));
+      const r = await slidingWindow(carrier.client, "token_ip", rule, timeoutMs).limit(
+        clientNetwork,
+      );
+      const notBefore = notBeforeApplying(await carrier.value(), session.familyId);
+      return { limit: limitResultOf(r), notBefore };
+    },
+  };
+}
