@@ -14,6 +14,9 @@ import type { SessionClaims } from "../../src/auth/refresh/types";
 import { familyStorageContract } from "../contract/family-storage";
 import { memoryFamilyStorage } from "./support/memory-family-storage";
 
+/** User ids are Postgres uuids, and refresh tokens name theirs. */
+const USER = "00000000-0000-4000-8000-000000000001";
+
 familyStorageContract("in-memory fake", (body) => body(memoryFamilyStorage()));
 
 const T0 = 1_800_000_000_000;
@@ -42,7 +45,7 @@ async function started() {
   const familyId = newFamilyId(T0);
   const first = await startFamily(s.deps, {
     familyId,
-    userId: "u1",
+    userId: USER,
     claims: { email_verified: false },
   });
   const secret = parseRefreshToken(first.refreshToken)?.secret as string;
@@ -86,9 +89,44 @@ describe("rotateFamily", () => {
     expect((await rotateFamily(deps, { familyId, secret: next })).outcome).toBe("rotated");
     expect(await rotateFamily(deps, { familyId, secret })).toEqual({
       outcome: "reuse",
-      userId: "u1",
+      userId: USER,
     });
     expect(deps.storage.family()?.revokedAt).not.toBeNull();
+  });
+});
+
+describe("rotateFamily with the not-before the Worker read (admitted)", () => {
+  it("uses it instead of asking Redis, and a not-before after the family's start refuses", async () => {
+    const { deps, calls, familyId, secret } = await started();
+    const rotated = await rotateFamily(deps, {
+      familyId,
+      secret,
+      admitted: { userId: USER, notBefore: null },
+    });
+    expect(rotated.outcome).toBe("rotated");
+    if (rotated.outcome !== "rotated") throw new Error();
+    expect(calls.notBefore).toBe(0);
+    const next = parseRefreshToken(rotated.refreshToken)?.secret as string;
+    const ended = await rotateFamily(deps, {
+      familyId,
+      secret: next,
+      admitted: { userId: USER, notBefore: T0 + 1 },
+    });
+    expect(ended.outcome).toBe("invalid");
+    expect(calls.notBefore).toBe(0);
+  });
+
+  it("refuses a token naming another user before signing anything or asking Redis", async () => {
+    const { deps, calls, familyId, secret } = await started();
+    calls.minted.length = 0;
+    const result = await rotateFamily(deps, {
+      familyId,
+      secret,
+      admitted: { userId: "00000000-0000-4000-8000-000000000002", notBefore: null },
+    });
+    expect(result).toEqual({ outcome: "invalid", reason: "unknown_token" });
+    expect(calls).toEqual({ minted: [], notBefore: 0 });
+    expect(deps.storage.family()?.currentGeneration).toBe(1);
   });
 });
 

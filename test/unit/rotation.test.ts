@@ -8,6 +8,7 @@ import {
 import { decideRotation, type FamilySnapshot } from "../../src/auth/refresh/rotation";
 
 const NOW = 1_800_000_000_000;
+const USER = "0b4c2e7a-9d31-4f6e-8a52-3c1d7e9f0a6b";
 const policy = { graceMs: 10_000, idleTimeoutMs: 0 };
 const family = (over: Partial<FamilySnapshot> = {}): FamilySnapshot => ({
   createdAt: NOW - 60_000,
@@ -102,7 +103,23 @@ describe("refresh token shape", () => {
     `${"a".repeat(21)}=.${"b".repeat(43)}`,
     `${"a".repeat(22)}:${"b".repeat(43)}`,
     `${"a".repeat(22)}.${"b".repeat(42)}+`,
+    // The user part: a lowercase uuid, nothing else, nothing after it.
+    `${"a".repeat(22)}.${"b".repeat(43)}.${USER.toUpperCase()}`,
+    `${"a".repeat(22)}.${"b".repeat(43)}.${USER.slice(0, 35)}x`,
+    `${"a".repeat(22)}.${"b".repeat(43)}.${USER.slice(0, 34)}.1`,
+    `${"a".repeat(22)}.${"b".repeat(43)}${"c".repeat(37)}`,
   ])("rejects malformed token %j without throwing", (token) => {
     expect(parseRefreshToken(token)).toBeNull();
+  });
+
+  it("reads the user a token names, and tokens minted before user ids (none)", () => {
+    const familyId = newFamilyId(NOW);
+    const secret = "b".repeat(43);
+    expect(parseRefreshToken(`${familyId}.${secret}.${USER}`)).toEqual({
+      familyId,
+      secret,
+      userId: USER,
+    });
+    expect(parseRefreshToken(`${familyId}.${secret}`)).toEqual({ familyId, secret });
   });
 });
