@@ -64,16 +64,30 @@ export function prepWorker(
   cfg: WranglerConfig,
   text: Record<string, string>,
 ): WorkerSpec {
-  const main = mainWorker(bundleDir, cfg, text);
   const unlimited: Record<string, string> = {};
   for (const [name, value] of Object.entries(cfg.vars ?? {})) {
     const window = /^RATE_LIMIT_\w+$/.test(name) ? /^\d+\/(\d+)$/.exec(value)?.[1] : undefined;
     if (window) unlimited[name] = `1000000/${window}`;
   }
+  return besideMain(bundleDir, cfg, text, PREP, { ...unlimited, ...CHEAPEST_ARGON2 });
+}
+
+/**
+ * Another copy of the production bundle under `name`, with `vars` over the main
+ * worker's, bound to the main worker's Durable Objects rather than its own.
+ */
+function besideMain(
+  bundleDir: string,
+  cfg: WranglerConfig,
+  text: Record<string, string>,
+  name: string,
+  vars: Record<string, string>,
+): WorkerSpec {
+  const main = mainWorker(bundleDir, cfg, text);
   return {
     ...main,
-    name: PREP,
-    text: { ...main.text, ...unlimited, ...CHEAPEST_ARGON2 },
+    name,
+    text: { ...main.text, ...vars },
     durableObjects: [],
     foreignDurableObjects: durableObjectsOf(cfg).map((d) => ({
       binding: d.binding,
@@ -94,17 +108,10 @@ export function cachedMainWorker(
   cfg: WranglerConfig,
   text: Record<string, string>,
 ): WorkerSpec {
-  const main = mainWorker(bundleDir, cfg, text);
   return {
-    ...main,
-    name: MAIN_CACHED,
-    text: { ...main.text, REVOCATION_CACHE_MS: BENCH_REVOCATION_CACHE_MS },
-    durableObjects: [],
-    foreignDurableObjects: durableObjectsOf(cfg).map((d) => ({
-      binding: d.binding,
-      className: d.className,
-      service: MAIN,
-    })),
+    ...besideMain(bundleDir, cfg, text, MAIN_CACHED, {
+      REVOCATION_CACHE_MS: BENCH_REVOCATION_CACHE_MS,
+    }),
     listen: false,
   };
 }

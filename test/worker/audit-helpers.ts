@@ -21,6 +21,18 @@ export const newPrefix = () => `t${crypto.randomUUID().slice(0, 8)}-`;
 
 export const head = (chain: string) => env.AUDIT_HEAD.get(env.AUDIT_HEAD.idFromName(chain));
 
+/** An event as the hand-off gives it to a head (`append`/`appendBatch`), numbered `i` in its details. */
+export const headEvent = (i: number) => ({
+  id: crypto.randomUUID(),
+  type: "token_refreshed" as const,
+  userId: "u1",
+  details: { i },
+  requestId: null,
+  ip: null,
+  userAgent: null,
+  at: Date.now(),
+});
+
 export const userEvent = (i: number, userId: string | null = crypto.randomUUID()): AuditEvent =>
   i % 3 === 0
     ? { type: "login_failed", userId, details: { reason: "invalid_credentials", attempt: i } }

@@ -16,6 +16,7 @@ import {
   flush,
   flushedChain,
   head,
+  headEvent,
   newPrefix,
   record,
   recordInShard,
@@ -109,21 +110,7 @@ describe("recording", () => {
   it("serializes 200 concurrent appends to one head: sequence numbers 1…200, each once", async () => {
     const chain = `${newPrefix()}0`;
     const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) =>
-        head(chain).append({
-          chain,
-          event: {
-            id: crypto.randomUUID(),
-            type: "token_refreshed",
-            userId: "u1",
-            details: { i },
-            requestId: null,
-            ip: null,
-            userAgent: null,
-            at: Date.now(),
-          },
-        }),
-      ),
+      Array.from({ length: 200 }, (_, i) => head(chain).append({ chain, event: headEvent(i) })),
     );
     expect(results.map((r) => r.seq).sort((a, b) => a - b)).toEqual(
       Array.from({ length: 200 }, (_, i) => i + 1),
@@ -134,16 +121,7 @@ describe("recording", () => {
 });
 
 describe("group commit", () => {
-  const event = (i: number) => ({
-    id: crypto.randomUUID(),
-    type: "token_refreshed" as const,
-    userId: "u1",
-    details: { i },
-    requestId: null,
-    ip: null,
-    userAgent: null,
-    at: Date.now(),
-  });
+  const event = headEvent;
 
   it("writes each call of a group all or none: a failing call leaves the others and nothing of its own", async () => {
     const chain = `${newPrefix()}0`;
