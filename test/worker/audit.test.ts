@@ -121,20 +121,18 @@ describe("recording", () => {
 });
 
 describe("group commit", () => {
-  const event = headEvent;
-
   it("writes each call of a group all or none: a failing call leaves the others and nothing of its own", async () => {
     const chain = `${newPrefix()}0`;
-    expect(await head(chain).append({ chain, event: event(0) })).toEqual({
+    expect(await head(chain).append({ chain, event: headEvent(0) })).toEqual({
       seq: 1,
       duplicate: false,
     });
     // Sent together, so they wait for the same group; the middle one names
     // another chain and fails after its first event would have been written.
     const [first, wrong, last] = await Promise.allSettled([
-      head(chain).appendBatch({ chain, events: [event(1), event(2)] }),
-      head(chain).appendBatch({ chain: `${chain}x`, events: [event(3), event(4)] }),
-      head(chain).appendBatch({ chain, events: [event(5), event(6)] }),
+      head(chain).appendBatch({ chain, events: [headEvent(1), headEvent(2)] }),
+      head(chain).appendBatch({ chain: `${chain}x`, events: [headEvent(3), headEvent(4)] }),
+      head(chain).appendBatch({ chain, events: [headEvent(5), headEvent(6)] }),
     ]);
     expect(wrong.status).toBe("rejected");
     const written = [first, last].flatMap((r) =>
@@ -152,7 +150,7 @@ describe("group commit", () => {
   it("keeps a call's events in the order given and in one run of sequence numbers", async () => {
     const chain = `${newPrefix()}0`;
     const calls = Array.from({ length: 12 }, (_, c) =>
-      Array.from({ length: 4 }, (_, i) => event(c * 10 + i)),
+      Array.from({ length: 4 }, (_, i) => headEvent(c * 10 + i)),
     );
     const results = await Promise.all(
       calls.map((events) => head(chain).appendBatch({ chain, events })),
