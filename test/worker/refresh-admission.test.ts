@@ -2,6 +2,7 @@
 // limit and the user's not-before in one pipeline (the token names its user;
 // the object checks that it is the family's).
 import { env } from "cloudflare:workers";
+import { Redis } from "@upstash/redis/cloudflare";
 import { describe, expect, it } from "vitest";
 import { call } from "./helpers";
 import { familySql, login, me, newUser, refresh, type TokenPair } from "./session-helpers";
@@ -65,6 +66,31 @@ describe("the refresh's Redis round trip", () => {
     expect((await logoutAll(b.access_token)).status).toBe(204);
     await expectInvalidGrant(await refresh(a.refresh_token));
     expect((await me(a.access_token)).status).toBe(401);
+  });
+});
+
+describe("when Redis has lost the limiter's script (NOSCRIPT)", () => {
+  it("the limiter falls back to EVAL and the not-before read in the first pipeline still counts", async () => {
+    const redis = new Redis({
+      url: env.UPSTASH_REDIS_REST_URL,
+      token: env.UPSTASH_REDIS_REST_TOKEN,
+    });
+    const user = await newUser();
+    const a = await login(user.email);
+    const b = await login(user.email);
+    await redis.scriptFlush();
+    let res: Response | undefined;
+    const sent = await upstashRequests(async () => {
+      res = await refresh(a.refresh_token);
+    });
+    expect(res?.status).toBe(200);
+    // The pipeline (refused script, GET), then the script alone as EVAL.
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toMatch(/^\/eval\b|"eval"/i);
+    const next = (await (res as Response).json()) as TokenPair;
+    expect((await logoutAll(b.access_token)).status).toBe(204);
+    await redis.scriptFlush();
+    await expectInvalidGrant(await refresh(next.refresh_token));
   });
 });
 
