@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { Redis } from "@upstash/redis/cloudflare";
 import { describe, expect, it } from "vitest";
-import { call } from "./helpers";
+import { call, postJson, randomClientIp } from "./helpers";
 import { familySql, login, me, newUser, refresh, type TokenPair } from "./session-helpers";
 
 const logoutAll = (accessToken: string) =>
@@ -91,6 +91,35 @@ describe("when Redis has lost the limiter's script (NOSCRIPT)", () => {
     expect((await logoutAll(b.access_token)).status).toBe(204);
     await redis.scriptFlush();
     await expectInvalidGrant(await refresh(next.refresh_token));
+  });
+});
+
+describe("when Redis answers the limiter's script with an error", () => {
+  it("answers 503 temporarily_unavailable, never 500, and rotates nothing", async () => {
+    const redis = new Redis({
+      url: env.UPSTASH_REDIS_REST_URL,
+      token: env.UPSTASH_REDIS_REST_TOKEN,
+    });
+    const user = await newUser();
+    const pair = await login(user.email);
+    const ip = randomClientIp();
+    // The sliding window's keys of this client made hashes: its GET fails with WRONGTYPE.
+    const window = Math.floor(Date.now() / 60_000);
+    for (const w of [window - 1, window, window + 1]) {
+      await redis.hset(`rl:token_ip:${ip}:${w}`, { planted: 1 });
+    }
+    const res = await postJson(
+      "/v1/token/refresh",
+      { refresh_token: pair.refresh_token },
+      { "cf-connecting-ip": ip },
+    );
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: "temporarily_unavailable" });
+    const [family] = await familySql<{ current_generation: number }>(
+      pair.refresh_token,
+      "SELECT current_generation FROM family",
+    );
+    expect(family?.current_generation).toBe(1);
   });
 });
 

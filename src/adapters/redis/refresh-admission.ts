@@ -1,4 +1,4 @@
-import type { Redis } from "@upstash/redis/cloudflare";
+import { type Redis, errors as upstashErrors } from "@upstash/redis/cloudflare";
 import type { RefreshAdmission } from "../../ports";
 import { limitResultOf, slidingWindow } from "./rate-limiter";
 import { nbfKey, notBeforeApplying } from "./revocation";
@@ -22,15 +22,17 @@ function carrying(redis: Redis, key: string): { client: Redis; value(): Promise<
     add(pipeline);
     pipeline.get(key);
     const replies = pipeline.exec({ keepErrors: true });
+    // Redis's error replies stay UpstashErrors, as the client throws them for a
+    // lone command: the error funnel answers them 503 (a dependency), not 500.
     value = replies.then(([, got]) => {
-      if (got?.error) throw new Error(got.error);
+      if (got?.error) throw new upstashErrors.UpstashError(got.error);
       return got?.result;
     });
     // Awaited by value(); this only keeps an unasked failure from going unhandled.
     value.catch(() => {});
     return replies.then(([sent]) => {
       // The message carries Redis's reply (NOSCRIPT included), as the library expects.
-      if (sent?.error) throw new Error(sent.error);
+      if (sent?.error) throw new upstashErrors.UpstashError(sent.error);
       return sent?.result;
     });
   };
