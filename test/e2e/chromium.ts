@@ -5,6 +5,8 @@
 // download is not used.
 import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { type DevProcess, startDev } from "./dev-process.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
@@ -34,4 +36,35 @@ export function launchChromium(test: string): Promise<Browser> {
       "--disable-gpu",
     ],
   });
+}
+
+/**
+ * The hooks every browser test of `npm run dev` needs, registered in the
+ * calling `describe`: the dev server starts once Chromium is known to be there
+ * (no server for a test that will fail anyway), and the browser and the server
+ * are closed afterwards. `launch` fails the test when either is missing.
+ */
+export function devWithChromium(test: string): {
+  /** The dev server, once started. */
+  dev(): DevProcess | undefined;
+  launch(): Promise<{ dev: DevProcess; browser: Browser }>;
+} {
+  let browser: Browser | undefined;
+  let dev: DevProcess | undefined;
+  beforeAll(async () => {
+    if (hasChromium()) dev = await startDev();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await dev?.stop();
+  });
+  return {
+    dev: () => dev,
+    async launch() {
+      requireChromium(test);
+      if (!dev) throw new Error("npm run dev did not start");
+      browser = await launchChromium(test);
+      return { dev, browser };
+    },
+  };
 }

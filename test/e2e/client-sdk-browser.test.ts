@@ -11,10 +11,9 @@
 // Never skipped: without Chromium at /usr/bin/chromium it fails, as the passkey test does.
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, launchChromium, requireChromium } from "./chromium.ts";
-import { type DevProcess, startDev } from "./dev-process.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { devWithChromium } from "./chromium.ts";
 
 const password = "lamp orbit cedar quietly 42";
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -81,29 +80,23 @@ declare global {
 }
 
 describe("@edge-auth/client in two Chromium tabs, cookie mode", () => {
-  let browser: Browser | undefined;
-  let dev: DevProcess | undefined;
-
-  beforeAll(async () => {
-    if (hasChromium()) dev = await startDev();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await dev?.stop();
-  });
+  const suite = devWithChromium("the client SDK's browser test");
 
   /** Requests the Worker logged for `POST /v1/token/refresh` so far. */
   const loggedRefreshes = () =>
-    (dev?.output().match(/\[wrangler:info\] POST \/v1\/token\/refresh \d{3}/g) ?? []).length;
+    (
+      suite
+        .dev()
+        ?.output()
+        .match(/\[wrangler:info\] POST \/v1\/token\/refresh \d{3}/g) ?? []
+    ).length;
 
   const accessToken = (page: Page) =>
     page.evaluate(async () => (await window.sdk.storage.get())?.accessToken ?? null);
 
   it("makes one refresh across both tabs, hands the token over, and signs both out and in together", async () => {
-    requireChromium("the client SDK's browser test");
-    if (!dev) throw new Error("npm run dev did not start");
+    const { dev, browser } = await suite.launch();
     const script = await bundleClient();
-    browser = await launchChromium("the client SDK's browser test");
     // localhost, not 127.0.0.1: WebAuthn refuses IP addresses; the Worker lists
     // http://localhost:<port> in ALLOWED_ORIGINS and WEBAUTHN_ORIGINS.
     const origin = `http://localhost:${dev.port}`;

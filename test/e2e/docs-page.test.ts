@@ -5,26 +5,15 @@
 //
 // Never skipped: without Chromium at /usr/bin/chromium it fails, saying how to
 // install it (.ci/run installs it on a fresh Debian machine).
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, launchChromium, requireChromium } from "./chromium.ts";
-import { type DevProcess, startDev } from "./dev-process.ts";
+import { describe, expect, it } from "vitest";
+import { devWithChromium } from "./chromium.ts";
 
 describe("the API reference page in Chromium", () => {
-  let browser: Browser | undefined;
-  let dev: DevProcess | undefined;
-
-  beforeAll(async () => {
-    if (hasChromium()) dev = await startDev();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await dev?.stop();
-  });
+  const suite = devWithChromium("the docs page e2e test");
 
   it("renders every operation of /openapi.json, from this origin only, and filters", async () => {
-    requireChromium("the docs page e2e test");
-    const base = (dev as DevProcess).base;
+    const { dev, browser } = await suite.launch();
+    const base = dev.base;
     const doc = (await (await fetch(`${base}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, unknown>>;
     };
@@ -34,7 +23,6 @@ describe("the API reference page in Chromium", () => {
     );
     expect(operations).toBeGreaterThan(60);
 
-    browser = await launchChromium("the docs page e2e test");
     const page = await browser.newPage();
     const problems: string[] = [];
     const origins = new Set<string>();

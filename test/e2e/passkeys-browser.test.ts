@@ -7,10 +7,10 @@
 //
 // Never skipped: without Chromium at /usr/bin/chromium it fails, saying how to
 // install it (.ci/run installs it on a fresh Debian machine).
-import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, launchChromium, requireChromium } from "./chromium.ts";
-import { type DevProcess, outputMatching, startDev } from "./dev-process.ts";
+import type { BrowserContext, CDPSession, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { devWithChromium } from "./chromium.ts";
+import { outputMatching } from "./dev-process.ts";
 
 const password = "lamp orbit cedar quietly 42";
 
@@ -23,18 +23,9 @@ interface Credential {
 }
 
 describe("the demo app's passkey page in Chromium", () => {
-  let browser: Browser | undefined;
-  let dev: DevProcess | undefined;
-
   // Without Chromium the test itself fails (a failed hook would report it skipped),
   // and no dev server is started for nothing.
-  beforeAll(async () => {
-    if (hasChromium()) dev = await startDev();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await dev?.stop();
-  });
+  const suite = devWithChromium("the passkey e2e test");
 
   /** Clicks a button and waits for the page to settle; fails with its message on an error. */
   async function press(page: Page, name: string): Promise<string> {
@@ -66,9 +57,7 @@ describe("the demo app's passkey page in Chromium", () => {
   }
 
   it("creates an account, adds a passkey, signs in with it alone and as the password's second factor, in cookie mode", async () => {
-    requireChromium("the passkey e2e test");
-    if (!dev) throw new Error("npm run dev did not start");
-    browser = await launchChromium("the passkey e2e test");
+    const { dev, browser } = await suite.launch();
     const pageUrl = (
       await outputMatching(dev, /passkeys: open (http:\/\/localhost:\d+\/passkeys) /)
     )[1] as string;
