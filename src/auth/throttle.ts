@@ -7,7 +7,7 @@ import { base64url } from "./secrets";
  * 429 with `Retry-After` (RFC 9110 §10.2.3) and the RateLimit-* fields of
  * draft-ietf-httpapi-ratelimit-headers. Nobody sleeps on the server.
  */
-export function tooManyRequests(
+function tooManyRequests(
   r: Pick<LimitResult, "limit" | "remaining" | "resetAt">,
   now: number,
 ): AuthError {
@@ -198,7 +198,14 @@ export async function checkIpLimit(
   now: number,
   failOpen: boolean,
 ): Promise<LimitResult> {
-  const r = await limiter.consume(bucket, ip);
+  return enforceLimit(await limiter.consume(bucket, ip), now, failOpen);
+}
+
+/**
+ * What a counted hit means for the request: 429 past the limit; when Redis
+ * timed out, through (`failOpen`) or 503. The hit itself, when it stands.
+ */
+export function enforceLimit(r: LimitResult, now: number, failOpen: boolean): LimitResult {
   if (r.timedOut) {
     if (failOpen) return r;
     throw unavailable("rate limiting is unavailable", 2);

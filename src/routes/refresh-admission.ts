@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import type { RefreshTokenParts } from "../auth/refresh/refresh-token";
 import type { AdmittedSession } from "../auth/refresh/types";
-import { tooManyRequests } from "../auth/throttle";
+import { enforceLimit } from "../auth/throttle";
 import { clientNetworkOf, setLimitHeaders } from "../middleware/rate-limit";
 
 /**
@@ -21,10 +21,7 @@ export async function admitRefresh(
   const services = c.get("services");
   const session = parts?.userId ? { userId: parts.userId, familyId: parts.familyId } : null;
   const { limit, notBefore } = await services.refreshAdmission.admit(clientNetworkOf(c), session);
-  if (!limit.timedOut) {
-    const now = services.clock.now();
-    if (!limit.allowed) throw tooManyRequests(limit, now);
-    setLimitHeaders(c, limit, now);
-  }
+  const now = services.clock.now();
+  if (!enforceLimit(limit, now, true).timedOut) setLimitHeaders(c, limit, now);
   return session && notBefore !== undefined ? { userId: session.userId, notBefore } : undefined;
 }

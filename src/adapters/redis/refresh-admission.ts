@@ -68,16 +68,11 @@ export function createRedisRefreshAdmission(
 ): RefreshAdmission {
   return {
     async admit(clientNetwork, session) {
-      if (!session) {
-        const r = await slidingWindow(redis, "token_ip", rule, timeoutMs).limit(clientNetwork);
-        return { limit: limitResultOf(r) };
-      }
-      const carrier = carrying(redis, nbfKey(session.userId));
-      const r = await slidingWindow(carrier.client, "token_ip", rule, timeoutMs).limit(
-        clientNetwork,
-      );
-      const notBefore = notBeforeApplying(await carrier.value(), session.familyId);
-      return { limit: limitResultOf(r), notBefore };
+      const carrier = session ? carrying(redis, nbfKey(session.userId)) : null;
+      const limiter = slidingWindow(carrier?.client ?? redis, "token_ip", rule, timeoutMs);
+      const limit = limitResultOf(await limiter.limit(clientNetwork));
+      if (!session || !carrier) return { limit };
+      return { limit, notBefore: notBeforeApplying(await carrier.value(), session.familyId) };
     },
   };
 }
