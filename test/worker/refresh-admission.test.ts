@@ -5,7 +5,16 @@ import { env } from "cloudflare:workers";
 import { Redis } from "@upstash/redis/cloudflare";
 import { describe, expect, it } from "vitest";
 import { call, postJson, randomClientIp } from "./helpers";
-import { familySql, login, me, newUser, refresh, type TokenPair } from "./session-helpers";
+import { sql } from "./mail-helpers";
+import {
+  familyOf,
+  familySql,
+  login,
+  me,
+  newUser,
+  refresh,
+  type TokenPair,
+} from "./session-helpers";
 
 const logoutAll = (accessToken: string) =>
   call("/v1/logout-all", { method: "POST", headers: { authorization: `Bearer ${accessToken}` } });
@@ -28,6 +37,14 @@ async function upstashRequests(run: () => Promise<unknown>): Promise<string[]> {
   }
   return seen;
 }
+
+/**
+ * Takes a session off the Postgres list, so logout-all's fan-out cannot end
+ * its object or deny its id: only the not-before can (as after a fan-out that
+ * stopped halfway, docs/security.md).
+ */
+const unlist = (pair: TokenPair) =>
+  sql()`delete from refresh_families where id = ${familyOf(pair.refresh_token)}`;
 
 const withoutUser = (token: string) => token.split(".").slice(0, 2).join(".");
 
@@ -63,9 +80,35 @@ describe("the refresh's Redis round trip", () => {
     const user = await newUser();
     const a = await login(user.email);
     const b = await login(user.email);
+    await unlist(a);
     expect((await logoutAll(b.access_token)).status).toBe(204);
     await expectInvalidGrant(await refresh(a.refresh_token));
     expect((await me(a.access_token)).status).toBe(401);
+  });
+
+  // docs/security.md: a rotation admitted with the not-before read just before
+  // a logout-all may still go through; whatever it issues must be dead after it.
+  it("racing a logout-all, leaves no token of any earlier session alive", async () => {
+    for (let round = 0; round < 3; round++) {
+      const user = await newUser();
+      const sessions = await Promise.all([1, 2, 3, 4].map(() => login(user.email)));
+      const other = await login(user.email);
+      for (const s of sessions) await unlist(s);
+      const answers = await Promise.all([
+        ...sessions.map((s) => refresh(s.refresh_token)),
+        logoutAll(other.access_token),
+      ]);
+      expect(answers.at(-1)?.status).toBe(204);
+      const issued: TokenPair[] = [...sessions, other];
+      for (const res of answers.slice(0, -1)) {
+        if (res.status === 200) issued.push((await res.json()) as TokenPair);
+        else await expectInvalidGrant(res);
+      }
+      for (const pair of issued) {
+        expect((await me(pair.access_token)).status).toBe(401);
+        await expectInvalidGrant(await refresh(pair.refresh_token));
+      }
+    }
   });
 });
 
