@@ -18,7 +18,7 @@ const FLUSH_DELAY_MS = 500;
 /**
  * How long a group waits for more calls before it is written: 0 is one turn
  * of the event loop, enough for the calls that arrived meanwhile (2.8 per
- * group on the refresh bench) without delaying a lone one. Waiting for the
+ * group on the refresh bench, counted once by hand: docs/audit.md) without delaying a lone one. Waiting for the
  * previous group's commit as well (`storage.sync()`) grouped no better and
  * cost CPU (bench:ab refresh without it: 1.19x req/s, 0.90x workerd CPU).
  */
