@@ -17,7 +17,7 @@ import { FIRST_PARTY_CLIENT_ID } from "./auth/client";
 import { createPasswordHasher, maxStoredHashMemoryKiB } from "./auth/password/hasher";
 import type { FamilyDeps, FamilyStorage } from "./auth/refresh/family";
 import { issueAccessToken } from "./auth/tokens/access-token";
-import { type CheckDeps, checkAccessToken } from "./auth/tokens/check";
+import { type CheckDeps, checkAccessToken, checkAccessTokenAlongside } from "./auth/tokens/check";
 import { cachedRevocationCheck } from "./auth/tokens/revocation-cache";
 import { loadSigningKeys } from "./auth/tokens/signing-keys";
 import type { Config, ConfigError } from "./core-config";
@@ -133,6 +133,10 @@ const coreFactories: ServiceFactories = {
     ({ config, services }) =>
     async (token) =>
       checkAccessToken(await tokenCheckDeps(config, services.revocation), token),
+  checkAccessTokenAlongside:
+    ({ config, services }) =>
+    async (token, read) =>
+      checkAccessTokenAlongside(await tokenCheckDeps(config, services.revocation), token, read),
   checkConsumerToken:
     ({ config, services }) =>
     async (token) =>

@@ -6,7 +6,8 @@ import type { RefreshFamilies } from "./auth/refresh/types";
 import type { SecondFactor } from "./auth/second-factor";
 import type { SessionDeps } from "./auth/sessions";
 import type { SignInDeps } from "./auth/sign-in";
-import type { CheckResult } from "./auth/tokens/check";
+import type { CheckFailure, CheckResult } from "./auth/tokens/check";
+import type { AccessTokenClaims } from "./auth/tokens/claims";
 import type { SigningKeySet } from "./auth/tokens/signing-keys";
 import type { Config, ConfigError } from "./core-config";
 import type { Mailer, MailJobHandler, MailJobs } from "./mail";
@@ -78,6 +79,11 @@ export interface CoreServices {
   sessionDeps(): SessionDeps;
   /** Signature, claims and revocation: the one online check for access tokens. */
   checkAccessToken(token: string): Promise<CheckResult>;
+  /** `checkAccessToken` with `read` run beside the revocation lookup; its value only for a live token. */
+  checkAccessTokenAlongside<T>(
+    token: string,
+    read: (claims: AccessTokenClaims) => Promise<T>,
+  ): Promise<{ ok: true; claims: AccessTokenClaims; read: T } | { ok: false; error: CheckFailure }>;
   /**
    * The same check for consumer Workers over the binding (`verify()`,
    * `authorize()`, `introspect()`): with REVOCATION_CACHE_MS > 0 this isolate

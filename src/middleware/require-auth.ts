@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import { authErrors } from "../auth/errors";
@@ -26,17 +27,35 @@ export const invalidToken = (realm: string): AuthError =>
  * expired or revoked token gets `error="invalid_token"`.
  */
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
+  const result = await c.get("services").checkAccessToken(presentedToken(c));
+  if (!result.ok) throw invalidToken(c.get("config").realm);
+  c.set("claims", result.claims);
+  await next();
+});
+
+/**
+ * What `requireAuth` does, for a handler that reads something keyed by the
+ * token's claims anyway: the read runs beside the revocation lookup, and its
+ * value comes back only when the token is live.
+ */
+export async function authenticateReading<T>(
+  c: Context<AppEnv>,
+  read: (claims: AccessTokenClaims) => Promise<T>,
+): Promise<T> {
+  const result = await c.get("services").checkAccessTokenAlongside(presentedToken(c), read);
+  if (!result.ok) throw invalidToken(c.get("config").realm);
+  c.set("claims", result.claims);
+  return result.read;
+}
+
+function presentedToken(c: Context<AppEnv>): string {
   const { realm } = c.get("config");
-  const header = c.req.header("authorization");
-  if (!header) {
+  if (!c.req.header("authorization")) {
     throw authErrors.error("credentials_required", {
       headers: { "WWW-Authenticate": `Bearer realm="${realm}"` },
     });
   }
   const token = bearerOf(c);
   if (!token || !B64TOKEN.test(token)) throw invalidToken(realm);
-  const result = await c.get("services").checkAccessToken(token);
-  if (!result.ok) throw invalidToken(realm);
-  c.set("claims", result.claims);
-  await next();
-});
+  return token;
+}

@@ -7,7 +7,7 @@ import { passwordLogin } from "../auth/password-check";
 import { completeSignIn } from "../auth/sign-in";
 import { AuthError } from "../errors";
 import { limitByIp } from "../middleware/rate-limit";
-import { invalidToken, requireAuth } from "../middleware/require-auth";
+import { authenticateReading, invalidToken } from "../middleware/require-auth";
 import { accountDeps, attemptSource, passwordCheckDeps } from "./account-deps";
 import { emailField, passwordField } from "./fields";
 import { describeRoute } from "./openapi/route-doc";
@@ -119,9 +119,11 @@ export const accounts = new Hono<AppEnv>()
       responses: { 200: { description: "the account", schema: PublicUserSchema } },
       errors: [errors.credentials_required, errors.invalid_access_token, errors.account_gone],
     }),
-    requireAuth,
     async (c) => {
-      const user = await c.get("services").users.findById(c.get("claims").sub);
+      // The user row is read beside the revocation lookup, not after it.
+      const user = await authenticateReading(c, (claims) =>
+        c.get("services").users.findById(claims.sub),
+      );
       // The account is gone: the token no longer names anyone (RFC 6750 §3.1).
       if (!user) throw invalidToken(c.get("config").realm);
       c.header("Cache-Control", "no-store");

@@ -30,3 +30,25 @@ export async function checkAccessToken(deps: CheckDeps, token: string): Promise<
   if (await deps.revocation.isRevoked(local.claims)) return { ok: false, error: "revoked" };
   return { ok: true, claims: local.claims };
 }
+
+/**
+ * The same check, with a read the caller needs anyway (`/v1/me`'s user row)
+ * started once the signature and claims hold, in parallel with the revocation
+ * lookup instead of after it: one round trip of latency instead of two. What
+ * the read returns is handed back only for a token that is not revoked; for a
+ * revoked one it is dropped unseen.
+ */
+export async function checkAccessTokenAlongside<T>(
+  deps: CheckDeps,
+  token: string,
+  read: (claims: AccessTokenClaims) => Promise<T>,
+): Promise<{ ok: true; claims: AccessTokenClaims; read: T } | { ok: false; error: CheckFailure }> {
+  const local = await verifyAccessToken(deps.keys, deps.settings, deps.clock, token);
+  if (!local.ok) return { ok: false, error: local.reason };
+  const [revoked, value] = await Promise.all([
+    deps.revocation.isRevoked(local.claims),
+    read(local.claims),
+  ]);
+  if (revoked) return { ok: false, error: "revoked" };
+  return { ok: true, claims: local.claims, read: value };
+}
