@@ -9,13 +9,17 @@ export const BASE = "http://auth.test";
 export const ADMIN = { authorization: `Bearer ${"a".repeat(48)}` };
 
 /**
- * A client address from TEST-NET-2 (RFC 5737), unique per call unless the
- * caller sets `cf-connecting-ip`: tests act as distinct clients, so per-IP rate
- * limits (production defaults) only bite in the tests that aim at them.
+ * A client address, unique per call unless the caller sets
+ * `cf-connecting-ip`: tests act as distinct clients, so per-IP rate limits
+ * (production defaults) only bite in the tests that aim at them.
  */
 export function randomClientIp(): string {
-  const b = crypto.getRandomValues(new Uint8Array(2));
-  return `198.51.${b[0]}.${b[1]}`;
+  // A random /64 of the documentation prefix 2001:db8::/32 (RFC 3849): 2^32
+  // networks, each its own rate-limit bucket (limits count IPv6 per /64). A
+  // random IPv4 address (2^16 of them in a /16) could land on one a
+  // rate-limit test had just exhausted, and fail an unrelated test with 429.
+  const [a = 0, b = 0] = crypto.getRandomValues(new Uint16Array(2));
+  return `2001:db8:${a.toString(16)}:${b.toString(16)}::1`;
 }
 
 /**

@@ -4,6 +4,7 @@
 import { env } from "cloudflare:workers";
 import { Redis } from "@upstash/redis/cloudflare";
 import { describe, expect, it } from "vitest";
+import { clientNetwork } from "../../src/auth/client-network";
 import { call, postJson, randomClientIp } from "./helpers";
 import { sql } from "./mail-helpers";
 import {
@@ -147,9 +148,10 @@ describe("when Redis answers the limiter's script with an error", () => {
     const pair = await login(user.email);
     const ip = randomClientIp();
     // The sliding window's keys of this client made hashes: its GET fails with WRONGTYPE.
+    const network = clientNetwork(ip, Number(env.RATE_LIMIT_IPV6_PREFIX));
     const window = Math.floor(Date.now() / 60_000);
     for (const w of [window - 1, window, window + 1]) {
-      await redis.hset(`rl:token_ip:${ip}:${w}`, { planted: 1 });
+      await redis.hset(`rl:token_ip:${network}:${w}`, { planted: 1 });
     }
     const res = await postJson(
       "/v1/token/refresh",
