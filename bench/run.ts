@@ -20,6 +20,7 @@ import { databasesOf } from "./load/cpu.ts";
 import { httpLoadTool } from "./load/http-load.ts";
 import { createMeter } from "./load/meter.ts";
 import { type BenchProvider, startBenchProvider } from "./oidc-provider.ts";
+import { measurePeers, type PeerResults } from "./peers/measure.ts";
 import { accountingPhase } from "./phases/accounting.ts";
 import { argon2Phase } from "./phases/argon2.ts";
 import { type FlowPeople, type FlowSetup, flowsPhase } from "./phases/flows.ts";
@@ -110,6 +111,7 @@ try {
   let load: Awaited<ReturnType<typeof loadPhase>> & Record<string, unknown>;
   let micro: Awaited<ReturnType<typeof microPhase>>;
   let people: FlowPeople;
+  let peers: PeerResults | { skipped: string };
   try {
     const urls = {
       ...(p1.urls as { main: string; consumer: string; bench: string; prep: string }),
@@ -121,6 +123,25 @@ try {
       provider: provider.pid,
     });
     load = await loadPhase(plan, urls, meter, adminKey);
+    // The baselines of the /v1/me and refresh targets, measured now so they share
+    // this run's drift (bench/peers/; our workerd stays up, idle).
+    log(
+      "same-run peers: Better Auth getSession on D1, OpenAuth refresh on KV (Miniflare, one workerd)",
+    );
+    try {
+      peers = await measurePeers({
+        seconds: plan.seconds,
+        warmupSeconds: plan.warmupSeconds,
+        connections: plan.connections,
+        sessions: plan.refreshSessions,
+        workDir: path.join(workDir, "peers"),
+        keep: true,
+        databases: databasesOf(stack.bindings),
+      });
+    } catch (err) {
+      peers = { skipped: String(err instanceof Error ? err.message : err).slice(0, 1000) };
+      log(`peers phase failed, targets fall back to the quoted figures: ${peers.skipped}`);
+    }
     const flows = await flowsPhase(plan, urls.main, meter, flowSetup(urls.prep));
     load = { ...load, ...flows.results };
     people = flows.people;
@@ -258,6 +279,7 @@ try {
     },
     startup,
     load,
+    peers,
     micro,
     argon2,
     loginMemory,

@@ -77,6 +77,37 @@ describe("bench target verdicts", () => {
     expect(at(600, 40, 2)).toBe(false);
   });
 
+  it("/v1/me and refresh: judged against the peers measured in the same run when they ran cleanly", () => {
+    const peer = (rps: number, errors = 0) => ({
+      ...structuredClone(recorded.load.refresh),
+      rps,
+      errors,
+      requests: Math.round(rps * 10),
+    });
+    const target = (r: Results, prefix: string) => {
+      const t = evaluateTargets(r).find((x) => x.target.startsWith(prefix));
+      if (!t) throw new Error(`no target "${prefix}"`);
+      return t;
+    };
+    const withPeers = (meRps: number, refreshRps: number, peerErrors = 0) =>
+      run((r) => {
+        r.peers = { betterAuthGetSession: peer(200, peerErrors), openAuthRefresh: peer(150) };
+        Object.assign(r.load.me, { rps: meRps, errors: 0 });
+        Object.assign(r.load.refresh, { rps: refreshRps, p99Ms: 40, errors: 0 });
+      });
+    // 3x 200 and 1.5x 150 measured now, not 3x 476 and 1.5x 353 quoted.
+    expect(verdict(withPeers(600, 225), "/v1/me")).toBe(true);
+    expect(verdict(withPeers(599, 225), "/v1/me")).toBe(false);
+    expect(verdict(withPeers(600, 225), "refresh")).toBe(true);
+    expect(verdict(withPeers(600, 224), "refresh")).toBe(false);
+    expect(target(withPeers(600, 225), "/v1/me").target).toContain("same run (200 req/s)");
+    // A peer with errors is no baseline: back to the quoted figure, labelled as such.
+    const fallback = target(withPeers(600, 225, 3), "/v1/me");
+    expect(fallback.met).toBe(false);
+    expect(fallback.target).toContain("476 req/s, quoted, another day");
+    expect(target(run(), "refresh").target).toContain("quoted, another day");
+  });
+
   it("bundle: at most 1 MiB gzipped", () => {
     const at = (gzipKiB: number) =>
       verdict(
