@@ -530,7 +530,7 @@ export function markdown(r: ResultsView & { targets: Target[] }): string {
     "### Targets",
     "",
     baselines(r).me.sameRun && baselines(r).refresh.sameRun
-      ? "`/v1/me` and refresh are judged against the peers measured in this run (bench/peers/, served by Miniflare in its own workerd)."
+      ? "`/v1/me` and refresh are judged against the peers measured in this run (bench/peers/, served by Miniflare in its own workerd), each interleaved with its scenario in halves (ours, peer, peer, ours)."
       : `**${r.peers?.skipped ? `The peers phase failed (${r.peers.skipped.split("\n")[0]})` : "No clean same-run peer figure"}: a target without one is judged against a figure quoted from another day, which says little on this machine.**`,
     "",
     row(["target", "measured", "met"]),

@@ -20,7 +20,7 @@ import { databasesOf } from "./load/cpu.ts";
 import { httpLoadTool } from "./load/http-load.ts";
 import { createMeter } from "./load/meter.ts";
 import { type BenchProvider, startBenchProvider } from "./oidc-provider.ts";
-import { measurePeers, type PeerResults } from "./peers/measure.ts";
+import { type PeerResults, type RunningPeers, startPeers } from "./peers/measure.ts";
 import { accountingPhase } from "./phases/accounting.ts";
 import { argon2Phase } from "./phases/argon2.ts";
 import { type FlowPeople, type FlowSetup, flowsPhase } from "./phases/flows.ts";
@@ -108,10 +108,10 @@ try {
     path.join(workDir, "p1"),
     objects,
   );
-  let load: Awaited<ReturnType<typeof loadPhase>> & Record<string, unknown>;
+  let load: Omit<Awaited<ReturnType<typeof loadPhase>>, "peers"> & Record<string, unknown>;
   let micro: Awaited<ReturnType<typeof microPhase>>;
   let people: FlowPeople;
-  let peers: PeerResults | { skipped: string };
+  let peers: PeerResults | { skipped: string } | undefined;
   try {
     const urls = {
       ...(p1.urls as { main: string; consumer: string; bench: string; prep: string }),
@@ -122,14 +122,14 @@ try {
       databases: databasesOf(stack.bindings),
       provider: provider.pid,
     });
-    load = await loadPhase(plan, urls, meter, adminKey);
-    // The baselines of the /v1/me and refresh targets, measured now so they share
-    // this run's drift (bench/peers/; our workerd stays up, idle).
+    // The baselines of the /v1/me and refresh targets (bench/peers/), started
+    // now and loaded half by half between our halves, so they share the drift.
     log(
       "same-run peers: Better Auth getSession on D1, OpenAuth refresh on KV (Miniflare, one workerd)",
     );
+    let running: RunningPeers | undefined;
     try {
-      peers = await measurePeers({
+      running = await startPeers({
         seconds: plan.seconds,
         warmupSeconds: plan.warmupSeconds,
         connections: plan.connections,
@@ -140,7 +140,25 @@ try {
       });
     } catch (err) {
       peers = { skipped: String(err instanceof Error ? err.message : err).slice(0, 1000) };
-      log(`peers phase failed, targets fall back to the quoted figures: ${peers.skipped}`);
+      log(`peers failed to start, targets fall back to the quoted figures: ${peers.skipped}`);
+    }
+    try {
+      const { peers: measured, ...ours } = await loadPhase(plan, urls, meter, adminKey, running);
+      load = ours;
+      if (running && measured) {
+        peers = {
+          ...measured,
+          setup: {
+            ...running.setup,
+            deviations: [
+              ...running.setup.deviations,
+              "each peer runs in two halves interleaved with the scenario it is the baseline of (ours, peer, peer, ours)",
+            ],
+          },
+        };
+      }
+    } finally {
+      await running?.stop();
     }
     const flows = await flowsPhase(plan, urls.main, meter, flowSetup(urls.prep));
     load = { ...load, ...flows.results };

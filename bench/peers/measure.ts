@@ -2,7 +2,9 @@
 // refresh grant on KV, built with the repository's wrangler and served by
 // Miniflare (the workerd binary the bench uses, with Miniflare's local D1 and KV
 // on disk), loaded with the bench's own tools, CPU per request from /proc.
-// `measurePeers` builds, starts, prepares, loads and stops both peers.
+// `startPeers` builds, starts and prepares both; the bench then loads each half
+// by half, interleaved with the scenario it is the baseline of (A B B A), so
+// both see the same drift of this machine. `measurePeers` runs them alone.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
@@ -86,7 +88,17 @@ function childrenNamed(comm: string): Set<number> {
   return pids;
 }
 
-export async function measurePeers(opts: PeerOptions): Promise<PeerResults> {
+/** The peers, started and prepared: each load runs for the given seconds after its warm-up. */
+export interface RunningPeers {
+  /** Better Auth's `GET /api/auth/get-session` with the one signed-up user's cookie. */
+  getSession(seconds: number): Promise<LoadResult>;
+  /** OpenAuth's refresh grant, a closed loop over the prepared sessions (they carry on between calls). */
+  refresh(seconds: number): Promise<LoadResult>;
+  setup: PeerResults["setup"];
+  stop(): Promise<void>;
+}
+
+export async function startPeers(opts: PeerOptions): Promise<RunningPeers> {
   ensurePeerDependencies();
   // Miniflare comes from the root install (wrangler's own local runtime).
   const { Miniflare, NoOpLog, convertV4MiniflareOptions } = await import("miniflare");
@@ -146,6 +158,10 @@ export async function measurePeers(opts: PeerOptions): Promise<PeerResults> {
     ],
   });
   const mf = new Miniflare({ ...options, enableDevRegistry: false });
+  const stop = async () => {
+    await mf.dispose();
+    if (!opts.keep) rmSync(opts.workDir, { recursive: true, force: true });
+  };
   try {
     await mf.ready;
     const spawned = [...childrenNamed("workerd")].filter((p) => !before.has(p));
@@ -157,7 +173,7 @@ export async function measurePeers(opts: PeerOptions): Promise<PeerResults> {
     const betterAuthUrl = (await mf.unsafeGetDirectURL("better-auth")).origin;
     const openAuthUrl = (await mf.unsafeGetDirectURL("openauth")).origin;
 
-    log("Better Auth: schema, one sign-up, GET /api/auth/get-session");
+    log("Better Auth: schema, one sign-up");
     const db = await mf.getD1Database("DB", "better-auth");
     const statements = readFileSync(path.join(peersDir, "better-auth", "schema.sql"), "utf8")
       .replace(/^\s*--.*$/gm, "")
@@ -166,18 +182,17 @@ export async function measurePeers(opts: PeerOptions): Promise<PeerResults> {
       .filter(Boolean);
     await db.batch(statements.map((s) => db.prepare(s)));
     const cookie = await betterAuthSignUp(betterAuthUrl);
-    const betterAuthGetSession = await getSessionLoad(meter, opts, betterAuthUrl, cookie);
 
-    log(`OpenAuth: ${opts.sessions} sessions through authorize → code → token, then refresh`);
+    log(`OpenAuth: ${opts.sessions} sessions through authorize → code → token`);
     const tokens: string[] = [];
     for (let i = 0; i < opts.sessions; i++) tokens.push(await openAuthSession(openAuthUrl));
-    const openAuthRefresh = await meter.window((window) =>
-      openAuthRotation(openAuthUrl, tokens, opts.seconds, opts.warmupSeconds, window),
-    );
 
     return {
-      betterAuthGetSession,
-      openAuthRefresh,
+      getSession: (seconds) => getSessionLoad(meter, { ...opts, seconds }, betterAuthUrl, cookie),
+      refresh: (seconds) =>
+        meter.window((window) =>
+          openAuthRotation(openAuthUrl, tokens, seconds, opts.warmupSeconds, window),
+        ),
       setup: {
         runtime: `Miniflare ${versionOf("miniflare", path.join(root, "node_modules"))} (one workerd process, ${workerdBinary()}; direct sockets to each Worker)`,
         betterAuth: `better-auth ${versionOf("better-auth")}, D1 binding as \`database\`, emailAndPassword, defaults otherwise (no cookie cache)`,
@@ -190,10 +205,25 @@ export async function measurePeers(opts: PeerOptions): Promise<PeerResults> {
           "OpenAuth's request log lines are written by workerd and dropped by the bench process",
         ],
       },
+      stop,
     };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Both peers alone, one after the other, each for `opts.seconds` (`node bench/peers/run.ts`). */
+export async function measurePeers(opts: PeerOptions): Promise<PeerResults> {
+  const peers = await startPeers(opts);
+  try {
+    log("GET /api/auth/get-session");
+    const betterAuthGetSession = await peers.getSession(opts.seconds);
+    log("OpenAuth refresh");
+    const openAuthRefresh = await peers.refresh(opts.seconds);
+    return { betterAuthGetSession, openAuthRefresh, setup: peers.setup };
   } finally {
-    await mf.dispose();
-    if (!opts.keep) rmSync(opts.workDir, { recursive: true, force: true });
+    await peers.stop();
   }
 }
 

@@ -18,6 +18,7 @@ import type { CpuGroups, CpuPerRequest } from "../load/cpu.ts";
 import { httpLoad, httpLoadTool } from "../load/http-load.ts";
 import type { Meter } from "../load/meter.ts";
 import { type LoadResult, round } from "../load/stats.ts";
+import type { RunningPeers } from "../peers/measure.ts";
 import type { Plan } from "../plan.ts";
 
 const log = (msg: string) => console.error(`[bench] ${msg}`);
@@ -105,6 +106,8 @@ export async function loadPhase(
   urls: { main: string; consumer: string; consumerCached: string; bench: string },
   meter: Meter,
   adminKey: string,
+  /** The same-run baselines: each interleaved with its scenario (ours, peer, peer, ours). */
+  peers?: RunningPeers,
 ) {
   const email = uniqueEmail("load");
   await register(urls.main, email);
@@ -134,11 +137,39 @@ export async function loadPhase(
     () => fixed(meter, half, `${urls.consumerCached}/protected`, bearer),
   ])) as [LoadResult, LoadResult, LoadResult, LoadResult];
 
-  log("GET /v1/me");
-  const me = await fixed(meter, plan, `${urls.main}/v1/me`, bearer);
+  const meRun = (p: Plan) => fixed(meter, p, `${urls.main}/v1/me`, bearer);
+  let me: LoadResult;
+  let betterAuthGetSession: LoadResult | undefined;
+  if (peers) {
+    log("GET /v1/me vs Better Auth's getSession (A B B A)");
+    [me, betterAuthGetSession] = (await interleaved([
+      () => meRun(half),
+      () => peers.getSession(half.seconds),
+    ])) as [LoadResult, LoadResult];
+  } else {
+    log("GET /v1/me");
+    me = await meRun(plan);
+  }
 
   log(`POST /v1/token/refresh (${plan.refreshSessions} sessions, one login each)`);
-  const refresh = await refreshLoad(meter, plan, urls.main);
+  // Rotation consumes the token, so no fixed-request tool can replay it: each
+  // worker owns one session and refreshes with whatever token it got last.
+  const tokens = await refreshSessions(urls.main, plan.refreshSessions);
+  const refreshRun = (seconds: number) =>
+    meter.window((window) =>
+      refreshRotation(urls.main, tokens, seconds, plan.warmupSeconds, window),
+    );
+  let refresh: LoadResult;
+  let openAuthRefresh: LoadResult | undefined;
+  if (peers) {
+    log("refresh vs OpenAuth's refresh grant (A B B A)");
+    [refresh, openAuthRefresh] = (await interleaved([
+      () => refreshRun(half.seconds),
+      () => peers.refresh(half.seconds),
+    ])) as [LoadResult, LoadResult];
+  } else {
+    refresh = await refreshRun(plan.seconds);
+  }
 
   log(`POST /v1/login (${plan.loginConcurrency} concurrent, default argon2id)`);
   const loginResult = await loginLoad(meter, plan, urls.main, email);
@@ -152,18 +183,11 @@ export async function loadPhase(
     me,
     refresh,
     login: loginResult,
+    peers:
+      betterAuthGetSession && openAuthRefresh
+        ? { betterAuthGetSession, openAuthRefresh }
+        : undefined,
   };
-}
-
-/**
- * Rotation consumes the token, so no fixed-request tool can replay it: each
- * worker owns one session and refreshes with whatever token it got last.
- */
-async function refreshLoad(meter: Meter, plan: Plan, base: string): Promise<LoadResult> {
-  const tokens = await refreshSessions(base, plan.refreshSessions);
-  return meter.window((window) =>
-    refreshRotation(base, tokens, plan.seconds, plan.warmupSeconds, window),
-  );
 }
 
 /** One user with `sessions` logins: the refresh tokens the rotation load starts from. */
