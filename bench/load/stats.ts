@@ -32,6 +32,8 @@ export interface LoadResult {
   errors: number;
   statuses?: Record<string, number>;
   cpu?: CpuPerRequest;
+  /** Run in two interleaved halves (A B B A): each half's req/s, in run order. */
+  halvesRps?: [number, number];
 }
 
 export function summarize(

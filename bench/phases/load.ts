@@ -60,6 +60,7 @@ async function interleaved(runs: Array<() => Promise<LoadResult>>): Promise<Load
       p99Ms: round((x.p99Ms + y.p99Ms) / 2),
       errors: x.errors + y.errors,
       cpu: x.cpu && y.cpu ? mergeCpu(x, y) : undefined,
+      halvesRps: [x.rps, y.rps],
     };
   });
 }

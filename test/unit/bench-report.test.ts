@@ -108,6 +108,32 @@ describe("bench target verdicts", () => {
     expect(target(run(), "refresh").target).toContain("quoted, another day");
   });
 
+  it("an interleaved pair shows each pair of adjacent halves' ratio beside the total", () => {
+    const measured = (prefix: string, change: (r: Results) => void) => {
+      const t = evaluateTargets(run(change)).find((x) => x.target.startsWith(prefix));
+      if (!t) throw new Error(`no target "${prefix}"`);
+      return t.measured;
+    };
+    const peer = (halves: [number, number]) => ({
+      ...structuredClone(recorded.load.refresh),
+      rps: (halves[0] + halves[1]) / 2,
+      errors: 0,
+      halvesRps: halves,
+    });
+    const withHalves = (r: Results) => {
+      r.peers = { betterAuthGetSession: peer([200, 100]), openAuthRefresh: peer([100, 200]) };
+      r.load.me.halvesRps = [700, 250];
+      r.load.refresh.halvesRps = [150, 300];
+      r.load.floor.halvesRps = [1000, 2000];
+      r.load.verifyServiceBinding.halvesRps = [400, 600];
+    };
+    expect(measured("/v1/me", withHalves)).toContain("halves 3.5× and 2.5×");
+    expect(measured("refresh", withHalves)).toContain("halves 1.5× and 1.5×");
+    expect(measured("verify() over", withHalves)).toContain("halves 0.4× and 0.3×");
+    // Without halves (a run before interleaving), no such note.
+    expect(measured("/v1/me", () => {})).not.toContain("halves");
+  });
+
   it("bundle: at most 1 MiB gzipped", () => {
     const at = (gzipKiB: number) =>
       verdict(
