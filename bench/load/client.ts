@@ -1,5 +1,5 @@
 // A small keep-alive HTTP client for the load generators that cannot replay
-// one fixed request (refresh rotation, login, the sign-in flows): node:http is
+// one fixed request (refresh rotations, ours and the peer's, login, the sign-in flows): node:http is
 // much lighter per request than fetch, which matters when the generator shares
 // 2 cores.
 import http from "node:http";
@@ -17,7 +17,7 @@ export function createClient(base: string, maxSockets: number, headers: Record<s
     method: "GET" | "POST",
     path: string,
     extraHeaders: Record<string, string>,
-    payload?: string,
+    payload?: { type: string; text: string },
   ): Promise<JsonResponse> =>
     new Promise((resolve, reject) => {
       const req = http.request(
@@ -33,8 +33,8 @@ export function createClient(base: string, maxSockets: number, headers: Record<s
             ...(payload === undefined
               ? {}
               : {
-                  "content-type": "application/json",
-                  "content-length": Buffer.byteLength(payload),
+                  "content-type": payload.type,
+                  "content-length": Buffer.byteLength(payload.text),
                 }),
           },
         },
@@ -57,11 +57,22 @@ export function createClient(base: string, maxSockets: number, headers: Record<s
       );
       req.setTimeout(30_000, () => req.destroy(new Error("timeout")));
       req.on("error", reject);
-      req.end(payload);
+      req.end(payload?.text);
     });
   return {
     post: (path: string, json: unknown, extraHeaders: Record<string, string> = {}) =>
-      send("POST", path, extraHeaders, JSON.stringify(json)),
+      send("POST", path, extraHeaders, { type: "application/json", text: JSON.stringify(json) }),
+    /** An `application/x-www-form-urlencoded` POST (OAuth 2.0's token endpoint, RFC 6749 §4.1.3). */
+    postForm: (path: string, form: Record<string, string>) =>
+      send(
+        "POST",
+        path,
+        {},
+        {
+          type: "application/x-www-form-urlencoded",
+          text: new URLSearchParams(form).toString(),
+        },
+      ),
     get: (path: string, extraHeaders: Record<string, string> = {}) =>
       send("GET", path, extraHeaders),
     close: () => agent.destroy(),

@@ -7,12 +7,12 @@
 // both see the same drift of this machine. `measurePeers` runs them alone.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { baseHeaders } from "../api.ts";
-import { closedLoop } from "../load/closed-loop.ts";
+import type { Window } from "../load/closed-loop.ts";
 import { httpLoad } from "../load/http-load.ts";
 import { createMeter, type Meter } from "../load/meter.ts";
+import { rotationLoop } from "../load/rotation.ts";
 import type { LoadResult } from "../load/stats.ts";
 import { buildBundle, readWranglerConfig, root, workerdBinary } from "../serve-bundle.ts";
 
@@ -321,87 +321,29 @@ async function openAuthSession(base: string): Promise<string> {
   return body.refresh_token;
 }
 
-/**
- * The refresh grant as a closed loop, exactly as bench/phases/load.ts drives ours:
- * each worker owns one session and always sends the token it got last.
- */
-async function openAuthRotation(
+/** The refresh grant (RFC 6749 §6), driven by the same closed loop as ours. */
+function openAuthRotation(
   base: string,
   tokens: string[],
   seconds: number,
   warmupSeconds: number,
-  window: { open(): void; close(): void },
+  window: Window,
 ): Promise<LoadResult> {
-  const post = formPoster(base, tokens.length);
-  try {
-    return await closedLoop({
-      tool: "node:http closed loop",
-      workers: tokens.length,
-      seconds,
-      warmup: { seconds: warmupSeconds },
-      window,
-      step: async (w) => {
-        const r = await post("/token", {
-          grant_type: "refresh_token",
-          refresh_token: tokens[w] as string,
-        });
-        const next = r.body.refresh_token;
-        if (r.status !== 200 || typeof next !== "string") {
-          if (process.env.BENCH_PEERS_DEBUG) console.error(w, tokens[w], r.status, r.body);
-          return { ok: false, status: r.status, stop: true };
-        }
-        tokens[w] = next;
-        return { ok: true, status: r.status };
-      },
-    });
-  } finally {
-    post.close();
-  }
-}
-
-/** A keep-alive node:http client posting urlencoded forms (bench/load/client.ts posts JSON). */
-function formPoster(base: string, maxSockets: number) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets });
-  const target = new URL(base);
-  const post = (
-    pathname: string,
-    form: Record<string, string>,
-  ): Promise<{ status: number; body: Record<string, unknown> }> =>
-    new Promise((resolve, reject) => {
-      const payload = new URLSearchParams(form).toString();
-      const req = http.request(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          path: pathname,
-          method: "POST",
-          headers: {
-            ...baseHeaders,
-            "content-type": "application/x-www-form-urlencoded",
-            "content-length": Buffer.byteLength(payload),
-          },
-        },
-        (res) => {
-          let text = "";
-          res.setEncoding("utf8");
-          res.on("data", (chunk: string) => {
-            text += chunk;
-          });
-          res.on("end", () => {
-            let body: Record<string, unknown> = {};
-            try {
-              body = text ? JSON.parse(text) : {};
-            } catch {
-              body = { raw: text };
-            }
-            resolve({ status: res.statusCode ?? 0, body });
-          });
-        },
-      );
-      req.setTimeout(30_000, () => req.destroy(new Error("timeout")));
-      req.on("error", reject);
-      req.end(payload);
-    });
-  return Object.assign(post, { close: () => agent.destroy() });
+  return rotationLoop({
+    base,
+    tokens,
+    seconds,
+    warmupSeconds,
+    window,
+    exchange: async (client, token) => {
+      const r = await client.postForm("/token", {
+        grant_type: "refresh_token",
+        refresh_token: token,
+      });
+      const next = r.body.refresh_token;
+      if (r.status === 200 && typeof next === "string") return { status: r.status, next };
+      if (process.env.BENCH_PEERS_DEBUG) console.error(token, r.status, r.body);
+      return { status: r.status, next: null };
+    },
+  });
 }

@@ -17,6 +17,7 @@ import { closedLoop, type Window } from "../load/closed-loop.ts";
 import type { CpuGroups, CpuPerRequest } from "../load/cpu.ts";
 import { httpLoad, httpLoadTool } from "../load/http-load.ts";
 import type { Meter } from "../load/meter.ts";
+import { rotationLoop } from "../load/rotation.ts";
 import { type LoadResult, round } from "../load/stats.ts";
 import type { RunningPeers } from "../peers/measure.ts";
 import type { Plan } from "../plan.ts";
@@ -204,34 +205,25 @@ export async function refreshSessions(base: string, sessions: number): Promise<s
  * The closed-loop rotation over `tokens` (one worker per session), replacing each
  * token with the one the server returned, so the sessions can be driven again.
  */
-export async function refreshRotation(
+export function refreshRotation(
   base: string,
   tokens: string[],
   seconds: number,
   warmupSeconds: number,
   window?: Window,
 ): Promise<LoadResult> {
-  const client = createClient(base, tokens.length, baseHeaders);
-  try {
-    return await closedLoop({
-      tool: "node:http closed loop",
-      workers: tokens.length,
-      seconds,
-      warmup: { seconds: warmupSeconds },
-      ...(window ? { window } : {}),
-      step: async (w) => {
-        const r = await client.post("/v1/token/refresh", { refresh_token: tokens[w] });
-        if (r.status !== 200 || typeof r.body.refresh_token !== "string") {
-          // The session is dead (or the server refused): nothing left to rotate.
-          return { ok: false, status: r.status, stop: true };
-        }
-        tokens[w] = r.body.refresh_token;
-        return { ok: true, status: r.status };
-      },
-    });
-  } finally {
-    client.close();
-  }
+  return rotationLoop({
+    base,
+    tokens,
+    seconds,
+    warmupSeconds,
+    ...(window ? { window } : {}),
+    exchange: async (client, token) => {
+      const r = await client.post("/v1/token/refresh", { refresh_token: token });
+      const next = r.body.refresh_token;
+      return { status: r.status, next: r.status === 200 && typeof next === "string" ? next : null };
+    },
+  });
 }
 
 /** Logins at the default argon2id cost; they queue behind one hash per isolate by design. */
