@@ -11,6 +11,12 @@ export const plan = {
   /** Measured seconds per throughput scenario (after the warm-up). */
   seconds: num("BENCH_SECONDS", 10),
   warmupSeconds: num("BENCH_WARMUP_SECONDS", 2),
+  /**
+   * Rounds of A B B A for the scenarios judged against each other (floor and the
+   * binding's checks; /v1/me and refresh against their peers): more, shorter
+   * segments average this machine's drift better.
+   */
+  rounds: Math.max(1, num("BENCH_ROUNDS", 2)),
   /** Connections for the fixed-request scenarios (wrk/autocannon). */
   connections: num("BENCH_CONNECTIONS", 16),
   /** Concurrent sessions of the refresh generator (one login each). */

@@ -105,16 +105,20 @@ export interface Baseline {
 }
 
 /**
- * The ratio within each pair of adjacent halves (A B B A: the first halves ran
- * side by side, and so did the second), when both ran interleaved: how far the
- * machine's drift moves the verdict.
+ * The ratio within each pair of segments that ran next to each other (segment k
+ * of one scenario beside segment k of the other, in rounds of A B B A), when
+ * both ran interleaved: how far the machine's drift moves the verdict.
  */
-export function halvesNote(x: LoadResult, y: LoadResult): string {
-  if (!x.halvesRps || !y.halvesRps) return "";
-  const [x1, x2] = x.halvesRps;
-  const [y1, y2] = y.halvesRps;
-  if (!y1 || !y2) return "";
-  return `; halves ${r2(x1 / y1)}× and ${r2(x2 / y2)}×`;
+export function segmentsNote(x: LoadResult, y: LoadResult): string {
+  const xs = x.segmentsRps ?? x.halvesRps;
+  const ys = y.segmentsRps ?? y.halvesRps;
+  if (!xs || !ys || xs.length !== ys.length || ys.some((v) => !v)) return "";
+  const ratios = xs.map((v, i) => r2(v / (ys[i] as number)));
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median =
+    sorted.length % 2 ? sorted[mid] : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return `; side by side ${ratios.map((v) => `${v}×`).join(", ")}, median ${r2(median as number)}×`;
 }
 
 /** A peer's figure counts as a baseline only if it is a clean measurement. */
@@ -213,7 +217,7 @@ export function evaluateTargets(r: ResultsView): Target[] {
   t.push({
     target:
       "verify() over the service binding ≥ 0.5× the floor route's throughput, revocation check immediate",
-    measured: `${r2(ratio)}× (${r.load.verifyServiceBinding.rps} vs ${r.load.floor.rps} req/s${halvesNote(r.load.verifyServiceBinding, r.load.floor)})`,
+    measured: `${r2(ratio)}× (${r.load.verifyServiceBinding.rps} vs ${r.load.floor.rps} req/s${segmentsNote(r.load.verifyServiceBinding, r.load.floor)})`,
     met: ratio >= 0.5 && r.load.verifyServiceBinding.errors === 0,
   });
   // The opt-in REVOCATION_CACHE_MS row is not a target: the throughput table shows its ratios.
@@ -221,14 +225,14 @@ export function evaluateTargets(r: ResultsView): Target[] {
   const me = r.load.me.rps / base.me.rps;
   t.push({
     target: `/v1/me ≥ 3× ${base.me.label}`,
-    measured: `${r2(me)}× (${r.load.me.rps} req/s, p99 ${r.load.me.p99Ms} ms${r.peers?.betterAuthGetSession && base.me.sameRun ? halvesNote(r.load.me, r.peers.betterAuthGetSession) : ""})`,
+    measured: `${r2(me)}× (${r.load.me.rps} req/s, p99 ${r.load.me.p99Ms} ms${r.peers?.betterAuthGetSession && base.me.sameRun ? segmentsNote(r.load.me, r.peers.betterAuthGetSession) : ""})`,
     met: me >= 3 && r.load.me.errors === 0,
   });
   const rf = r.load.refresh;
   const refreshFloor = 1.5 * base.refresh.rps;
   t.push({
     target: `refresh ≥ 1.5× ${base.refresh.label} (≥ ${Math.ceil(refreshFloor)}/s) with p99 ≤ 50 ms on disk-backed Durable Object storage, no errors`,
-    measured: `${rf.rps}/s (${r2(rf.rps / base.refresh.rps)}×${r.peers?.openAuthRefresh && base.refresh.sameRun ? halvesNote(rf, r.peers.openAuthRefresh) : ""}), p99 ${rf.p99Ms} ms, ${rf.errors} errors`,
+    measured: `${rf.rps}/s (${r2(rf.rps / base.refresh.rps)}×${r.peers?.openAuthRefresh && base.refresh.sameRun ? segmentsNote(rf, r.peers.openAuthRefresh) : ""}), p99 ${rf.p99Ms} ms, ${rf.errors} errors`,
     met: rf.rps >= refreshFloor && rf.p99Ms <= 50 && rf.errors === 0,
   });
   const gzip = r.bundle.production?.gzipKiB;
@@ -543,7 +547,7 @@ export function markdown(r: ResultsView & { targets: Target[] }): string {
     "### Targets",
     "",
     baselines(r).me.sameRun && baselines(r).refresh.sameRun
-      ? "`/v1/me` and refresh are judged against the peers measured in this run (bench/peers/, served by Miniflare in its own workerd), each interleaved with its scenario in halves (ours, peer, peer, ours)."
+      ? "`/v1/me` and refresh are judged against the peers measured in this run (bench/peers/, served by Miniflare in its own workerd), each interleaved with its scenario in segments (rounds of ours, peer, peer, ours); `side by side` gives the ratio of each pair of segments that ran next to each other."
       : `**${r.peers?.skipped ? `The peers phase failed (${r.peers.skipped.split("\n")[0]})` : "No clean same-run peer figure"}: a target without one is judged against a figure quoted from another day, which says little on this machine.**`,
     "",
     row(["target", "measured", "met"]),

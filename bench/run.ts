@@ -123,7 +123,7 @@ try {
       provider: provider.pid,
     });
     // The baselines of the /v1/me and refresh targets (bench/peers/), started
-    // now and loaded half by half between our halves, so they share the drift.
+    // now and loaded segment by segment between ours, so they share the drift.
     log(
       "same-run peers: Better Auth getSession on D1, OpenAuth refresh on KV (Miniflare, one workerd)",
     );
@@ -152,7 +152,7 @@ try {
             ...running.setup,
             deviations: [
               ...running.setup.deviations,
-              "each peer runs in two halves interleaved with the scenario it is the baseline of (ours, peer, peer, ours)",
+              `each peer runs in ${2 * plan.rounds} segments interleaved with the scenario it is the baseline of (rounds of ours, peer, peer, ours)`,
             ],
           },
         };

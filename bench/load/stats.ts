@@ -32,7 +32,9 @@ export interface LoadResult {
   errors: number;
   statuses?: Record<string, number>;
   cpu?: CpuPerRequest;
-  /** Run in two interleaved halves (A B B A): each half's req/s, in run order. */
+  /** Run in interleaved segments (rounds of A B B A): each segment's req/s, in run order. */
+  segmentsRps?: number[];
+  /** The same, from results recorded when a run had exactly two halves. */
   halvesRps?: [number, number];
 }
 

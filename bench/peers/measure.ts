@@ -2,8 +2,8 @@
 // refresh grant on KV, built with the repository's wrangler and served by
 // Miniflare (the workerd binary the bench uses, with Miniflare's local D1 and KV
 // on disk), loaded with the bench's own tools, CPU per request from /proc.
-// `startPeers` builds, starts and prepares both; the bench then loads each half
-// by half, interleaved with the scenario it is the baseline of (A B B A), so
+// `startPeers` builds, starts and prepares both; the bench then loads each in
+// segments interleaved with the scenario it is the baseline of (A B B A), so
 // both see the same drift of this machine. `measurePeers` runs them alone.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";

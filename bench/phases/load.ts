@@ -40,44 +40,62 @@ async function fixed(
 }
 
 /**
- * Several scenarios alternately, each run twice at half length in the order
- * A B C C B A: all see the same drift of this shared machine, so their ratios
- * are fair. Throughput is the total over both halves; percentiles are the mean
- * of the two halves.
+ * Several scenarios alternately, in `plan.rounds` rounds of A B C C B A (each
+ * run a segment long): all see the same drift of this shared machine, so their
+ * ratios are fair, and segment k of one scenario ran next to segment k of the
+ * next. Throughput is the total over the segments; percentiles are their mean.
  */
-async function interleaved(runs: Array<() => Promise<LoadResult>>): Promise<LoadResult[]> {
-  const first: LoadResult[] = [];
-  for (const run of runs) first.push(await run());
-  const second: LoadResult[] = [];
-  for (const run of [...runs].reverse()) second.unshift(await run());
-  return first.map((x, i) => {
-    const y = second[i] as LoadResult;
-    return {
-      ...x,
-      seconds: x.seconds + y.seconds,
-      requests: x.requests + y.requests,
-      rps: round((x.requests + y.requests) / (x.seconds + y.seconds), 1),
-      p50Ms: round((x.p50Ms + y.p50Ms) / 2),
-      p99Ms: round((x.p99Ms + y.p99Ms) / 2),
-      errors: x.errors + y.errors,
-      cpu: x.cpu && y.cpu ? mergeCpu(x, y) : undefined,
-      halvesRps: [x.rps, y.rps],
-    };
-  });
+async function interleaved(
+  rounds: number,
+  runs: Array<() => Promise<LoadResult>>,
+): Promise<LoadResult[]> {
+  const segments: LoadResult[][] = runs.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < runs.length; i++)
+      segments[i]?.push(await (runs[i] as () => Promise<LoadResult>)());
+    for (let i = runs.length - 1; i >= 0; i--) {
+      segments[i]?.push(await (runs[i] as () => Promise<LoadResult>)());
+    }
+  }
+  return segments.map(merged);
 }
 
-/** CPU per request over both halves, weighted by their request counts. */
-function mergeCpu(x: LoadResult, y: LoadResult): CpuPerRequest {
-  const xs = x.cpu as CpuPerRequest;
-  const ys = y.cpu as CpuPerRequest;
-  const n = x.requests + y.requests;
-  const w = (a = 0, b = 0) => round((a * x.requests + b * y.requests) / n, 0);
-  const keys = Object.keys(xs.microsecondsPerRequest) as Array<keyof CpuGroups>;
+/** One result of several segments of the same scenario. */
+function merged(parts: LoadResult[]): LoadResult {
+  const [first] = parts;
+  if (!first) throw new Error("no segments");
+  const sum = (f: (x: LoadResult) => number) => parts.reduce((a, x) => a + f(x), 0);
+  const requests = sum((x) => x.requests);
+  const seconds = sum((x) => x.seconds);
+  const withCpu = parts.every((x) => x.cpu) && requests > 0;
+  return {
+    ...first,
+    seconds,
+    requests,
+    rps: round(requests / seconds, 1),
+    p50Ms: round(sum((x) => x.p50Ms) / parts.length),
+    p99Ms: round(sum((x) => x.p99Ms) / parts.length),
+    errors: sum((x) => x.errors),
+    cpu: withCpu ? mergedCpu(parts, requests) : undefined,
+    segmentsRps: parts.map((x) => x.rps),
+  };
+}
+
+/** CPU per request over the segments, weighted by their request counts. */
+function mergedCpu(parts: LoadResult[], requests: number): CpuPerRequest {
+  const cpus = parts.map((x) => x.cpu as CpuPerRequest);
+  const keys = Object.keys(cpus[0]?.microsecondsPerRequest ?? {}) as Array<keyof CpuGroups>;
+  const weighted = (k: keyof CpuGroups) =>
+    round(
+      parts.reduce((a, x, i) => a + (cpus[i]?.microsecondsPerRequest[k] ?? 0) * x.requests, 0) /
+        requests,
+      0,
+    );
   return {
     microsecondsPerRequest: Object.fromEntries(
-      keys.map((k) => [k, w(xs.microsecondsPerRequest[k], ys.microsecondsPerRequest[k])]),
+      keys.map((k) => [k, weighted(k)]),
     ) as unknown as CpuGroups,
-    machineBusy: round((xs.machineBusy + ys.machineBusy) / 2),
+    machineBusy: round(cpus.reduce((a, c) => a + c.machineBusy, 0) / cpus.length),
   };
 }
 
@@ -116,7 +134,8 @@ export async function loadPhase(
   const { access } = await login(urls.main, email);
   await grantOrdersRead(urls.main, adminKey, subjectOf(access));
   const bearer = { authorization: `Bearer ${access}` };
-  const half = { ...plan, seconds: Math.max(1, Math.round(plan.seconds / 2)) };
+  // Each interleaved scenario runs 2 × plan.rounds segments adding up to plan.seconds.
+  const segment = { ...plan, seconds: Math.max(1, Math.round(plan.seconds / (2 * plan.rounds))) };
 
   // Every scenario must answer 200 before it is loaded: errors are not throughput.
   await expectGet(`${urls.main}/health`, {});
@@ -132,11 +151,11 @@ export async function loadPhase(
   log(
     "floor route vs verify(), authorize() and verify() with the revocation cache over the service binding (A B C D D C B A)",
   );
-  const [floor, verify, authorize, verifyCached] = (await interleaved([
-    () => fixed(meter, half, `${urls.bench}/__bench/floor`),
-    () => fixed(meter, half, `${urls.consumer}/protected`, bearer),
-    () => fixed(meter, half, `${urls.consumer}/orders`, bearer),
-    () => fixed(meter, half, `${urls.consumerCached}/protected`, bearer),
+  const [floor, verify, authorize, verifyCached] = (await interleaved(plan.rounds, [
+    () => fixed(meter, segment, `${urls.bench}/__bench/floor`),
+    () => fixed(meter, segment, `${urls.consumer}/protected`, bearer),
+    () => fixed(meter, segment, `${urls.consumer}/orders`, bearer),
+    () => fixed(meter, segment, `${urls.consumerCached}/protected`, bearer),
   ])) as [LoadResult, LoadResult, LoadResult, LoadResult];
 
   const meRun = (p: Plan) => fixed(meter, p, `${urls.main}/v1/me`, bearer);
@@ -144,9 +163,9 @@ export async function loadPhase(
   let betterAuthGetSession: LoadResult | undefined;
   if (peers) {
     log("GET /v1/me vs Better Auth's getSession (A B B A)");
-    [me, betterAuthGetSession] = (await interleaved([
-      () => meRun(half),
-      () => peers.getSession(half.seconds),
+    [me, betterAuthGetSession] = (await interleaved(plan.rounds, [
+      () => meRun(segment),
+      () => peers.getSession(segment.seconds),
     ])) as [LoadResult, LoadResult];
   } else {
     log("GET /v1/me");
@@ -165,9 +184,9 @@ export async function loadPhase(
   let openAuthRefresh: LoadResult | undefined;
   if (peers) {
     log("refresh vs OpenAuth's refresh grant (A B B A)");
-    [refresh, openAuthRefresh] = (await interleaved([
-      () => refreshRun(half.seconds),
-      () => peers.refresh(half.seconds),
+    [refresh, openAuthRefresh] = (await interleaved(plan.rounds, [
+      () => refreshRun(segment.seconds),
+      () => peers.refresh(segment.seconds),
     ])) as [LoadResult, LoadResult];
   } else {
     refresh = await refreshRun(plan.seconds);

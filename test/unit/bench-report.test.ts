@@ -108,30 +108,46 @@ describe("bench target verdicts", () => {
     expect(target(run(), "refresh").target).toContain("quoted, another day");
   });
 
-  it("an interleaved pair shows each pair of adjacent halves' ratio beside the total", () => {
+  it("an interleaved pair shows the ratio of each side-by-side pair of segments, and their median", () => {
     const measured = (prefix: string, change: (r: Results) => void) => {
       const t = evaluateTargets(run(change)).find((x) => x.target.startsWith(prefix));
       if (!t) throw new Error(`no target "${prefix}"`);
       return t.measured;
     };
-    const peer = (halves: [number, number]) => ({
+    const peer = (segments: number[]) => ({
       ...structuredClone(recorded.load.refresh),
-      rps: (halves[0] + halves[1]) / 2,
+      rps: segments.reduce((a, b) => a + b, 0) / segments.length,
       errors: 0,
-      halvesRps: halves,
+      segmentsRps: segments,
     });
-    const withHalves = (r: Results) => {
-      r.peers = { betterAuthGetSession: peer([200, 100]), openAuthRefresh: peer([100, 200]) };
-      r.load.me.halvesRps = [700, 250];
-      r.load.refresh.halvesRps = [150, 300];
-      r.load.floor.halvesRps = [1000, 2000];
-      r.load.verifyServiceBinding.halvesRps = [400, 600];
+    const withSegments = (r: Results) => {
+      r.peers = {
+        betterAuthGetSession: peer([200, 100, 100, 200]),
+        openAuthRefresh: peer([100, 200, 100, 100]),
+      };
+      r.load.me.segmentsRps = [700, 250, 300, 600];
+      r.load.refresh.segmentsRps = [150, 300, 100, 200];
+      r.load.floor.segmentsRps = [1000, 2000, 1000, 1000];
+      r.load.verifyServiceBinding.segmentsRps = [400, 600, 500, 300];
     };
-    expect(measured("/v1/me", withHalves)).toContain("halves 3.5× and 2.5×");
-    expect(measured("refresh", withHalves)).toContain("halves 1.5× and 1.5×");
-    expect(measured("verify() over", withHalves)).toContain("halves 0.4× and 0.3×");
-    // Without halves (a run before interleaving), no such note.
-    expect(measured("/v1/me", () => {})).not.toContain("halves");
+    expect(measured("/v1/me", withSegments)).toContain(
+      "side by side 3.5×, 2.5×, 3×, 3×, median 3×",
+    );
+    expect(measured("refresh", withSegments)).toContain(
+      "side by side 1.5×, 1.5×, 1×, 2×, median 1.5×",
+    );
+    expect(measured("verify() over", withSegments)).toContain(
+      "side by side 0.4×, 0.3×, 0.5×, 0.3×, median 0.35×",
+    );
+    // Results recorded with two halves read the same way.
+    expect(
+      measured("verify() over", (r) => {
+        r.load.floor.halvesRps = [1000, 2000];
+        r.load.verifyServiceBinding.halvesRps = [400, 600];
+      }),
+    ).toContain("side by side 0.4×, 0.3×, median 0.35×");
+    // Without segments (a run before interleaving), no such note.
+    expect(measured("/v1/me", () => {})).not.toContain("side by side");
   });
 
   it("bundle: at most 1 MiB gzipped", () => {
