@@ -18,6 +18,8 @@ export interface RoleStore {
    */
   grantsOf(userId: string): Promise<{ roles: string[]; permissions: string[]; version: number }>;
   listRoles(): Promise<RoleRecord[]>;
+  /** One role by name, or null when there is none. */
+  role(name: string): Promise<RoleRecord | null>;
   /** False when the name is taken. */
   createRole(role: Omit<RoleRecord, "builtIn">): Promise<boolean>;
   assign(userId: string, role: string, grantedBy: string, maxRoles: number): Promise<AssignOutcome>;

@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../../adapters/postgres/client";
-import type { AssignOutcome, RoleStore } from "../ports";
+import type { AssignOutcome, RoleRecord, RoleStore } from "../ports";
 
 /**
  * The user's roles version goes up by one in the statement that changed the
@@ -41,18 +41,18 @@ export function createPostgresRoleStore(db: Db): RoleStore {
     },
 
     async listRoles() {
-      const { rows } = await db.execute<{
-        name: string;
-        description: string;
-        permissions: unknown;
-        built_in: boolean;
-      }>(sql`select name, description, permissions, built_in from roles order by name`);
-      return rows.map((r) => ({
-        name: r.name,
-        description: r.description,
-        permissions: Array.isArray(r.permissions) ? (r.permissions as string[]) : [],
-        builtIn: r.built_in,
-      }));
+      const { rows } = await db.execute<RoleRow>(
+        sql`select name, description, permissions, built_in from roles order by name`,
+      );
+      return rows.map(roleOf);
+    },
+
+    async role(name) {
+      const { rows } = await db.execute<RoleRow>(
+        sql`select name, description, permissions, built_in from roles where name = ${name}`,
+      );
+      const [row] = rows;
+      return row ? roleOf(row) : null;
     },
 
     async createRole(role) {
@@ -105,5 +105,21 @@ export function createPostgresRoleStore(db: Db): RoleStore {
       if (row?.removed) return "removed";
       return row?.held ? "last_admin" : "not_held";
     },
+  };
+}
+
+type RoleRow = {
+  name: string;
+  description: string;
+  permissions: unknown;
+  built_in: boolean;
+};
+
+function roleOf(r: RoleRow): RoleRecord {
+  return {
+    name: r.name,
+    description: r.description,
+    permissions: Array.isArray(r.permissions) ? (r.permissions as string[]) : [],
+    builtIn: r.built_in,
   };
 }

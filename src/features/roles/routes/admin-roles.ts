@@ -70,7 +70,7 @@ const rolesDeps = (c: Context<AppEnv>) => {
 async function mayGrant(c: Context<AppEnv>, role: string): Promise<void> {
   const actor = c.get("actor");
   if (actor.kind === "admin_key") return;
-  const found = (await c.get("services").roles.listRoles()).find((r) => r.name === role);
+  const found = await c.get("services").roles.role(role);
   if (!found) throw roleErrors.error("unknown_role");
   if (!found.permissions.every((p) => covers(actor.grants, p))) {
     throw authErrors.error("forbidden", { reason: "grant_beyond_own" });
