@@ -6,7 +6,7 @@ import type { RefreshFamilies } from "./auth/refresh/types";
 import type { SecondFactor } from "./auth/second-factor";
 import type { SessionDeps } from "./auth/sessions";
 import type { SignInDeps } from "./auth/sign-in";
-import type { CheckFailure, CheckResult } from "./auth/tokens/check";
+import type { CheckResult, CheckResultWith } from "./auth/tokens/check";
 import type { AccessTokenClaims } from "./auth/tokens/claims";
 import type { SigningKeySet } from "./auth/tokens/signing-keys";
 import type { Config, ConfigError } from "./core-config";
@@ -83,7 +83,7 @@ export interface CoreServices {
   checkAccessTokenAlongside<T>(
     token: string,
     read: (claims: AccessTokenClaims) => Promise<T>,
-  ): Promise<{ ok: true; claims: AccessTokenClaims; read: T } | { ok: false; error: CheckFailure }>;
+  ): Promise<CheckResultWith<T>>;
   /**
    * The same check for consumer Workers over the binding (`verify()`,
    * `authorize()`, `introspect()`): with REVOCATION_CACHE_MS > 0 this isolate

@@ -9,6 +9,11 @@ export type CheckResult =
   | { ok: true; claims: AccessTokenClaims }
   | { ok: false; error: CheckFailure };
 
+/** A check's answer with what a read beside it returned (only for a live token). */
+export type CheckResultWith<T> =
+  | { ok: true; claims: AccessTokenClaims; read: T }
+  | { ok: false; error: CheckFailure };
+
 export interface CheckDeps {
   keys: SigningKeySet;
   settings: VerifySettings;
@@ -42,7 +47,7 @@ export async function checkAccessTokenAlongside<T>(
   deps: CheckDeps,
   token: string,
   read: (claims: AccessTokenClaims) => Promise<T>,
-): Promise<{ ok: true; claims: AccessTokenClaims; read: T } | { ok: false; error: CheckFailure }> {
+): Promise<CheckResultWith<T>> {
   const local = await verifyAccessToken(deps.keys, deps.settings, deps.clock, token);
   if (!local.ok) return { ok: false, error: local.reason };
   const [revoked, value] = await Promise.all([
