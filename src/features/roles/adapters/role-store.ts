@@ -42,14 +42,14 @@ export function createPostgresRoleStore(db: Db): RoleStore {
 
     async listRoles() {
       const { rows } = await db.execute<RoleRow>(
-        sql`select name, description, permissions, built_in from roles order by name`,
+        sql`select ${ROLE_COLUMNS} from roles order by name`,
       );
       return rows.map(roleOf);
     },
 
     async role(name) {
       const { rows } = await db.execute<RoleRow>(
-        sql`select name, description, permissions, built_in from roles where name = ${name}`,
+        sql`select ${ROLE_COLUMNS} from roles where name = ${name}`,
       );
       const [row] = rows;
       return row ? roleOf(row) : null;
@@ -107,6 +107,8 @@ export function createPostgresRoleStore(db: Db): RoleStore {
     },
   };
 }
+
+const ROLE_COLUMNS = sql.raw("name, description, permissions, built_in");
 
 type RoleRow = {
   name: string;
