@@ -8,6 +8,7 @@ import { clientNetwork } from "../../src/auth/client-network";
 import { call, postJson, randomClientIp } from "./helpers";
 import { sql } from "./mail-helpers";
 import {
+  expectInvalidGrant,
   familyOf,
   familySql,
   login,
@@ -16,6 +17,8 @@ import {
   refresh,
   type TokenPair,
 } from "./session-helpers";
+
+const redis = new Redis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN });
 
 const logoutAll = (accessToken: string) =>
   call("/v1/logout-all", { method: "POST", headers: { authorization: `Bearer ${accessToken}` } });
@@ -48,11 +51,6 @@ const unlist = (pair: TokenPair) =>
   sql()`delete from refresh_families where id = ${familyOf(pair.refresh_token)}`;
 
 const withoutUser = (token: string) => token.split(".").slice(0, 2).join(".");
-
-async function expectInvalidGrant(res: Response) {
-  expect(res.status).toBe(400);
-  expect(await res.json()).toMatchObject({ error: "invalid_grant" });
-}
 
 describe("the refresh's Redis round trip", () => {
   it("is one pipeline: the limit's script and the user's not-before", async () => {
@@ -115,10 +113,6 @@ describe("the refresh's Redis round trip", () => {
 
 describe("when Redis has lost the limiter's script (NOSCRIPT)", () => {
   it("the limiter falls back to EVAL and the not-before read in the first pipeline still counts", async () => {
-    const redis = new Redis({
-      url: env.UPSTASH_REDIS_REST_URL,
-      token: env.UPSTASH_REDIS_REST_TOKEN,
-    });
     const user = await newUser();
     const a = await login(user.email);
     const b = await login(user.email);
@@ -140,10 +134,6 @@ describe("when Redis has lost the limiter's script (NOSCRIPT)", () => {
 
 describe("when Redis answers the limiter's script with an error", () => {
   it("answers 503 temporarily_unavailable, never 500, and rotates nothing", async () => {
-    const redis = new Redis({
-      url: env.UPSTASH_REDIS_REST_URL,
-      token: env.UPSTASH_REDIS_REST_TOKEN,
-    });
     const user = await newUser();
     const pair = await login(user.email);
     const ip = randomClientIp();

@@ -6,6 +6,7 @@ import { registerLocalBridge } from "../../src/adapters/postgres/client";
 import { LISTED_USE_GRANULARITY_MS } from "../../src/auth/sessions";
 import { postJson } from "./helpers";
 import {
+  expectInvalidGrant,
   familyOf,
   familySql,
   familyStub,
@@ -20,14 +21,6 @@ async function rotate(token: string): Promise<TokenPair> {
   const res = await refresh(token);
   expect(res.status).toBe(200);
   return (await res.json()) as TokenPair;
-}
-
-async function expectInvalidGrant(res: Response): Promise<void> {
-  expect(res.status).toBe(400);
-  expect(await res.json()).toEqual({
-    error: "invalid_grant",
-    error_description: expect.any(String),
-  });
 }
 
 describe("POST /v1/token/refresh", () => {

@@ -1,5 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { expect } from "vitest";
 import { call, GOOD_PASSWORD, postJson, uniqueEmail } from "./helpers";
 
 export interface TokenPair {
@@ -27,6 +28,15 @@ export async function login(
 
 export const refresh = (refreshToken: string) =>
   postJson("/v1/token/refresh", { refresh_token: refreshToken });
+
+/** RFC 6749 §5.2: a refused refresh is 400 invalid_grant, with a description. */
+export async function expectInvalidGrant(res: Response): Promise<void> {
+  expect(res.status).toBe(400);
+  expect(await res.json()).toEqual({
+    error: "invalid_grant",
+    error_description: expect.any(String),
+  });
+}
 
 export const me = (accessToken: string) =>
   call("/v1/me", { headers: { authorization: `Bearer ${accessToken}` } });
