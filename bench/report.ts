@@ -121,6 +121,12 @@ export function segmentsNote(x: LoadResult, y: LoadResult): string {
   return `; side by side ${ratios.map((v) => `${v}×`).join(", ")}, median ${r2(median as number)}×`;
 }
 
+/** Both peer targets have a baseline measured in this run. */
+const sameRunPeers = (r: Pick<ResultsView, "peers">): boolean => {
+  const { me, refresh } = baselines(r);
+  return me.sameRun && refresh.sameRun;
+};
+
 /** A peer's figure counts as a baseline only if it is a clean measurement. */
 const clean = (x: LoadResult | undefined): x is LoadResult =>
   x !== undefined && x.errors === 0 && x.requests > 0 && Number.isFinite(x.rps);
@@ -546,7 +552,7 @@ export function markdown(r: ResultsView & { targets: Target[] }): string {
     "",
     "### Targets",
     "",
-    baselines(r).me.sameRun && baselines(r).refresh.sameRun
+    sameRunPeers(r)
       ? "`/v1/me` and refresh are judged against the peers measured in this run (bench/peers/, served by Miniflare in its own workerd), each interleaved with its scenario in segments (rounds of ours, peer, peer, ours); `side by side` gives the ratio of each pair of segments that ran next to each other."
       : `**${r.peers?.skipped ? `The peers phase failed (${r.peers.skipped.split("\n")[0]})` : "No clean same-run peer figure"}: a target without one is judged against a figure quoted from another day, which says little on this machine.**`,
     "",

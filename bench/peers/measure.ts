@@ -9,10 +9,9 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { baseHeaders } from "../api.ts";
-import type { Window } from "../load/closed-loop.ts";
 import { httpLoad } from "../load/http-load.ts";
 import { createMeter, type Meter } from "../load/meter.ts";
-import { rotationLoop } from "../load/rotation.ts";
+import { type Rotation, rotationLoop } from "../load/rotation.ts";
 import type { LoadResult } from "../load/stats.ts";
 import { buildBundle, readWranglerConfig, root, workerdBinary } from "../serve-bundle.ts";
 
@@ -191,7 +190,14 @@ export async function startPeers(opts: PeerOptions): Promise<RunningPeers> {
       getSession: (seconds) => getSessionLoad(meter, { ...opts, seconds }, betterAuthUrl, cookie),
       refresh: (seconds) =>
         meter.window((window) =>
-          openAuthRotation(openAuthUrl, tokens, seconds, opts.warmupSeconds, window),
+          rotationLoop({
+            base: openAuthUrl,
+            tokens,
+            seconds,
+            warmupSeconds: opts.warmupSeconds,
+            window,
+            exchange: openAuthRefreshGrant,
+          }),
         ),
       setup: {
         runtime: `Miniflare ${versionOf("miniflare", path.join(root, "node_modules"))} (one workerd process, ${workerdBinary()}; direct sockets to each Worker)`,
@@ -321,29 +327,11 @@ async function openAuthSession(base: string): Promise<string> {
   return body.refresh_token;
 }
 
-/** The refresh grant (RFC 6749 §6), driven by the same closed loop as ours. */
-function openAuthRotation(
-  base: string,
-  tokens: string[],
-  seconds: number,
-  warmupSeconds: number,
-  window: Window,
-): Promise<LoadResult> {
-  return rotationLoop({
-    base,
-    tokens,
-    seconds,
-    warmupSeconds,
-    window,
-    exchange: async (client, token) => {
-      const r = await client.postForm("/token", {
-        grant_type: "refresh_token",
-        refresh_token: token,
-      });
-      const next = r.body.refresh_token;
-      if (r.status === 200 && typeof next === "string") return { status: r.status, next };
-      if (process.env.BENCH_PEERS_DEBUG) console.error(token, r.status, r.body);
-      return { status: r.status, next: null };
-    },
-  });
-}
+/** OpenAuth's refresh grant (RFC 6749 §6), one step of the same rotation loop as ours. */
+const openAuthRefreshGrant: Rotation["exchange"] = async (client, token) => {
+  const r = await client.postForm("/token", { grant_type: "refresh_token", refresh_token: token });
+  const next = r.body.refresh_token;
+  if (r.status === 200 && typeof next === "string") return { status: r.status, next };
+  if (process.env.BENCH_PEERS_DEBUG) console.error(token, r.status, r.body);
+  return { status: r.status, next: null };
+};

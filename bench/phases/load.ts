@@ -17,7 +17,7 @@ import { closedLoop, type Window } from "../load/closed-loop.ts";
 import type { CpuGroups, CpuPerRequest } from "../load/cpu.ts";
 import { httpLoad, httpLoadTool } from "../load/http-load.ts";
 import type { Meter } from "../load/meter.ts";
-import { rotationLoop } from "../load/rotation.ts";
+import { type Rotation, rotationLoop } from "../load/rotation.ts";
 import { type LoadResult, round } from "../load/stats.ts";
 import type { RunningPeers } from "../peers/measure.ts";
 import type { Plan } from "../plan.ts";
@@ -49,15 +49,11 @@ async function interleaved(
   rounds: number,
   runs: Array<() => Promise<LoadResult>>,
 ): Promise<LoadResult[]> {
-  const segments: LoadResult[][] = runs.map(() => []);
+  const scenarios = runs.map((run) => ({ run, segments: [] as LoadResult[] }));
   for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < runs.length; i++)
-      segments[i]?.push(await (runs[i] as () => Promise<LoadResult>)());
-    for (let i = runs.length - 1; i >= 0; i--) {
-      segments[i]?.push(await (runs[i] as () => Promise<LoadResult>)());
-    }
+    for (const s of [...scenarios, ...[...scenarios].reverse()]) s.segments.push(await s.run());
   }
-  return segments.map(merged);
+  return scenarios.map((s) => merged(s.segments));
 }
 
 /** One result of several segments of the same scenario. */
@@ -220,30 +216,29 @@ export async function refreshSessions(base: string, sessions: number): Promise<s
   return tokens;
 }
 
-/**
- * The closed-loop rotation over `tokens` (one worker per session), replacing each
- * token with the one the server returned, so the sessions can be driven again.
- */
-export function refreshRotation(
+/** Our refresh (RFC 6749 §6), one step of the rotation loop: the next token, or null if refused. */
+const refreshGrant: Rotation["exchange"] = async (client, token) => {
+  const r = await client.post("/v1/token/refresh", { refresh_token: token });
+  const next = r.body.refresh_token;
+  return { status: r.status, next: r.status === 200 && typeof next === "string" ? next : null };
+};
+
+/** Our rotation over `tokens` (one worker per session; bench:ab and bench:profile drive it too). */
+export const refreshRotation = (
   base: string,
   tokens: string[],
   seconds: number,
   warmupSeconds: number,
   window?: Window,
-): Promise<LoadResult> {
-  return rotationLoop({
+): Promise<LoadResult> =>
+  rotationLoop({
     base,
     tokens,
     seconds,
     warmupSeconds,
+    exchange: refreshGrant,
     ...(window ? { window } : {}),
-    exchange: async (client, token) => {
-      const r = await client.post("/v1/token/refresh", { refresh_token: token });
-      const next = r.body.refresh_token;
-      return { status: r.status, next: r.status === 200 && typeof next === "string" ? next : null };
-    },
   });
-}
 
 /** Logins at the default argon2id cost; they queue behind one hash per isolate by design. */
 async function loginLoad(
