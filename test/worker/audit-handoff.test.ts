@@ -1,8 +1,12 @@
 // The hand-off of an event to its chain head (src/features/audit/adapters/audit-log.ts): retried with a
 // fresh stub when the runtime says the failure is retryable, logged and dropped
 // (never thrown into the request's waitUntil) when it is not.
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAuditLog } from "../../src/features/audit/adapters/audit-log";
+import { MAX_BATCH_EVENTS } from "../../src/features/audit/event";
+import { shardOf } from "../../src/features/audit/shard";
+import { db, flush, head, newPrefix, userEvent, verify } from "./audit-helpers";
 
 function namespace(failures: unknown[]) {
   const calls: Array<{ chain: string; type: string }> = [];
@@ -104,5 +108,168 @@ describe("recordMany", () => {
     for (const b of batches) {
       expect(b.ids).toEqual(users.filter((u) => b.ids.includes(u)));
     }
+  });
+});
+
+// Issue 22: every recorded event was its own Durable Object call. Events an
+// isolate records for one chain within HAND_OFF_WINDOW_MS now share one call,
+// whichever request recorded them; each request still waits for its own.
+describe("hand-off window", () => {
+  type Sent = { chain: string; details: unknown[] };
+
+  /** Heads that note each call and answer when `release()` is called. */
+  function gatedHeads() {
+    const sent: Sent[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const answer = async (chain: string, events: Array<{ details: unknown }>) => {
+      sent.push({ chain, details: events.map((e) => e.details) });
+      await gate;
+      return events.map((_, i) => ({ seq: i + 1, duplicate: false }));
+    };
+    const ns = {
+      idFromName: (name: string) => name,
+      get: () => ({
+        append: async (input: { chain: string; event: { details: unknown } }) =>
+          (await answer(input.chain, [input.event]))[0],
+        appendBatch: (input: { chain: string; events: Array<{ details: unknown }> }) =>
+          answer(input.chain, input.events),
+      }),
+    } as unknown as Parameters<typeof createAuditLog>[0];
+    return { ns, sent, release: () => open() };
+  }
+
+  /** One request's audit log, with its own waitUntil. */
+  function request(ns: Parameters<typeof createAuditLog>[0], id: string) {
+    const waited: Promise<unknown>[] = [];
+    const log = createAuditLog(ns, {
+      waitUntil: (p) => waited.push(p),
+      requestId: id,
+      ip: null,
+      userAgent: null,
+      shards: 1,
+    });
+    return { log, waited };
+  }
+
+  const event = (n: number) => ({ type: "token_refreshed" as const, userId: "u1", details: { n } });
+
+  it("sends the events of several requests to one chain in one call, in the order recorded", async () => {
+    const { ns, sent, release } = gatedHeads();
+    const a = request(ns, "req-a");
+    const b = request(ns, "req-b");
+    a.log.record(event(1));
+    b.log.record(event(2));
+    a.log.record(event(3));
+    release();
+    await Promise.all([...a.waited, ...b.waited]);
+    expect(sent).toEqual([{ chain: "shard-0", details: [{ n: 1 }, { n: 2 }, { n: 3 }] }]);
+  });
+
+  it("keeps each request's waitUntil open until the head holds its event", async () => {
+    const { ns, sent, release } = gatedHeads();
+    const a = request(ns, "req-a");
+    const b = request(ns, "req-b");
+    a.log.record(event(1));
+    b.log.record(event(2));
+    let settled = 0;
+    for (const p of [...a.waited, ...b.waited]) void p.then(() => settled++);
+    await vi.waitUntil(() => sent.length === 1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(0);
+    release();
+    await Promise.all([...a.waited, ...b.waited]);
+    expect(settled).toBe(2);
+  });
+
+  it("opens a new batch for an event recorded after the last one was sent", async () => {
+    const { ns, sent, release } = gatedHeads();
+    release();
+    const a = request(ns, "req-a");
+    a.log.record(event(1));
+    await Promise.all(a.waited);
+    const b = request(ns, "req-b");
+    b.log.record(event(2));
+    await Promise.all(b.waited);
+    expect(sent.map((s) => s.details)).toEqual([[{ n: 1 }], [{ n: 2 }]]);
+  });
+
+  it("gives each chain its own call", async () => {
+    const { ns, sent, release } = gatedHeads();
+    release();
+    const waited: Promise<unknown>[] = [];
+    const log = createAuditLog(ns, {
+      waitUntil: (p) => waited.push(p),
+      requestId: "req-shards",
+      ip: null,
+      userAgent: null,
+      shards: 64,
+    });
+    const users = Array.from({ length: 40 }, () => crypto.randomUUID());
+    for (const userId of users)
+      log.record({ type: "token_refreshed", userId, details: { userId } });
+    await Promise.all(waited);
+    const chains = sent.map((s) => s.chain);
+    expect(new Set(chains).size).toBe(chains.length);
+    expect(sent.flatMap((s) => s.details)).toHaveLength(users.length);
+    for (const s of sent) {
+      expect(
+        s.details.every(
+          (d) => shardOf((d as { userId: string }).userId, 64) === Number(s.chain.slice(6)),
+        ),
+      ).toBe(true);
+    }
+  });
+
+  it("closes a batch once it holds MAX_BATCH_EVENTS", async () => {
+    const { ns, sent, release } = gatedHeads();
+    release();
+    const a = request(ns, "req-full");
+    for (let n = 0; n <= MAX_BATCH_EVENTS; n++) a.log.record(event(n));
+    await Promise.all(a.waited);
+    expect(sent.map((s) => s.details.length)).toEqual([MAX_BATCH_EVENTS, 1]);
+  });
+});
+
+describe("hand-off window, on the real chain heads", () => {
+  it("two requests' events reach the head in one call, are durable there in order, and verify", async () => {
+    const prefix = newPrefix();
+    const chain = `${prefix}0`;
+    let calls = 0;
+    // The real namespace, counting the stubs the hand-off asks for (one per call).
+    const heads = {
+      idFromName: (name: string) => env.AUDIT_HEAD.idFromName(name),
+      get: (id: DurableObjectId) => {
+        calls++;
+        return env.AUDIT_HEAD.get(id);
+      },
+    } as unknown as typeof env.AUDIT_HEAD;
+    const userId = crypto.randomUUID();
+    const waited: Promise<unknown>[] = [];
+    for (const requestId of ["req-a", "req-b"]) {
+      createAuditLog(heads, {
+        waitUntil: (p) => waited.push(p),
+        requestId,
+        ip: null,
+        userAgent: null,
+        shards: 1,
+        chainPrefix: prefix,
+      }).record(userEvent(waited.length + 1, userId));
+    }
+    await Promise.all(waited);
+    expect(calls).toBe(1);
+    expect(await head(chain).state(chain)).toMatchObject({ seq: 2, pending: 2 });
+    await flush(chain);
+    const rows = await db.query(
+      "SELECT seq::int AS seq, request_id FROM audit_events WHERE chain_id = $1 ORDER BY seq",
+      [chain],
+    );
+    expect(rows).toEqual([
+      { seq: 1, request_id: "req-a" },
+      { seq: 2, request_id: "req-b" },
+    ]);
+    expect(await verify(chain)).toMatchObject({ ok: true });
   });
 });
