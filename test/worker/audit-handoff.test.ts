@@ -141,46 +141,48 @@ describe("hand-off window", () => {
     return { ns, sent, release: () => open() };
   }
 
+  const event = (n: number) => ({ type: "token_refreshed" as const, userId: "u1", details: { n } });
+
   /** One request's audit log, with its own waitUntil. */
-  function request(ns: Parameters<typeof createAuditLog>[0], id: string) {
+  function request(ns: Parameters<typeof createAuditLog>[0], id: string, shards = 1) {
     const waited: Promise<unknown>[] = [];
     const log = createAuditLog(ns, {
       waitUntil: (p) => waited.push(p),
       requestId: id,
       ip: null,
       userAgent: null,
-      shards: 1,
+      shards,
     });
     return { log, waited };
   }
 
-  const event = (n: number) => ({ type: "token_refreshed" as const, userId: "u1", details: { n } });
-
-  it("sends the events of several requests to one chain in one call, in the order recorded", async () => {
-    const { ns, sent, release } = gatedHeads();
-    const a = request(ns, "req-a");
-    const b = request(ns, "req-b");
+  /** Gated heads and two requests, each recording one event (1, then 2). */
+  function twoRecorded() {
+    const heads = gatedHeads();
+    const a = request(heads.ns, "req-a");
+    const b = request(heads.ns, "req-b");
     a.log.record(event(1));
     b.log.record(event(2));
+    return { ...heads, a, b, waited: () => Promise.all([...a.waited, ...b.waited]) };
+  }
+
+  it("sends the events of several requests to one chain in one call, in the order recorded", async () => {
+    const { a, sent, release, waited } = twoRecorded();
     a.log.record(event(3));
     release();
-    await Promise.all([...a.waited, ...b.waited]);
+    await waited();
     expect(sent).toEqual([{ chain: "shard-0", details: [{ n: 1 }, { n: 2 }, { n: 3 }] }]);
   });
 
   it("keeps each request's waitUntil open until the head holds its event", async () => {
-    const { ns, sent, release } = gatedHeads();
-    const a = request(ns, "req-a");
-    const b = request(ns, "req-b");
-    a.log.record(event(1));
-    b.log.record(event(2));
+    const { a, b, sent, release, waited } = twoRecorded();
     let settled = 0;
     for (const p of [...a.waited, ...b.waited]) void p.then(() => settled++);
     await vi.waitUntil(() => sent.length === 1);
     await new Promise((r) => setTimeout(r, 20));
     expect(settled).toBe(0);
     release();
-    await Promise.all([...a.waited, ...b.waited]);
+    await waited();
     expect(settled).toBe(2);
   });
 
@@ -199,14 +201,7 @@ describe("hand-off window", () => {
   it("gives each chain its own call", async () => {
     const { ns, sent, release } = gatedHeads();
     release();
-    const waited: Promise<unknown>[] = [];
-    const log = createAuditLog(ns, {
-      waitUntil: (p) => waited.push(p),
-      requestId: "req-shards",
-      ip: null,
-      userAgent: null,
-      shards: 64,
-    });
+    const { log, waited } = request(ns, "req-shards", 64);
     const users = Array.from({ length: 40 }, () => crypto.randomUUID());
     for (const userId of users)
       log.record({ type: "token_refreshed", userId, details: { userId } });
