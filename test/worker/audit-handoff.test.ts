@@ -4,6 +4,10 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAuditLog } from "../../src/features/audit/adapters/audit-log";
+import {
+  HAND_OFF_FALLBACK_MS,
+  HAND_OFF_WINDOW_MS,
+} from "../../src/features/audit/adapters/hand-off-window";
 import { MAX_BATCH_EVENTS } from "../../src/features/audit/event";
 import { shardOf } from "../../src/features/audit/shard";
 import { db, flush, head, newPrefix, userEvent, verify } from "./audit-helpers";
@@ -216,6 +220,57 @@ describe("hand-off window", () => {
         ),
       ).toBe(true);
     }
+  });
+
+  // The batch leaves on a timer of the request that opened it; a request the
+  // runtime ends early takes its timers along (vi.clearAllTimers stands in for that).
+  it("does not lose the other requests' events when the batch's own request dies", async () => {
+    vi.useFakeTimers();
+    try {
+      const { ns, sent, release } = gatedHeads();
+      release();
+      request(ns, "req-dies").log.record(event(1));
+      vi.clearAllTimers();
+      const b = request(ns, "req-b");
+      b.log.record(event(2));
+      await vi.advanceTimersByTimeAsync(HAND_OFF_FALLBACK_MS);
+      await Promise.all(b.waited);
+      expect(sent.map((s) => s.details)).toEqual([[{ n: 2 }]]);
+      // The dead batch gathers no more: the next event opens one of its own.
+      const c = request(ns, "req-c");
+      c.log.record(event(3));
+      await vi.advanceTimersByTimeAsync(HAND_OFF_WINDOW_MS);
+      await Promise.all(c.waited);
+      expect(sent.map((s) => s.details)).toEqual([[{ n: 2 }], [{ n: 3 }]]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("waits for a batch that left but is slow, instead of sending its events again", async () => {
+    vi.useFakeTimers();
+    try {
+      const { sent, release, waited } = twoRecorded();
+      await vi.advanceTimersByTimeAsync(HAND_OFF_WINDOW_MS + HAND_OFF_FALLBACK_MS);
+      release();
+      await waited();
+      expect(sent.map((s) => s.details)).toEqual([[{ n: 1 }, { n: 2 }]]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  // workerd allows a request 10,000 active timers: a timer per joined event would throw.
+  it("sets one fallback timer per request and batch, however many events the request adds", async () => {
+    const { ns, sent, release } = gatedHeads();
+    release();
+    const a = request(ns, "req-a");
+    a.log.record(event(-1));
+    const b = request(ns, "req-b");
+    for (let n = 0; n < MAX_BATCH_EVENTS; n++) b.log.record(event(n));
+    await Promise.all([...a.waited, ...b.waited]);
+    expect(sent.map((s) => s.details.length)).toEqual([MAX_BATCH_EVENTS, 1]);
+    expect(sent[0]?.details[0]).toEqual({ n: -1 });
   });
 
   it("closes a batch once it holds MAX_BATCH_EVENTS", async () => {

@@ -42,6 +42,8 @@ export interface AuditLogOptions {
 export function createAuditLog(ns: AuditHeads, opts: AuditLogOptions): AuditLog {
   const clock = opts.clock ?? systemClock;
   const prefix = opts.chainPrefix ?? DEFAULT_CHAIN_PREFIX;
+  // This log's own identity among the requests whose events share a hand-off.
+  const recorder = {};
   const prepare = (event: AuditEvent): { chain: string; input: AuditEventInput } => {
     const input: AuditEventInput = {
       id: crypto.randomUUID(),
@@ -60,7 +62,7 @@ export function createAuditLog(ns: AuditHeads, opts: AuditLogOptions): AuditLog 
     record(event: AuditEvent): void {
       opts.observe?.(event);
       const { chain, input } = prepare(event);
-      opts.waitUntil(handOffWithin(ns, chain, input));
+      opts.waitUntil(handOffWithin(ns, chain, input, recorder));
     },
 
     recordMany(events: readonly AuditEvent[]): void {

@@ -10,10 +10,31 @@ import { type AuditHeads, handOff } from "./hand-off";
  */
 export const HAND_OFF_WINDOW_MS = 5;
 
+/**
+ * A batch not sent this long after it opened is taken for dead: the request
+ * that opened it owns its timer, and a request the runtime ends early (out of
+ * CPU time, say) takes its timers along. Its other events then go one by one
+ * from their own requests, and its chain opens a new batch. Should the batch
+ * merely be late, an event arrives twice and the head records it once (it
+ * de-duplicates by event id).
+ */
+export const HAND_OFF_FALLBACK_MS = 1_000;
+
 interface OpenBatch {
+  /** The request that opened the batch: its timer sends it. */
+  opener: object;
   events: AuditEventInput[];
+  openedAt: number;
+  /** Set when the window closes and the batch leaves for its head. */
+  sent: boolean;
   /** Settles once the head holds the batch (or the hand-off was logged as failed). */
   delivered: Promise<void>;
+  /**
+   * Other requests' events in the batch, with what each request waits on: one
+   * fallback timer per request and batch, not per event (workerd allows a
+   * request 10,000 active timers).
+   */
+  joined: Map<object, { events: AuditEventInput[]; settled: Promise<void> }>;
 }
 
 /**
@@ -29,35 +50,64 @@ const openBatches = new WeakMap<AuditHeads, Map<string, OpenBatch>>();
  * Hands `event` to its chain's head together with the other events this
  * isolate records for that chain within HAND_OFF_WINDOW_MS, whichever request
  * recorded them: one `appendBatch` call instead of one call per event.
+ * `recorder` is any object unique to the recording request.
  *
  * The returned promise settles once the head holds the event, so a request
  * that passes it to `waitUntil` lives until its own event is durable, as with
- * a hand-off of its own. The batch is sent from the first recorder's request;
+ * a hand-off of its own. The batch is sent from the request that opened it;
  * the others await it across requests, which workerd supports (a promise
- * followed from another request's context continues in the follower's).
+ * followed from another request's context continues in the follower's), and
+ * send their events themselves if it never leaves (HAND_OFF_FALLBACK_MS).
  */
 export function handOffWithin(
   ns: AuditHeads,
   chain: string,
   event: AuditEventInput,
+  recorder: object,
 ): Promise<void> {
   let byChain = openBatches.get(ns);
   if (!byChain) {
     byChain = new Map();
     openBatches.set(ns, byChain);
   }
-  const open = byChain.get(chain) ?? openBatch(byChain, ns, chain);
+  const now = Date.now();
+  let open = byChain.get(chain);
+  if (open && now - open.openedAt >= HAND_OFF_FALLBACK_MS) {
+    byChain.delete(chain);
+    open = undefined;
+  }
+  if (!open) return openBatch(byChain, ns, chain, event, now, recorder).delivered;
   open.events.push(event);
   // A full batch takes no more; the next event opens another.
   if (open.events.length >= MAX_BATCH_EVENTS) byChain.delete(chain);
-  return open.delivered;
+  if (open.opener === recorder) return open.delivered;
+  let joined = open.joined.get(recorder);
+  if (!joined) {
+    const own: AuditEventInput[] = [];
+    joined = { events: own, settled: deliveredOrOwn(open, () => handOff(ns, chain, own)) };
+    open.joined.set(recorder, joined);
+  }
+  joined.events.push(event);
+  return joined.settled;
 }
 
-function openBatch(byChain: Map<string, OpenBatch>, ns: AuditHeads, chain: string): OpenBatch {
-  const events: AuditEventInput[] = [];
+function openBatch(
+  byChain: Map<string, OpenBatch>,
+  ns: AuditHeads,
+  chain: string,
+  first: AuditEventInput,
+  now: number,
+  opener: object,
+): OpenBatch {
+  const events = [first];
   const batch: OpenBatch = {
+    opener,
     events,
+    openedAt: now,
+    sent: false,
+    joined: new Map(),
     delivered: new Promise<void>((resolve) => setTimeout(resolve, HAND_OFF_WINDOW_MS)).then(() => {
+      batch.sent = true;
       // Closed before it is sent: an event recorded from now on waits for the next batch.
       if (byChain.get(chain) === batch) byChain.delete(chain);
       return handOff(ns, chain, events);
@@ -65,4 +115,16 @@ function openBatch(byChain: Map<string, OpenBatch>, ns: AuditHeads, chain: strin
   };
   byChain.set(chain, batch);
   return batch;
+}
+
+/** The batch's delivery, or this request's own hand-off of its events if the batch never left. */
+function deliveredOrOwn(batch: OpenBatch, own: () => Promise<void>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const fallback = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      if (batch.sent) batch.delivered.then(resolve);
+      else resolve(own());
+    }, HAND_OFF_FALLBACK_MS);
+  });
+  return Promise.race([batch.delivered.finally(() => clearTimeout(timer)), fallback]);
 }
