@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { callWithEnv, GOOD_PASSWORD, postJson, uniqueEmail } from "./helpers";
+import { callWithEnv, GOOD_PASSWORD, insideOneWindow, postJson, uniqueEmail } from "./helpers";
 import { mailsTo, sql, tokenFrom, waitForMail } from "./mail-helpers";
 import { login, me, refresh } from "./session-helpers";
 
@@ -95,6 +95,7 @@ describe("email verification (through the real queue consumer and the mail sink)
   });
 
   it("resend is limited per account (5 an hour), whatever the client's address", async () => {
+    await insideOneWindow(3600, 10);
     const { email } = await registered();
     const pair = await login(email);
     // Each request comes from a fresh address (helpers), so only the per-account bucket binds.

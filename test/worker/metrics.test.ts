@@ -5,7 +5,14 @@
 // Analytics Engine and checks each point against the binding's limits.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { callWithEnv, GOOD_PASSWORD, loginWith, postJson, randomClientIp } from "./helpers";
+import {
+  callWithEnv,
+  GOOD_PASSWORD,
+  insideOneWindow,
+  loginWith,
+  postJson,
+  randomClientIp,
+} from "./helpers";
 import { familySql, login, newUser, refresh } from "./session-helpers";
 import { appCode, oidcAccount } from "./social-helpers";
 
@@ -79,6 +86,7 @@ describe("auth events as data points", () => {
 
 describe("the error funnel's data points", () => {
   it("a rate-limit hit names the route", async () => {
+    await insideOneWindow(60, 5);
     const ip = randomClientIp();
     const register = () =>
       callWithEnv({ RATE_LIMIT_REGISTER_PER_IP: "1/60" }, "/v1/register", {

@@ -2,9 +2,16 @@
 // against real Redis through @upstash/ratelimit's scripts.
 import { env } from "cloudflare:workers";
 import { Redis } from "@upstash/redis/cloudflare";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { accountKey } from "../../src/auth/throttle";
-import { callWithEnv, GOOD_PASSWORD, postJson, randomClientIp, uniqueEmail } from "./helpers";
+import {
+  callWithEnv,
+  GOOD_PASSWORD,
+  insideOneWindow,
+  postJson,
+  randomClientIp,
+  uniqueEmail,
+} from "./helpers";
 import { login, newUser } from "./session-helpers";
 
 const redis = new Redis({
@@ -12,6 +19,10 @@ const redis = new Redis({
   token: env.UPSTASH_REDIS_REST_TOKEN,
   enableAutoPipelining: false,
 });
+
+// Every test here counts to a limit's exact edge; the production windows are
+// 15 minutes and an hour, whose boundaries all fall on 15-minute ones.
+beforeEach(() => insideOneWindow(900), 60_000);
 
 const statusCounts = (statuses: number[]) =>
   statuses.reduce<Record<number, number>>((out, s) => {
@@ -113,6 +124,7 @@ describe("per-IP limits of the token and admin endpoints", () => {
     ["POST /v1/token/refresh", { RATE_LIMIT_TOKEN_PER_IP: "2/60" }, "/v1/token/refresh", "POST"],
     ["GET /v1/admin/stats", { RATE_LIMIT_ADMIN_PER_IP: "2/60" }, "/v1/admin/stats", "GET"],
   ] as const)("%s answers 429 past its limit", async (_name, limit, path, method) => {
+    await insideOneWindow(60, 10);
     const ip = randomClientIp();
     const send = () =>
       callWithEnv(limit, path, {

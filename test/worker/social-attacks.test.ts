@@ -3,7 +3,7 @@
 // redirect_uri games, providers that are down or answer garbage, and linking
 // games. Each must end in a clean refusal with nothing half-written.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { call, callWithEnv, randomClientIp } from "./helpers";
+import { call, callWithEnv, insideOneWindow, randomClientIp } from "./helpers";
 import {
   authorize,
   browserSignIn,
@@ -296,6 +296,7 @@ describe("logs", () => {
 
 describe("rate limits", () => {
   it("start, callback and the app's code exchange count against RATE_LIMIT_OAUTH_PER_IP", async () => {
+    await insideOneWindow(600, 10);
     const ip = randomClientIp();
     const limited = { RATE_LIMIT_OAUTH_PER_IP: "2/600" };
     const send = (path: string, init: RequestInit = {}) =>
