@@ -247,6 +247,26 @@ describe("hand-off window", () => {
     }
   });
 
+  it("sends a request's next event on its own once it gave up on a dead batch, even if the clock stood still", async () => {
+    // Timers only: Date.now() stays where it was, as it can in a Worker between I/O.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const { ns, sent, release } = gatedHeads();
+      release();
+      request(ns, "req-dies").log.record(event(1));
+      vi.clearAllTimers();
+      const b = request(ns, "req-b");
+      b.log.record(event(2));
+      await vi.advanceTimersByTimeAsync(HAND_OFF_FALLBACK_MS);
+      b.log.record(event(3));
+      await vi.advanceTimersByTimeAsync(HAND_OFF_WINDOW_MS);
+      await Promise.all(b.waited);
+      expect(sent.map((s) => s.details)).toEqual([[{ n: 2 }], [{ n: 3 }]]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("waits for a batch that left but is slow, instead of sending its events again", async () => {
     vi.useFakeTimers();
     try {

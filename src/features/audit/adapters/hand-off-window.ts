@@ -27,6 +27,8 @@ interface OpenBatch {
   openedAt: number;
   /** Set when the window closes and the batch leaves for its head. */
   sent: boolean;
+  /** Set when a joiner's fallback found it unsent: it takes no more events. */
+  abandoned: boolean;
   /** Settles once the head holds the batch (or the hand-off was logged as failed). */
   delivered: Promise<void>;
   /**
@@ -72,7 +74,7 @@ export function handOffWithin(
   }
   const now = Date.now();
   let open = byChain.get(chain);
-  if (open && now - open.openedAt >= HAND_OFF_FALLBACK_MS) {
+  if (open && (open.abandoned || now - open.openedAt >= HAND_OFF_FALLBACK_MS)) {
     byChain.delete(chain);
     open = undefined;
   }
@@ -105,6 +107,7 @@ function openBatch(
     events,
     openedAt: now,
     sent: false,
+    abandoned: false,
     joined: new Map(),
     delivered: new Promise<void>((resolve) => setTimeout(resolve, HAND_OFF_WINDOW_MS)).then(() => {
       batch.sent = true;
@@ -122,8 +125,13 @@ function deliveredOrOwn(batch: OpenBatch, own: () => Promise<void>): Promise<voi
   let timer: ReturnType<typeof setTimeout> | null = null;
   const fallback = new Promise<void>((resolve) => {
     timer = setTimeout(() => {
-      if (batch.sent) batch.delivered.then(resolve);
-      else resolve(own());
+      if (batch.sent) {
+        batch.delivered.then(resolve);
+      } else {
+        // Not by the clock alone: Date.now() in a Worker moves only with I/O.
+        batch.abandoned = true;
+        resolve(own());
+      }
     }, HAND_OFF_FALLBACK_MS);
   });
   return Promise.race([batch.delivered.finally(() => clearTimeout(timer)), fallback]);
