@@ -224,16 +224,22 @@ describe("hand-off window", () => {
 
   // The batch leaves on a timer of the request that opened it; a request the
   // runtime ends early takes its timers along (vi.clearAllTimers stands in for that).
+  /** req-b's event 2 in a batch whose request died, once req-b's fallback has run. */
+  async function joinedDeadBatch() {
+    const { ns, sent, release } = gatedHeads();
+    release();
+    request(ns, "req-dies").log.record(event(1));
+    vi.clearAllTimers();
+    const b = request(ns, "req-b");
+    b.log.record(event(2));
+    await vi.advanceTimersByTimeAsync(HAND_OFF_FALLBACK_MS);
+    return { ns, sent, b };
+  }
+
   it("does not lose the other requests' events when the batch's own request dies", async () => {
     vi.useFakeTimers();
     try {
-      const { ns, sent, release } = gatedHeads();
-      release();
-      request(ns, "req-dies").log.record(event(1));
-      vi.clearAllTimers();
-      const b = request(ns, "req-b");
-      b.log.record(event(2));
-      await vi.advanceTimersByTimeAsync(HAND_OFF_FALLBACK_MS);
+      const { ns, sent, b } = await joinedDeadBatch();
       await Promise.all(b.waited);
       expect(sent.map((s) => s.details)).toEqual([[{ n: 2 }]]);
       // The dead batch gathers no more: the next event opens one of its own.
@@ -251,13 +257,7 @@ describe("hand-off window", () => {
     // Timers only: Date.now() stays where it was, as it can in a Worker between I/O.
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     try {
-      const { ns, sent, release } = gatedHeads();
-      release();
-      request(ns, "req-dies").log.record(event(1));
-      vi.clearAllTimers();
-      const b = request(ns, "req-b");
-      b.log.record(event(2));
-      await vi.advanceTimersByTimeAsync(HAND_OFF_FALLBACK_MS);
+      const { sent, b } = await joinedDeadBatch();
       b.log.record(event(3));
       await vi.advanceTimersByTimeAsync(HAND_OFF_WINDOW_MS);
       await Promise.all(b.waited);
