@@ -27,8 +27,8 @@ interface OpenBatch {
   openedAt: number;
   /** Set when the window closes and the batch leaves for its head. */
   sent: boolean;
-  /** Set when a joiner's fallback found it unsent: it takes no more events. */
-  abandoned: boolean;
+  /** Takes it out of its chain's slot (if it is still there): it gathers no more events. */
+  close(): void;
   /** Settles once the head holds the batch (or the hand-off was logged as failed). */
   delivered: Promise<void>;
   /**
@@ -74,14 +74,14 @@ export function handOffWithin(
   }
   const now = Date.now();
   let open = byChain.get(chain);
-  if (open && (open.abandoned || now - open.openedAt >= HAND_OFF_FALLBACK_MS)) {
-    byChain.delete(chain);
+  if (open && now - open.openedAt >= HAND_OFF_FALLBACK_MS) {
+    open.close();
     open = undefined;
   }
   if (!open) return openBatch(byChain, ns, chain, event, now, recorder).delivered;
   open.events.push(event);
   // A full batch takes no more; the next event opens another.
-  if (open.events.length >= MAX_BATCH_EVENTS) byChain.delete(chain);
+  if (open.events.length >= MAX_BATCH_EVENTS) open.close();
   if (open.opener === recorder) return open.delivered;
   let joined = open.joined.get(recorder);
   if (!joined) {
@@ -107,12 +107,14 @@ function openBatch(
     events,
     openedAt: now,
     sent: false,
-    abandoned: false,
+    close: () => {
+      if (byChain.get(chain) === batch) byChain.delete(chain);
+    },
     joined: new Map(),
     delivered: new Promise<void>((resolve) => setTimeout(resolve, HAND_OFF_WINDOW_MS)).then(() => {
       batch.sent = true;
       // Closed before it is sent: an event recorded from now on waits for the next batch.
-      if (byChain.get(chain) === batch) byChain.delete(chain);
+      batch.close();
       return handOff(ns, chain, events);
     }),
   };
@@ -125,13 +127,11 @@ function deliveredOrOwn(batch: OpenBatch, own: () => Promise<void>): Promise<voi
   let timer: ReturnType<typeof setTimeout> | null = null;
   const fallback = new Promise<void>((resolve) => {
     timer = setTimeout(() => {
-      if (batch.sent) {
-        batch.delivered.then(resolve);
-      } else {
-        // Not by the clock alone: Date.now() in a Worker moves only with I/O.
-        batch.abandoned = true;
-        resolve(own());
-      }
+      // A batch that left is waited for (the race below); one that did not is
+      // closed here, not by the clock alone: Date.now() in a Worker moves only with I/O.
+      if (batch.sent) return;
+      batch.close();
+      resolve(own());
     }, HAND_OFF_FALLBACK_MS);
   });
   return Promise.race([batch.delivered.finally(() => clearTimeout(timer)), fallback]);
