@@ -45,7 +45,10 @@ async function recordOne(ns: Parameters<typeof createAuditLog>[0]): Promise<void
   await Promise.all(pending);
 }
 
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+});
 
 describe("audit hand-off", () => {
   it("retries a retryable failure with a fresh stub, up to 3 attempts", async () => {
@@ -238,46 +241,34 @@ describe("hand-off window", () => {
 
   it("does not lose the other requests' events when the batch's own request dies", async () => {
     vi.useFakeTimers();
-    try {
-      const { ns, sent, b } = await joinedDeadBatch();
-      await Promise.all(b.waited);
-      expect(sent.map((s) => s.details)).toEqual([[{ n: 2 }]]);
-      // The dead batch gathers no more: the next event opens one of its own.
-      const c = request(ns, "req-c");
-      c.log.record(event(3));
-      await vi.advanceTimersByTimeAsync(HAND_OFF_WINDOW_MS);
-      await Promise.all(c.waited);
-      expect(sent.map((s) => s.details)).toEqual([[{ n: 2 }], [{ n: 3 }]]);
-    } finally {
-      vi.useRealTimers();
-    }
+    const { ns, sent, b } = await joinedDeadBatch();
+    await Promise.all(b.waited);
+    expect(sent.map((s) => s.details)).toEqual([[{ n: 2 }]]);
+    // The dead batch gathers no more: the next event opens one of its own.
+    const c = request(ns, "req-c");
+    c.log.record(event(3));
+    await vi.advanceTimersByTimeAsync(HAND_OFF_WINDOW_MS);
+    await Promise.all(c.waited);
+    expect(sent.map((s) => s.details)).toEqual([[{ n: 2 }], [{ n: 3 }]]);
   });
 
   it("sends a request's next event on its own once it gave up on a dead batch, even if the clock stood still", async () => {
     // Timers only: Date.now() stays where it was, as it can in a Worker between I/O.
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    try {
-      const { sent, b } = await joinedDeadBatch();
-      b.log.record(event(3));
-      await vi.advanceTimersByTimeAsync(HAND_OFF_WINDOW_MS);
-      await Promise.all(b.waited);
-      expect(sent.map((s) => s.details)).toEqual([[{ n: 2 }], [{ n: 3 }]]);
-    } finally {
-      vi.useRealTimers();
-    }
+    const { sent, b } = await joinedDeadBatch();
+    b.log.record(event(3));
+    await vi.advanceTimersByTimeAsync(HAND_OFF_WINDOW_MS);
+    await Promise.all(b.waited);
+    expect(sent.map((s) => s.details)).toEqual([[{ n: 2 }], [{ n: 3 }]]);
   });
 
   it("waits for a batch that left but is slow, instead of sending its events again", async () => {
     vi.useFakeTimers();
-    try {
-      const { sent, release, waited } = twoRecorded();
-      await vi.advanceTimersByTimeAsync(HAND_OFF_WINDOW_MS + HAND_OFF_FALLBACK_MS);
-      release();
-      await waited();
-      expect(sent.map((s) => s.details)).toEqual([[{ n: 1 }, { n: 2 }]]);
-    } finally {
-      vi.useRealTimers();
-    }
+    const { sent, release, waited } = twoRecorded();
+    await vi.advanceTimersByTimeAsync(HAND_OFF_WINDOW_MS + HAND_OFF_FALLBACK_MS);
+    release();
+    await waited();
+    expect(sent.map((s) => s.details)).toEqual([[{ n: 1 }, { n: 2 }]]);
   });
 
   // workerd allows a request 10,000 active timers: a timer per joined event would throw.
