@@ -1,6 +1,7 @@
 // The hand-off of an event to its chain head (src/features/audit/adapters/audit-log.ts): retried with a
 // fresh stub when the runtime says the failure is retryable, logged and dropped
 // (never thrown into the request's waitUntil) when it is not.
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAuditLog } from "../../src/features/audit/adapters/audit-log";
@@ -268,6 +269,30 @@ describe("hand-off window", () => {
     await vi.advanceTimersByTimeAsync(HAND_OFF_WINDOW_MS + HAND_OFF_FALLBACK_MS);
     release();
     await waited();
+    expect(sent.map((s) => s.details)).toEqual([[{ n: 1 }, { n: 2 }]]);
+  });
+
+  // The claim the window rests on: a request may await a batch that another
+  // request's context sends. A Durable Object call is a context of its own
+  // (runInDurableObject); fake timers hold the window open until both have joined.
+  it("lets a request in another context join the batch and continue once it is delivered", async () => {
+    vi.useFakeTimers();
+    const { ns, sent, release } = gatedHeads();
+    release();
+    const opener = request(ns, "req-opener");
+    opener.log.record(event(1));
+    const joined = Promise.withResolvers<void>();
+    const other = runInDurableObject(head("context-probe"), async () => {
+      const follower = request(ns, "req-follower");
+      follower.log.record(event(2));
+      joined.resolve();
+      await Promise.all(follower.waited);
+      return "continued";
+    });
+    await joined.promise;
+    await vi.advanceTimersByTimeAsync(HAND_OFF_WINDOW_MS);
+    await Promise.all(opener.waited);
+    expect(await other).toBe("continued");
     expect(sent.map((s) => s.details)).toEqual([[{ n: 1 }, { n: 2 }]]);
   });
 
