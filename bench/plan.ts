@@ -21,6 +21,12 @@ export const plan = {
   connections: num("BENCH_CONNECTIONS", 16),
   /** Concurrent sessions of the refresh generator (one login each). */
   refreshSessions: num("BENCH_REFRESH_SESSIONS", 16),
+  /**
+   * Refresh arrivals per second of the open-loop rows (bench/load/open-loop.ts).
+   * `npm run bench` offers OpenAuth's closed-loop throughput of the same run
+   * when this is 0; bench:ab and bench:profile run a closed loop when it is 0.
+   */
+  refreshPace: num("BENCH_REFRESH_PACE", 0),
   loginConcurrency: num("BENCH_LOGIN_CONCURRENCY", 4),
   /** Bursts of 16 concurrent logins for the peak-RSS measurement. */
   bursts: num("BURSTS", 3),

@@ -32,6 +32,8 @@ export interface LoadResult {
   errors: number;
   statuses?: Record<string, number>;
   cpu?: CpuPerRequest;
+  /** An open loop's arrivals per second (open-loop.ts); a closed loop has none. */
+  offeredRps?: number;
   /** Run in interleaved segments (rounds of A B B A): each segment's req/s, in run order. */
   segmentsRps?: number[];
   /** The same, from results recorded when a run had exactly two halves. */
