@@ -101,8 +101,21 @@ const scenarios: Record<string, (v: Variant, seconds: number) => Promise<LoadRes
       seconds,
     }),
   "POST /v1/token/refresh": (v, seconds) =>
-    refreshRotation(v.served.urls.main as string, v.refreshTokens, seconds, 0),
+    refreshRotation(
+      v.served.urls.main as string,
+      v.refreshTokens,
+      seconds,
+      0,
+      undefined,
+      plan.refreshPace,
+    ),
 };
+
+function sumCounts(x: Record<string, number> = {}, y: Record<string, number> = {}) {
+  const sum = { ...x };
+  for (const [k, n] of Object.entries(y)) sum[k] = (sum[k] ?? 0) + n;
+  return sum;
+}
 
 /** Sums two halves: throughput over both, mean percentiles, request-weighted CPU. */
 function merge(x: LoadResult, y: LoadResult): LoadResult {
@@ -116,6 +129,7 @@ function merge(x: LoadResult, y: LoadResult): LoadResult {
     p50Ms: round((x.p50Ms + y.p50Ms) / 2),
     p99Ms: round((x.p99Ms + y.p99Ms) / 2),
     errors: x.errors + y.errors,
+    statuses: sumCounts(x.statuses, y.statuses),
     cpu: {
       microsecondsPerRequest: {
         workerd: w(x.cpu?.microsecondsPerRequest.workerd, y.cpu?.microsecondsPerRequest.workerd),
@@ -154,6 +168,11 @@ const bundleB = buildBundle(
 // One stack (database, Redis, bridges) per side: both sides' audit heads start
 // their chains at seq 1, and in one database the second side's rows would collide.
 const stacks = await Promise.all([spawnTestStack(), spawnTestStack()]);
+// BENCH_DO_STORAGE_DIR, as in `npm run bench`: each side's SQLite files there
+// (e.g. under /dev/shm), off this machine's disk; a deviation, named in the table.
+const doStorageRoot = process.env.BENCH_DO_STORAGE_DIR
+  ? path.join(process.env.BENCH_DO_STORAGE_DIR, `bench-ab-${stamp.replace(/[:.]/g, "-")}`)
+  : undefined;
 const variants: Variant[] = [];
 try {
   for (const [label, cfg, bundle, stack] of [
@@ -164,6 +183,7 @@ try {
     const served = await serveWorkers(
       [mainWorker(bundle.dir, cfg, text), consumerWorker(cfg, consumerBundle.dir)],
       path.join(workDir, label),
+      doStorageRoot ? { doStorageDir: path.join(doStorageRoot, label) } : {},
     );
     const variant: Variant = {
       label,
@@ -198,7 +218,7 @@ try {
     rows.push({ scenario: name, a: merge(a1, a2), b: merge(b1, b2) });
   }
   const table = [
-    `A = working tree${base.map((p) => ` + \`${path.basename(p)}\``).join("")}, B = A + ${patches.map((p) => `\`${path.basename(p)}\``).join(" + ")}; ${stamp.slice(0, 16)} UTC, \`npm run bench:ab\`.`,
+    `A = working tree${base.map((p) => ` + \`${path.basename(p)}\``).join("")}, B = A + ${patches.map((p) => `\`${path.basename(p)}\``).join(" + ")}; ${stamp.slice(0, 16)} UTC, \`npm run bench:ab\`${plan.refreshPace ? `; refresh as an open loop at ${plan.refreshPace}/s` : ""}${doStorageRoot ? `; Durable Object storage under ${process.env.BENCH_DO_STORAGE_DIR} (a deviation)` : ""}.`,
     "",
     "| scenario | A req/s | B req/s | B/A | A p99 ms | B p99 ms | A workerd µs/req | B workerd µs/req | B/A CPU | errors A/B |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -225,5 +245,8 @@ try {
 } finally {
   for (const v of variants) await v.served.dispose();
   for (const stack of stacks) await stack.stop();
-  if (!process.env.BENCH_KEEP_TMP) rmSync(workDir, { recursive: true, force: true });
+  if (!process.env.BENCH_KEEP_TMP) {
+    rmSync(workDir, { recursive: true, force: true });
+    if (doStorageRoot) rmSync(doStorageRoot, { recursive: true, force: true });
+  }
 }
