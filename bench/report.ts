@@ -92,6 +92,7 @@ interface ResultsView {
   peers?: {
     betterAuthGetSession?: LoadResult;
     openAuthRefresh?: LoadResult;
+    openAuthRefreshPaced?: LoadResult;
     skipped?: string;
   };
 }
@@ -167,7 +168,8 @@ type FlowKey =
   | "mfaSecondStep"
   | "passkeyOptions"
   | "passkeyVerify"
-  | "socialCallback";
+  | "socialCallback"
+  | "refreshPaced";
 
 export interface Target {
   target: string;
@@ -241,6 +243,18 @@ export function evaluateTargets(r: ResultsView): Target[] {
     measured: `${rf.rps}/s (${r2(rf.rps / base.refresh.rps)}×${r.peers?.openAuthRefresh && base.refresh.sameRun ? segmentsNote(rf, r.peers.openAuthRefresh) : ""}), p99 ${rf.p99Ms} ms, ${rf.errors} errors`,
     met: rf.rps >= refreshFloor && rf.p99Ms <= 50 && rf.errors === 0,
   });
+  // Not issue 22's wording but a reading of it proposed there: the p99 at a
+  // stated traffic (an open loop), which a closed loop at saturation cannot show.
+  const paced = r.load.refreshPaced;
+  if (paced?.offeredRps) {
+    const peer = r.peers?.openAuthRefreshPaced;
+    t.push({
+      target: `refresh p99 ≤ 50 ms at ${paced.offeredRps} arrivals/s (an open loop at OpenAuth's same-run req/s; proposed reading of the p99 target)`,
+      measured: `p99 ${paced.p99Ms} ms, p50 ${paced.p50Ms} ms, ${paced.rps}/s answered${peer ? `; OpenAuth at the same arrivals: p99 ${peer.p99Ms} ms, ${peer.rps}/s answered` : ""}; ${paced.errors} errors`,
+      // Kept up with the arrivals (an overloaded server's backlog drains after the window).
+      met: paced.p99Ms <= 50 && paced.errors === 0 && paced.rps >= 0.95 * paced.offeredRps,
+    });
+  }
   const gzip = r.bundle.production?.gzipKiB;
   if (gzip !== undefined) {
     t.push({
@@ -285,6 +299,9 @@ const cpuRatio = (x: LoadResult, y: LoadResult) =>
   x.cpu && y.cpu
     ? r2(x.cpu.microsecondsPerRequest.workerd / y.cpu.microsecondsPerRequest.workerd)
     : "?";
+
+/** An open loop's arrivals per second (open-loop.ts records them as offeredRps). */
+const paceOf = (x: LoadResult | undefined): string => String(x?.offeredRps ?? "?");
 
 function scenarioTable(r: ResultsView): string[] {
   const l = r.load;
@@ -336,6 +353,13 @@ function scenarioTable(r: ResultsView): string[] {
       `${r2(l.refresh.rps / base.refresh.rps)}× OpenAuth/KV (${base.refresh.rps}, ${quoted(base.refresh)}); target ≥ 1.5× (${Math.ceil(1.5 * base.refresh.rps)}), p99 ≤ 50`,
     ),
     line(
+      `\`POST /v1/token/refresh\`, open loop at ${paceOf(l.refreshPaced)}/s (${r.plan.refreshSessions} sessions)`,
+      l.refreshPaced,
+      l.refreshPaced
+        ? `the same arrivals as OpenAuth's row below; latency from each request's scheduled arrival`
+        : "",
+    ),
+    line(
       "peer, same run: Better Auth `GET /api/auth/get-session` (D1, Miniflare)",
       r.peers?.betterAuthGetSession,
       "baseline of `/v1/me` (bench/peers/); workerd here includes Miniflare's D1 simulator",
@@ -344,6 +368,11 @@ function scenarioTable(r: ResultsView): string[] {
       `peer, same run: OpenAuth \`POST /token\` refresh grant (KV, Miniflare; ${r.plan.refreshSessions} sessions)`,
       r.peers?.openAuthRefresh,
       "baseline of refresh (bench/peers/); workerd here includes Miniflare's KV simulator",
+    ),
+    line(
+      `peer, same run: OpenAuth refresh grant, open loop at ${paceOf(r.peers?.openAuthRefreshPaced)}/s`,
+      r.peers?.openAuthRefreshPaced,
+      "the same arrivals as ours above",
     ),
     line(
       `\`POST /v1/login\` (${r.plan.loginConcurrency} concurrent, m=64 MiB t=3 p=4)`,

@@ -44,6 +44,8 @@ export interface PeerOptions {
 export interface PeerResults {
   betterAuthGetSession: LoadResult;
   openAuthRefresh: LoadResult;
+  /** The same grant as an open loop at the rate ours got too (bench/phases/load.ts). */
+  openAuthRefreshPaced?: LoadResult;
   /** What served them, for the results file. */
   setup: {
     runtime: string;
@@ -91,8 +93,11 @@ function childrenNamed(comm: string): Set<number> {
 export interface RunningPeers {
   /** Better Auth's `GET /api/auth/get-session` with the one signed-up user's cookie. */
   getSession(seconds: number): Promise<LoadResult>;
-  /** OpenAuth's refresh grant, a closed loop over the prepared sessions (they carry on between calls). */
-  refresh(seconds: number): Promise<LoadResult>;
+  /**
+   * OpenAuth's refresh grant over the prepared sessions (they carry on between
+   * calls): a closed loop, or an open one at `pace` arrivals per second.
+   */
+  refresh(seconds: number, pace?: number): Promise<LoadResult>;
   setup: PeerResults["setup"];
   stop(): Promise<void>;
 }
@@ -188,7 +193,7 @@ export async function startPeers(opts: PeerOptions): Promise<RunningPeers> {
 
     return {
       getSession: (seconds) => getSessionLoad(meter, { ...opts, seconds }, betterAuthUrl, cookie),
-      refresh: (seconds) =>
+      refresh: (seconds, pace) =>
         meter.window((window) =>
           rotationLoop({
             base: openAuthUrl,
@@ -197,6 +202,7 @@ export async function startPeers(opts: PeerOptions): Promise<RunningPeers> {
             warmupSeconds: opts.warmupSeconds,
             window,
             exchange: openAuthRefreshGrant,
+            ...(pace ? { pace } : {}),
           }),
         ),
       setup: {

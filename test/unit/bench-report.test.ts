@@ -77,6 +77,29 @@ describe("bench target verdicts", () => {
     expect(at(600, 40, 2)).toBe(false);
   });
 
+  it("refresh at a stated load: p99 at most 50 ms in the open loop, no errors, arrivals kept up with", () => {
+    const at = (rps: number, p99Ms: number, errors = 0) =>
+      verdict(
+        run((r) => {
+          r.load.refreshPaced = {
+            ...structuredClone(recorded.load.refresh),
+            offeredRps: 300,
+            rps,
+            p99Ms,
+            errors,
+          };
+        }),
+        "refresh p99 ≤ 50 ms at 300 arrivals/s",
+      );
+    expect(at(300, 50)).toBe(true);
+    expect(at(285, 20)).toBe(true);
+    expect(at(300, 50.1)).toBe(false);
+    expect(at(284, 20)).toBe(false);
+    expect(at(300, 20, 1)).toBe(false);
+    // A run without the open loop (results before it) has no such target.
+    expect(evaluateTargets(run()).some((t) => t.target.includes("arrivals/s"))).toBe(false);
+  });
+
   it("/v1/me and refresh: judged against the peers measured in the same run when they ran cleanly", () => {
     const peer = (rps: number, errors = 0) => ({
       ...structuredClone(recorded.load.refresh),
