@@ -11,7 +11,7 @@ import { baseHeaders, login, register, uniqueEmail } from "./api.ts";
 import { benchVars } from "./limits.ts";
 import { cpuPerRequest, cpuSnapshot, databasesOf } from "./load/cpu.ts";
 import { httpLoad } from "./load/http-load.ts";
-import { type LoadResult, round } from "./load/stats.ts";
+import { type LoadResult, pooledPercentiles, resultsJson, round } from "./load/stats.ts";
 import { refreshRotation, refreshSessions } from "./phases/load.ts";
 import { plan } from "./plan.ts";
 import {
@@ -117,7 +117,7 @@ function sumCounts(x: Record<string, number> = {}, y: Record<string, number> = {
   return sum;
 }
 
-/** Sums two halves: throughput over both, mean percentiles, request-weighted CPU. */
+/** Sums two halves: throughput over both, pooled percentiles, request-weighted CPU. */
 function merge(x: LoadResult, y: LoadResult): LoadResult {
   const n = x.requests + y.requests;
   const w = (a = 0, b = 0) => round((a * x.requests + b * y.requests) / Math.max(1, n), 0);
@@ -126,8 +126,7 @@ function merge(x: LoadResult, y: LoadResult): LoadResult {
     seconds: x.seconds + y.seconds,
     requests: n,
     rps: round(n / (x.seconds + y.seconds), 1),
-    p50Ms: round((x.p50Ms + y.p50Ms) / 2),
-    p99Ms: round((x.p99Ms + y.p99Ms) / 2),
+    ...pooledPercentiles([x, y]),
     errors: x.errors + y.errors,
     statuses: sumCounts(x.statuses, y.statuses),
     cpu: {
@@ -239,7 +238,7 @@ try {
   const rel = (ps: string[]) => ps.map((p) => path.relative(root, p));
   writeFileSync(
     out,
-    `${JSON.stringify({ date: stamp, base: rel(base), patches: rel(patches), plan, rows, table }, null, 2)}\n`,
+    resultsJson({ date: stamp, base: rel(base), patches: rel(patches), plan, rows, table }),
   );
   log(`results: ${path.relative(root, out)}`);
 } finally {

@@ -6,6 +6,7 @@ import path from "node:path";
 import { freePort } from "../dev/stack/ports.ts";
 import { spawnTestStack } from "../dev/stack/spawn-test-stack.ts";
 import { benchVars } from "./limits.ts";
+import { resultsJson } from "./load/stats.ts";
 import { loginMemoryPhase } from "./phases/login-memory.ts";
 import { plan } from "./plan.ts";
 import { buildBundle, readWranglerConfig, root, serveWorkers } from "./serve-bundle.ts";
@@ -40,9 +41,9 @@ try {
         plan,
       )),
     };
-    console.log(JSON.stringify(result, null, 2));
+    process.stdout.write(resultsJson(result));
     const file = path.join(root, "bench", "results", `login-${date.slice(0, 10)}.json`);
-    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(file, resultsJson(result));
   } finally {
     await server.dispose();
   }

@@ -19,6 +19,7 @@ import { benchVars } from "./limits.ts";
 import { databasesOf } from "./load/cpu.ts";
 import { httpLoadTool } from "./load/http-load.ts";
 import { createMeter } from "./load/meter.ts";
+import { resultsJson } from "./load/stats.ts";
 import { type BenchProvider, startBenchProvider } from "./oidc-provider.ts";
 import { type PeerResults, type RunningPeers, startPeers } from "./peers/measure.ts";
 import { accountingPhase } from "./phases/accounting.ts";
@@ -311,7 +312,7 @@ try {
     resultsDir,
     `${stamp.slice(0, 10)}${doStorageOverride ? "-do-tmpfs" : ""}.json`,
   );
-  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+  writeFileSync(file, resultsJson(out));
   if (doStorageOverride) {
     log(`results: ${path.relative(root, file)} (README tables left as they are)`);
   } else {

@@ -38,7 +38,40 @@ export interface LoadResult {
   segmentsRps?: number[];
   /** The same, from results recorded when a run had exactly two halves. */
   halvesRps?: [number, number];
+  /**
+   * Every request's latency (ms), from the bench's own loops, so that segments
+   * of one scenario give percentiles over all their requests; wrk reports
+   * percentiles only. Never written to a results file (resultsJson).
+   */
+  samplesMs?: number[];
 }
+
+/**
+ * Percentiles of several segments of one scenario: over all their requests
+ * when every segment kept its samples, else the mean of the segments' own.
+ */
+export function pooledPercentiles(parts: readonly LoadResult[]): {
+  p50Ms: number;
+  p99Ms: number;
+  samplesMs?: number[];
+} {
+  if (parts.length > 0 && parts.every((x) => x.samplesMs)) {
+    const samplesMs = parts.flatMap((x) => x.samplesMs as number[]);
+    const sorted = [...samplesMs].sort((a, b) => a - b);
+    return {
+      p50Ms: round(percentile(sorted, 50)),
+      p99Ms: round(percentile(sorted, 99)),
+      samplesMs,
+    };
+  }
+  const mean = (f: (x: LoadResult) => number) =>
+    round(parts.reduce((a, x) => a + f(x), 0) / Math.max(1, parts.length));
+  return { p50Ms: mean((x) => x.p50Ms), p99Ms: mean((x) => x.p99Ms) };
+}
+
+/** A results file's JSON: the raw samples stay out (the percentiles are in). */
+export const resultsJson = (value: unknown): string =>
+  `${JSON.stringify(value, (key, v) => (key === "samplesMs" ? undefined : v), 2)}\n`;
 
 export function summarize(
   tool: string,
@@ -59,5 +92,6 @@ export function summarize(
     p99Ms: round(percentile(sorted, 99)),
     errors,
     statuses,
+    samplesMs: latencies,
   };
 }

@@ -3,6 +3,7 @@
 // bench's knobs (BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS,
 // BENCH_REFRESH_SESSIONS, BENCH_KEEP_TMP). Prints both results as JSON.
 import path from "node:path";
+import { resultsJson } from "../load/stats.ts";
 import { plan } from "../plan.ts";
 import { root } from "../serve-bundle.ts";
 import { measurePeers } from "./measure.ts";
@@ -16,4 +17,4 @@ const results = await measurePeers({
   workDir: path.join(root, "bench", ".tmp", `peers-${stamp}`),
   keep: Boolean(process.env.BENCH_KEEP_TMP),
 });
-console.log(JSON.stringify(results, null, 2));
+process.stdout.write(resultsJson(results));

@@ -18,7 +18,7 @@ import type { CpuGroups, CpuPerRequest } from "../load/cpu.ts";
 import { httpLoad, httpLoadTool } from "../load/http-load.ts";
 import type { Meter } from "../load/meter.ts";
 import { type Rotation, rotationLoop } from "../load/rotation.ts";
-import { type LoadResult, round } from "../load/stats.ts";
+import { type LoadResult, pooledPercentiles, round } from "../load/stats.ts";
 import type { RunningPeers } from "../peers/measure.ts";
 import type { Plan } from "../plan.ts";
 
@@ -43,7 +43,8 @@ async function fixed(
  * Several scenarios alternately, in `plan.rounds` rounds of A B C C B A (each
  * run a segment long): all see the same drift of this shared machine, so their
  * ratios are fair, and segment k of one scenario ran next to segment k of the
- * next. Throughput is the total over the segments; percentiles are their mean.
+ * next. Throughput is the total over the segments; percentiles are over all
+ * their requests (the bench's own loops) or the mean of theirs (wrk).
  */
 async function interleaved(
   rounds: number,
@@ -69,8 +70,7 @@ function merged(parts: LoadResult[]): LoadResult {
     seconds,
     requests,
     rps: round(requests / seconds, 1),
-    p50Ms: round(sum((x) => x.p50Ms) / parts.length),
-    p99Ms: round(sum((x) => x.p99Ms) / parts.length),
+    ...pooledPercentiles(parts),
     errors: sum((x) => x.errors),
     cpu: withCpu ? mergedCpu(parts, requests) : undefined,
     segmentsRps: parts.map((x) => x.rps),
