@@ -7,6 +7,8 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { createDb } from "../../src/adapters/postgres/client";
 import { ConfigError, configFromEnv } from "../../src/config";
+import { recentForUser } from "../../src/features/audit/adapters/postgres-store";
+import { auditEvents } from "../../src/features/audit/adapters/schema";
 import { chainsToCheck } from "../../src/features/audit/adapters/stored-trail";
 import { computeMac } from "../../src/features/audit/chain";
 import { parseKeyList } from "../../src/key-list";
@@ -192,6 +194,38 @@ describe("which chains are verified", () => {
     expect(heads.has("shard-255")).toBe(true);
     expect(chains).not.toContain("shard-255");
     expect(chains).toEqual([...chains].sort());
+  });
+});
+
+describe("an account's recent events", () => {
+  it("newest first, and events of one millisecond by their place in the chain", async () => {
+    const config = configFromEnv(env);
+    if (config instanceof ConfigError) throw config;
+    const db = createDb(config);
+    const userId = crypto.randomUUID();
+    const chainId = `recent-${crypto.randomUUID()}`;
+    const at = Date.now();
+    const row = (seq: number, atMs: number) => ({
+      chainId,
+      seq,
+      v: 1,
+      atMs,
+      eventId: crypto.randomUUID(),
+      type: "login_succeeded",
+      userId,
+      details: { seq },
+      keyId: "k",
+      prevMac: "p",
+      mac: "m",
+    });
+    // Stored out of chain order, as neither the heap nor the index keeps seq:
+    // with the time alone, the plan decided the order of 3, 1 and 2.
+    for (const r of [row(3, at), row(1, at), row(4, at + 1), row(2, at)]) {
+      await db.insert(auditEvents).values(r);
+    }
+    const recent = await recentForUser(db, userId, 10);
+    expect(recent.map((e) => e.seq)).toEqual([4, 3, 2, 1]);
+    expect((await recentForUser(db, userId, 2)).map((e) => e.seq)).toEqual([4, 3]);
   });
 });
 

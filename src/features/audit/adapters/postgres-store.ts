@@ -35,7 +35,9 @@ export async function recentForUser(db: Db, userId: string, limit: number): Prom
     .select()
     .from(auditEvents)
     .where(eq(auditEvents.userId, userId))
-    .orderBy(desc(auditEvents.atMs))
+    // Events of one millisecond (one request's, or a batch's) come newest first
+    // by their place in the chain: the time alone left their order to the plan.
+    .orderBy(desc(auditEvents.atMs), desc(auditEvents.seq))
     .limit(limit);
   return rows.map(fromColumns);
 }
