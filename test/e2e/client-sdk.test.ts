@@ -229,15 +229,22 @@ describe("@edge-auth/client against npm run dev", () => {
 
   it("answers the MFA challenge of a login with loginMfa", async () => {
     const { auth, email } = await signedInClient("mfa");
-    const { data: enrolled } = await auth.api.POST("/v1/mfa/totp/enroll");
-    expect(enrolled?.secret).toBeTruthy();
-    const totp = new TOTP({ secret: Secret.fromBase32(enrolled?.secret ?? "") });
-    const { data: confirmed, error } = await auth.api.POST("/v1/mfa/totp/confirm", {
-      body: { code: totp.generate() },
+    expect(await auth.mfa.status()).toEqual({
+      enabled: false,
+      totp: "none",
+      recovery_codes_remaining: 0,
     });
-    expect(error).toBeUndefined();
-    const recoveryCodes = confirmed?.recovery_codes ?? [];
+    const enrolled = await auth.mfa.enrollTotp();
+    expect(enrolled.otpauth_uri).toContain(`secret=${enrolled.secret}`);
+    expect((await auth.mfa.status()).totp).toBe("pending");
+    const totp = new TOTP({ secret: Secret.fromBase32(enrolled.secret) });
+    const recoveryCodes = await auth.mfa.confirmTotp(totp.generate());
     expect(recoveryCodes).toHaveLength(10);
+    expect(await auth.mfa.status()).toEqual({
+      enabled: true,
+      totp: "active",
+      recovery_codes_remaining: 10,
+    });
 
     const fresh = newClient();
     const first = await fresh.auth.login({ email, password });
@@ -257,6 +264,38 @@ describe("@edge-auth/client against npm run dev", () => {
     const claims = JSON.parse(atob(session.accessToken.split(".")[1] ?? ""));
     expect(claims.amr).toEqual(expect.arrayContaining(["mfa"]));
     expect(fresh.count(REFRESH)).toBe(0);
+    expect((await fresh.auth.mfa.status()).recovery_codes_remaining).toBe(9);
+  });
+
+  it("replaces the recovery codes and turns the second factor off, each with a proof", async () => {
+    const { auth, email } = await signedInClient("mfa-change");
+    const totp = new TOTP({ secret: Secret.fromBase32((await auth.mfa.enrollTotp()).secret) });
+    const first = await auth.mfa.confirmTotp(totp.generate());
+
+    await expect(
+      auth.mfa.regenerateRecoveryCodes({ password: "not the password" }),
+    ).rejects.toMatchObject({ code: "invalid_credentials", status: 401 });
+    const second = await auth.mfa.regenerateRecoveryCodes({ password });
+    expect(second).toHaveLength(10);
+    expect(second).not.toContain(first[0]);
+
+    // The old codes stopped working; the new ones sign in.
+    const fresh = newClient();
+    const challenge = await fresh.auth.login({ email, password });
+    if (challenge.status !== "mfa_required") throw new Error("expected the MFA challenge");
+    await expect(
+      fresh.auth.loginMfa({ mfaToken: challenge.mfaToken, recoveryCode: first[0] ?? "" }),
+    ).rejects.toMatchObject({ code: "invalid_code" });
+    await fresh.auth.loginMfa({ mfaToken: challenge.mfaToken, recoveryCode: second[0] ?? "" });
+
+    await auth.mfa.disable({ recoveryCode: second[1] ?? "" });
+    expect(await auth.mfa.status()).toEqual({
+      enabled: false,
+      totp: "none",
+      recovery_codes_remaining: 0,
+    });
+    const plain = await newClient().auth.login({ email, password });
+    expect(plain.status).toBe("signed_in");
   });
 
   it("signs in through the local IdP in app mode (PKCE S256, state, one-time code)", async () => {

@@ -8,6 +8,7 @@ import {
   localCoordination,
   webCoordination,
 } from "./coordination";
+import { type Mfa, mfa } from "./mfa";
 import { type Passkeys, passkeys } from "./passkeys";
 import type { paths } from "./schema";
 import { SessionManager, type SignedOutEvent } from "./session-manager";
@@ -57,6 +58,8 @@ export interface AuthClient {
   readonly social: SocialLogin;
   /** Passkeys: registration (with step-up) and sign-in. */
   readonly passkeys: Passkeys;
+  /** The account's second factor: TOTP enrolment, recovery codes, turning it off. */
+  readonly mfa: Mfa;
   /** A new token pair now, through the single flight (e.g. after a step-up). */
   refresh(): Promise<Session>;
   /** Cookie mode after a reload: trades the cookie for an access token; null when signed out. */
@@ -182,6 +185,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     },
     social: socialLogin(ctx),
     passkeys: passkeyApi,
+    mfa: mfa(ctx, stepUp),
     refresh: refreshNow,
     restore: () => sessions.restore(),
     stepUp,

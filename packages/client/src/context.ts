@@ -1,10 +1,10 @@
 // What the client's parts (core flows, social login, passkeys) share.
 import type { Client } from "openapi-fetch";
-import { errorFromResponse } from "./errors";
+import { errorFromResponse, isAuthApiError } from "./errors";
 import type { paths } from "./schema";
 import type { SessionManager } from "./session-manager";
 import type { Session, TokenStorage } from "./storage";
-import type { SignInResult, TokenPair } from "./types";
+import type { SignInResult, StepUpProof, TokenPair } from "./types";
 import type { WebAuthnCeremonies } from "./webauthn";
 
 export interface ClientContext {
@@ -29,6 +29,28 @@ export async function unwrap<T>(call: Promise<Answer<T>>): Promise<T> {
   const { data, error, response } = await call;
   if (!response.ok) throw await errorFromResponse(response, error ?? null);
   return data as T;
+}
+
+/** Answers a step-up's proof when the service asks for a recent authentication. */
+export type StepUpPrompt = () => Promise<StepUpProof>;
+
+/**
+ * Runs `call`. If the service wants a more recent authentication (RFC 9470
+ * `insufficient_user_authentication`) and `prompt` is given, steps up with the
+ * proof it answers and runs `call` once more; without it, the error throws.
+ */
+export async function withStepUp<T>(
+  call: () => Promise<T>,
+  stepUp: (proof: StepUpProof) => Promise<unknown>,
+  prompt: StepUpPrompt | undefined,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!prompt || !isAuthApiError(error, "insufficient_user_authentication")) throw error;
+    await stepUp(await prompt());
+    return call();
+  }
 }
 
 /** The session a token pair starts, its expiries measured from now (RFC 6749 §5.1 `expires_in`). */

@@ -1,6 +1,7 @@
 export type { EmailFlows, PasswordFlows } from "./account";
 export { type AuthMode, authMiddleware, authModeOf } from "./auth-middleware";
 export { type AuthClient, type AuthClientOptions, createAuthClient } from "./client";
+export type { StepUpPrompt } from "./context";
 export {
   type Coordination,
   type CoordinationChannel,
@@ -12,6 +13,7 @@ export {
   webCoordination,
 } from "./coordination";
 export { AuthApiError, errorFromResponse, isAuthApiError } from "./errors";
+export type { Mfa } from "./mfa";
 export type { Passkeys } from "./passkeys";
 export type { paths } from "./schema";
 export {
@@ -32,6 +34,8 @@ export {
 export type {
   AuthenticationOptionsJSON,
   CredentialJSON,
+  MfaChangeProof,
+  MfaStatus,
   Passkey,
   Provider,
   RegistrationOptionsJSON,
@@ -40,6 +44,7 @@ export type {
   SignInResult,
   StepUpProof,
   TokenPair,
+  TotpEnrollment,
   User,
 } from "./types";
 export type { WebAuthnCeremonies } from "./webauthn";

@@ -1,5 +1,11 @@
-import { type ClientContext, ceremonies, signedInSession, unwrap } from "./context";
-import { isAuthApiError } from "./errors";
+import {
+  type ClientContext,
+  ceremonies,
+  type StepUpPrompt,
+  signedInSession,
+  unwrap,
+  withStepUp,
+} from "./context";
 import type { Session } from "./storage";
 import type { CredentialJSON, Passkey, StepUpProof } from "./types";
 
@@ -12,7 +18,7 @@ export interface Passkeys {
    * refreshed, and the registration starts again once. Without it, the error throws:
    * sign in again, then register.
    */
-  register(input?: { name?: string; stepUp?: () => Promise<StepUpProof> }): Promise<Passkey>;
+  register(input?: { name?: string; stepUp?: StepUpPrompt }): Promise<Passkey>;
   /**
    * Signs in with a passkey alone (discoverable: no email needed; an email binds the
    * ceremony to that account). A passkey counts as two factors.
@@ -38,15 +44,7 @@ export function passkeys(ctx: ClientContext, stepUp: (proof: StepUpProof) => Pro
   const api: Passkeys = {
     async register(input = {}) {
       const webauthn = ceremonies(ctx);
-      let started: Awaited<ReturnType<typeof registrationOptions>>;
-      try {
-        started = await registrationOptions();
-      } catch (error) {
-        if (!input.stepUp || !isAuthApiError(error, "insufficient_user_authentication"))
-          throw error;
-        await stepUp(await input.stepUp());
-        started = await registrationOptions();
-      }
+      const started = await withStepUp(registrationOptions, stepUp, input.stepUp);
       const response = await webauthn.startRegistration({ optionsJSON: started.options });
       return unwrap(
         ctx.api.POST("/v1/passkeys/register/verify", {

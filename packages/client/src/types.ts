@@ -52,3 +52,10 @@ export type SignInResult =
 export type SecondFactor = { code: string } | { recoveryCode: string } | { passkey: true };
 /** A step-up's proof (`POST /v1/mfa/step-up`). */
 export type StepUpProof = { code: string } | { recoveryCode: string };
+/** Re-authentication to turn the second factor off or replace the recovery codes. */
+export type MfaChangeProof = { password: string } | { code: string } | { recoveryCode: string };
+
+/** The account's second factor (`GET /v1/mfa`). */
+export type MfaStatus = JsonOf<paths["/v1/mfa"]["get"]["responses"][200]>;
+/** A pending TOTP authenticator (`POST /v1/mfa/totp/enroll`): its secret, shown once. */
+export type TotpEnrollment = JsonOf<paths["/v1/mfa/totp/enroll"]["post"]["responses"][201]>;
