@@ -11,7 +11,8 @@ import { baseHeaders, login, register, uniqueEmail } from "./api.ts";
 import { benchVars } from "./limits.ts";
 import { cpuPerRequest, cpuSnapshot, databasesOf } from "./load/cpu.ts";
 import { httpLoad } from "./load/http-load.ts";
-import { type LoadResult, pooledPercentiles, resultsJson, round } from "./load/stats.ts";
+import { mergeSegments } from "./load/segments.ts";
+import { type LoadResult, resultsJson, round } from "./load/stats.ts";
 import { refreshRotation, refreshSessions } from "./phases/load.ts";
 import { plan } from "./plan.ts";
 import {
@@ -111,40 +112,6 @@ const scenarios: Record<string, (v: Variant, seconds: number) => Promise<LoadRes
     ),
 };
 
-function sumCounts(x: Record<string, number> = {}, y: Record<string, number> = {}) {
-  const sum = { ...x };
-  for (const [k, n] of Object.entries(y)) sum[k] = (sum[k] ?? 0) + n;
-  return sum;
-}
-
-/** Sums two halves: throughput over both, pooled percentiles, request-weighted CPU. */
-function merge(x: LoadResult, y: LoadResult): LoadResult {
-  const n = x.requests + y.requests;
-  const w = (a = 0, b = 0) => round((a * x.requests + b * y.requests) / Math.max(1, n), 0);
-  return {
-    ...x,
-    seconds: x.seconds + y.seconds,
-    requests: n,
-    rps: round(n / (x.seconds + y.seconds), 1),
-    ...pooledPercentiles([x, y]),
-    errors: x.errors + y.errors,
-    statuses: sumCounts(x.statuses, y.statuses),
-    cpu: {
-      microsecondsPerRequest: {
-        workerd: w(x.cpu?.microsecondsPerRequest.workerd, y.cpu?.microsecondsPerRequest.workerd),
-        bridges: w(x.cpu?.microsecondsPerRequest.bridges, y.cpu?.microsecondsPerRequest.bridges),
-        redis: w(x.cpu?.microsecondsPerRequest.redis, y.cpu?.microsecondsPerRequest.redis),
-        postgres: w(x.cpu?.microsecondsPerRequest.postgres, y.cpu?.microsecondsPerRequest.postgres),
-        loadGenerator: w(
-          x.cpu?.microsecondsPerRequest.loadGenerator,
-          y.cpu?.microsecondsPerRequest.loadGenerator,
-        ),
-      },
-      machineBusy: round(((x.cpu?.machineBusy ?? 0) + (y.cpu?.machineBusy ?? 0)) / 2),
-    },
-  };
-}
-
 log(
   `base: ${base.map((p) => path.relative(root, p)).join(", ") || "none"}; patches: ${patches.map((p) => path.relative(root, p)).join(", ")}`,
 );
@@ -214,7 +181,7 @@ try {
     const b1 = await measure(b, () => run(b, half));
     const b2 = await measure(b, () => run(b, half));
     const a2 = await measure(a, () => run(a, half));
-    rows.push({ scenario: name, a: merge(a1, a2), b: merge(b1, b2) });
+    rows.push({ scenario: name, a: mergeSegments([a1, a2]), b: mergeSegments([b1, b2]) });
   }
   const table = [
     `A = working tree${base.map((p) => ` + \`${path.basename(p)}\``).join("")}, B = A + ${patches.map((p) => `\`${path.basename(p)}\``).join(" + ")}; ${stamp.slice(0, 16)} UTC, \`npm run bench:ab\`${plan.refreshPace ? `; refresh as an open loop at ${plan.refreshPace}/s` : ""}${doStorageRoot ? `; Durable Object storage under ${process.env.BENCH_DO_STORAGE_DIR} (a deviation)` : ""}.`,

@@ -14,11 +14,11 @@ import {
 } from "../api.ts";
 import { createClient } from "../load/client.ts";
 import { closedLoop, type Window } from "../load/closed-loop.ts";
-import type { CpuGroups, CpuPerRequest } from "../load/cpu.ts";
 import { httpLoad, httpLoadTool } from "../load/http-load.ts";
 import type { Meter } from "../load/meter.ts";
 import { type Rotation, rotationLoop } from "../load/rotation.ts";
-import { type LoadResult, pooledPercentiles, round } from "../load/stats.ts";
+import { mergeSegments } from "../load/segments.ts";
+import type { LoadResult } from "../load/stats.ts";
 import type { RunningPeers } from "../peers/measure.ts";
 import type { Plan } from "../plan.ts";
 
@@ -54,45 +54,7 @@ async function interleaved(
   for (let round = 0; round < rounds; round++) {
     for (const s of [...scenarios, ...[...scenarios].reverse()]) s.segments.push(await s.run());
   }
-  return scenarios.map((s) => merged(s.segments));
-}
-
-/** One result of several segments of the same scenario. */
-function merged(parts: LoadResult[]): LoadResult {
-  const [first] = parts;
-  if (!first) throw new Error("no segments");
-  const sum = (f: (x: LoadResult) => number) => parts.reduce((a, x) => a + f(x), 0);
-  const requests = sum((x) => x.requests);
-  const seconds = sum((x) => x.seconds);
-  const withCpu = parts.every((x) => x.cpu) && requests > 0;
-  return {
-    ...first,
-    seconds,
-    requests,
-    rps: round(requests / seconds, 1),
-    ...pooledPercentiles(parts),
-    errors: sum((x) => x.errors),
-    cpu: withCpu ? mergedCpu(parts, requests) : undefined,
-    segmentsRps: parts.map((x) => x.rps),
-  };
-}
-
-/** CPU per request over the segments, weighted by their request counts. */
-function mergedCpu(parts: LoadResult[], requests: number): CpuPerRequest {
-  const cpus = parts.map((x) => x.cpu as CpuPerRequest);
-  const keys = Object.keys(cpus[0]?.microsecondsPerRequest ?? {}) as Array<keyof CpuGroups>;
-  const weighted = (k: keyof CpuGroups) =>
-    round(
-      parts.reduce((a, x, i) => a + (cpus[i]?.microsecondsPerRequest[k] ?? 0) * x.requests, 0) /
-        requests,
-      0,
-    );
-  return {
-    microsecondsPerRequest: Object.fromEntries(
-      keys.map((k) => [k, weighted(k)]),
-    ) as unknown as CpuGroups,
-    machineBusy: round(cpus.reduce((a, c) => a + c.machineBusy, 0) / cpus.length),
-  };
+  return scenarios.map((s) => mergeSegments(s.segments));
 }
 
 /**

@@ -2,6 +2,7 @@
 // halves) report the percentiles of all their requests together: a stall that
 // fell in one segment is 1 request in 100 of the whole, not a quarter of a mean.
 import { describe, expect, it } from "vitest";
+import { mergeSegments } from "../../bench/load/segments";
 import { type LoadResult, pooledPercentiles, resultsJson, summarize } from "../../bench/load/stats";
 
 /** A segment whose requests took these times (ms). */
@@ -35,5 +36,31 @@ describe("percentiles over segments", () => {
     expect(JSON.parse(json).load.refresh).not.toHaveProperty("samplesMs");
     expect(JSON.parse(json).load.refresh.p99Ms).toBe(3);
     expect(json.endsWith("}\n")).toBe(true);
+  });
+});
+
+describe("mergeSegments", () => {
+  it("sums requests, errors and every segment's statuses; throughput over all the time", () => {
+    const a = { ...segment([5, 5, 5]), seconds: 1, statuses: { 200: 2, 401: 1 }, errors: 1 };
+    const b = { ...segment([7]), seconds: 3, statuses: { 200: 1 }, errors: 0 };
+    const m = mergeSegments([a, b]);
+    expect(m.requests).toBe(4);
+    expect(m.rps).toBe(1);
+    expect(m.errors).toBe(1);
+    expect(m.statuses).toEqual({ 200: 3, 401: 1 });
+    expect(m.segmentsRps).toEqual([a.rps, b.rps]);
+    expect(m.p99Ms).toBe(7);
+  });
+
+  it("weights CPU per request by each segment's requests", () => {
+    const cpu = (workerd: number, machineBusy: number) => ({
+      microsecondsPerRequest: { workerd, bridges: 0, redis: 0, postgres: 0, loadGenerator: 0 },
+      machineBusy,
+    });
+    const a = { ...segment([1, 1, 1]), cpu: cpu(100, 0.4) };
+    const b = { ...segment([1]), cpu: cpu(500, 0.6) };
+    const m = mergeSegments([a, b]);
+    expect(m.cpu?.microsecondsPerRequest.workerd).toBe(200);
+    expect(m.cpu?.machineBusy).toBe(0.5);
   });
 });
