@@ -84,12 +84,5 @@ export async function closedLoop(opts: {
   }
   close();
   const seconds = ((closedAt ?? openedAt) - openedAt) / 1000;
-  // Only successes count as throughput; failures are reported as errors.
-  const successes = latencies.length - errors;
-  const result = summarize(opts.tool, opts.workers, seconds, latencies, errors, statuses);
-  return {
-    ...result,
-    requests: successes,
-    rps: Math.round((successes / Math.max(seconds, 1e-3)) * 10) / 10,
-  };
+  return summarize(opts.tool, opts.workers, seconds, latencies, errors, statuses);
 }

@@ -107,12 +107,8 @@ export async function openLoop(opts: {
   opts.window?.close();
   // Throughput over the time from the window's opening to the last counted answer.
   const seconds = (closedAt - measuredFrom) / 1000;
-  const result = summarize(opts.tool, opts.workers, seconds, latencies, errors, statuses);
-  const successes = latencies.length - errors;
   return {
-    ...result,
-    requests: successes,
-    rps: Math.round((successes / Math.max(seconds, 1e-3)) * 10) / 10,
+    ...summarize(opts.tool, opts.workers, seconds, latencies, errors, statuses),
     offeredRps: opts.rps,
   };
 }

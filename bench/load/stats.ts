@@ -73,6 +73,10 @@ export function pooledPercentiles(parts: readonly LoadResult[]): {
 export const resultsJson = (value: unknown): string =>
   `${JSON.stringify(value, (key, v) => (key === "samplesMs" ? undefined : v), 2)}\n`;
 
+/**
+ * A load loop's result: percentiles over every request it timed (`latencies`),
+ * throughput over the successes only; failures are reported as errors.
+ */
 export function summarize(
   tool: string,
   connections: number,
@@ -82,12 +86,13 @@ export function summarize(
   statuses: Record<string, number>,
 ): LoadResult {
   const sorted = [...latencies].sort((a, b) => a - b);
+  const successes = latencies.length - errors;
   return {
     tool,
     connections,
     seconds: round(seconds),
-    requests: latencies.length,
-    rps: round(latencies.length / seconds, 1),
+    requests: successes,
+    rps: round(successes / Math.max(seconds, 1e-3), 1),
     p50Ms: round(percentile(sorted, 50)),
     p99Ms: round(percentile(sorted, 99)),
     errors,
