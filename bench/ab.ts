@@ -102,14 +102,11 @@ const scenarios: Record<string, (v: Variant, seconds: number) => Promise<LoadRes
       seconds,
     }),
   "POST /v1/token/refresh": (v, seconds) =>
-    refreshRotation(
-      v.served.urls.main as string,
-      v.refreshTokens,
+    refreshRotation(v.served.urls.main as string, v.refreshTokens, {
       seconds,
-      0,
-      undefined,
-      plan.refreshPace,
-    ),
+      warmupSeconds: 0,
+      pace: plan.refreshPace,
+    }),
 };
 
 log(

@@ -48,7 +48,8 @@ async function prepare(
     // The same sessions carry on from the warm-up into the profiled run.
     const tokens = await refreshSessions(urls.main, plan.refreshSessions);
     // BENCH_REFRESH_PACE > 0: an open loop at that many arrivals a second.
-    return (seconds) => refreshRotation(urls.main, tokens, seconds, 0, undefined, plan.refreshPace);
+    return (seconds) =>
+      refreshRotation(urls.main, tokens, { seconds, warmupSeconds: 0, pace: plan.refreshPace });
   }
   const email = uniqueEmail("profile");
   await register(urls.main, email);

@@ -13,7 +13,7 @@ import {
   uniqueEmail,
 } from "../api.ts";
 import { createClient } from "../load/client.ts";
-import { closedLoop, type Window } from "../load/closed-loop.ts";
+import { closedLoop } from "../load/closed-loop.ts";
 import { httpLoad, httpLoadTool } from "../load/http-load.ts";
 import type { Meter } from "../load/meter.ts";
 import { type Rotation, rotationLoop } from "../load/rotation.ts";
@@ -136,7 +136,12 @@ export async function loadPhase(
   const tokens = await refreshSessions(urls.main, plan.refreshSessions);
   const refreshRun = (seconds: number, pace?: number) =>
     meter.window((window) =>
-      refreshRotation(urls.main, tokens, seconds, plan.warmupSeconds, window, pace),
+      refreshRotation(urls.main, tokens, {
+        seconds,
+        warmupSeconds: plan.warmupSeconds,
+        window,
+        pace,
+      }),
     );
   let refresh: LoadResult;
   let openAuthRefresh: LoadResult | undefined;
@@ -210,20 +215,8 @@ const refreshGrant: Rotation["exchange"] = async (client, token) => {
 export const refreshRotation = (
   base: string,
   tokens: string[],
-  seconds: number,
-  warmupSeconds: number,
-  window?: Window,
-  pace?: number,
-): Promise<LoadResult> =>
-  rotationLoop({
-    base,
-    tokens,
-    seconds,
-    warmupSeconds,
-    exchange: refreshGrant,
-    ...(window ? { window } : {}),
-    ...(pace ? { pace } : {}),
-  });
+  run: Pick<Rotation, "seconds" | "warmupSeconds" | "window" | "pace">,
+): Promise<LoadResult> => rotationLoop({ base, tokens, exchange: refreshGrant, ...run });
 
 /** Logins at the default argon2id cost; they queue behind one hash per isolate by design. */
 async function loginLoad(
