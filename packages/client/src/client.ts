@@ -1,7 +1,14 @@
 import createClient, { type Client } from "openapi-fetch";
 import { type EmailFlows, emailFlows, type PasswordFlows, passwordFlows } from "./account";
 import { authMiddleware } from "./auth-middleware";
-import { type ClientContext, finishSignIn, sessionFrom, signedInSession, unwrap } from "./context";
+import {
+  type ClientContext,
+  finishSignIn,
+  proofBody,
+  sessionFrom,
+  signedInSession,
+  unwrap,
+} from "./context";
 import {
   type Coordination,
   hasWebCoordination,
@@ -142,16 +149,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
   const refreshNow = async () => sessions.refresh((await sessions.session())?.accessToken);
   const stepUp = async (proof: StepUpProof) => {
-    await unwrap(
-      api.POST("/v1/mfa/step-up", {
-        body: "code" in proof ? { code: proof.code } : { recovery_code: proof.recoveryCode },
-      }),
-    );
+    await unwrap(api.POST("/v1/mfa/step-up", { body: proofBody(proof) }));
     return refreshNow();
   };
-  const passkeyApi = passkeys(ctx, async (proof) => {
-    await stepUp(proof);
-  });
+  const passkeyApi = passkeys(ctx, stepUp);
 
   return {
     api,
@@ -173,11 +174,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     },
     async loginMfa(input) {
       const proof =
-        "code" in input
-          ? { code: input.code }
-          : "recoveryCode" in input
-            ? { recovery_code: input.recoveryCode }
-            : { passkey: await passkeyApi.assertion() };
+        "passkey" in input ? { passkey: await passkeyApi.assertion() } : proofBody(input);
       const pair = await unwrap(
         api.POST("/v1/login/mfa", { body: { mfa_token: input.mfaToken, ...proof } }),
       );

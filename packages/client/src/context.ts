@@ -4,7 +4,7 @@ import { errorFromResponse, isAuthApiError } from "./errors";
 import type { paths } from "./schema";
 import type { SessionManager } from "./session-manager";
 import type { Session, TokenStorage } from "./storage";
-import type { SignInResult, StepUpProof, TokenPair } from "./types";
+import type { MfaChangeProof, SignInResult, StepUpProof, TokenPair } from "./types";
 import type { WebAuthnCeremonies } from "./webauthn";
 
 export interface ClientContext {
@@ -29,6 +29,17 @@ export async function unwrap<T>(call: Promise<Answer<T>>): Promise<T> {
   const { data, error, response } = await call;
   if (!response.ok) throw await errorFromResponse(response, error ?? null);
   return data as T;
+}
+
+/** A proof as the service takes it (snake_case): a TOTP code, a recovery code, or the password. */
+export function proofBody(proof: StepUpProof): { code: string } | { recovery_code: string };
+export function proofBody(
+  proof: MfaChangeProof,
+): { code: string } | { recovery_code: string } | { password: string };
+export function proofBody(proof: MfaChangeProof) {
+  if ("code" in proof) return { code: proof.code };
+  if ("recoveryCode" in proof) return { recovery_code: proof.recoveryCode };
+  return { password: proof.password };
 }
 
 /** Answers a step-up's proof when the service asks for a recent authentication. */

@@ -1,4 +1,4 @@
-import { type ClientContext, type StepUpPrompt, unwrap, withStepUp } from "./context";
+import { type ClientContext, proofBody, type StepUpPrompt, unwrap, withStepUp } from "./context";
 import type { MfaChangeProof, MfaStatus, StepUpProof, TotpEnrollment } from "./types";
 
 /**
@@ -29,14 +29,6 @@ export interface Mfa {
   /** `POST /v1/mfa/disable`: the authenticator and the recovery codes are gone. Needs a proof as well. */
   disable(proof: MfaChangeProof, input?: { stepUp?: StepUpPrompt }): Promise<void>;
 }
-
-/** The proof as the service takes it (snake_case). */
-const proofBody = (proof: MfaChangeProof) =>
-  "password" in proof
-    ? { password: proof.password }
-    : "code" in proof
-      ? { code: proof.code }
-      : { recovery_code: proof.recoveryCode };
 
 export function mfa(ctx: ClientContext, stepUp: (proof: StepUpProof) => Promise<unknown>): Mfa {
   return {

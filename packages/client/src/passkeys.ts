@@ -28,7 +28,7 @@ export interface Passkeys {
   assertion(input?: { email?: string }): Promise<{ flow_id: string; response: CredentialJSON }>;
 }
 
-export function passkeys(ctx: ClientContext, stepUp: (proof: StepUpProof) => Promise<void>) {
+export function passkeys(ctx: ClientContext, stepUp: (proof: StepUpProof) => Promise<unknown>) {
   const assertion: Passkeys["assertion"] = async (input = {}) => {
     const webauthn = ceremonies(ctx);
     const { flow_id, options } = await unwrap(
