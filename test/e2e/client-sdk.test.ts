@@ -267,6 +267,25 @@ describe("@edge-auth/client against npm run dev", () => {
     expect((await fresh.auth.mfa.status()).recovery_codes_remaining).toBe(9);
   });
 
+  it("steps up with a recovery code, then refreshes: the new access token says when", async () => {
+    const { auth, count } = await signedInClient("step-up");
+    const totp = new TOTP({ secret: Secret.fromBase32((await auth.mfa.enrollTotp()).secret) });
+    const codes = await auth.mfa.confirmTotp(totp.generate());
+    const before = await auth.session();
+
+    await expect(auth.stepUp({ recoveryCode: "not-a-code" })).rejects.toMatchObject({
+      code: "invalid_code",
+    });
+    const after = await auth.stepUp({ recoveryCode: codes[0] ?? "" });
+    expect(count(REFRESH)).toBe(1);
+    expect(after.accessToken).not.toBe(before?.accessToken);
+    const claims = (s: { accessToken: string } | null | undefined) =>
+      JSON.parse(atob(s?.accessToken.split(".")[1] ?? ""));
+    expect(claims(after).auth_time).toBeGreaterThanOrEqual(claims(before).auth_time);
+    // The code went as the service's `recovery_code`, and was spent.
+    expect((await auth.mfa.status()).recovery_codes_remaining).toBe(9);
+  });
+
   it("replaces the recovery codes and turns the second factor off, each with a proof", async () => {
     const { auth, email } = await signedInClient("mfa-change");
     const totp = new TOTP({ secret: Secret.fromBase32((await auth.mfa.enrollTotp()).secret) });
