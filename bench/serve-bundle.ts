@@ -104,6 +104,8 @@ export interface Served {
   urls: Record<string, string>;
   workerdPid: number;
   configPath: string;
+  /** workerd's standard output, when served with `v8Flags` (V8's traces print there). */
+  stdout?: NodeJS.ReadableStream;
   dispose(): Promise<void>;
 }
 
@@ -133,6 +135,7 @@ export async function writeWorkerdConfig(
   workers: WorkerSpec[],
   workDir: string,
   doStorageDir = path.join(workDir, "do-storage"),
+  v8Flags: string[] = [],
 ): Promise<WorkerdConfig> {
   mkdirSync(workDir, { recursive: true });
   const doDir = doStorageDir;
@@ -202,7 +205,7 @@ const config :Workerd.Config = (
     (name = "net", network = (allow = ["public", "private", "local"])),
     (name = "do-disk", disk = (path = ${capnp(doDir)}, writable = true)),
   ],
-  sockets = [${sockets.join(", ")}],
+  sockets = [${sockets.join(", ")}],${v8Flags.length ? `\n  v8Flags = [${v8Flags.map(capnp).join(", ")}],` : ""}
 );
 ${definitions.join("\n")}
 `;
@@ -226,10 +229,15 @@ export function spawnWorkerd(
   configPath: string,
   cpuList?: string,
   inspectorPort?: number,
+  pipeStdout = false,
 ): ChildProcess {
   const args = ["serve", configPath, "--experimental"];
   if (inspectorPort) args.push(`--inspector-addr=127.0.0.1:${inspectorPort}`);
-  const stdio: ["ignore", "ignore", "inherit"] = ["ignore", "ignore", "inherit"];
+  const stdio: ["ignore", "ignore" | "pipe", "inherit"] = [
+    "ignore",
+    pipeStdout ? "pipe" : "ignore",
+    "inherit",
+  ];
   // taskset execs workerd in place, so the child's pid is workerd's either way.
   const child = cpuList
     ? spawn("taskset", ["-c", cpuList, workerdBinary(), ...args], { stdio })
@@ -253,10 +261,22 @@ export async function serveWorkers(
     doStorageDir?: string;
     /** Enable workerd's inspector (Chrome DevTools Protocol) on this 127.0.0.1 port. */
     inspectorPort?: number;
+    /**
+     * V8 flags for the whole process (diagnostics only: a Worker on Cloudflare
+     * cannot set them). workerd's stdout, where V8 prints its traces, is then
+     * handed back as `Served.stdout`.
+     */
+    v8Flags?: string[];
   } = {},
 ): Promise<Served> {
-  const { configPath, ports } = await writeWorkerdConfig(workers, workDir, opts.doStorageDir);
-  const child = spawnWorkerd(configPath, opts.cpuList, opts.inspectorPort);
+  const { configPath, ports } = await writeWorkerdConfig(
+    workers,
+    workDir,
+    opts.doStorageDir,
+    opts.v8Flags,
+  );
+  const traced = (opts.v8Flags?.length ?? 0) > 0;
+  const child = spawnWorkerd(configPath, opts.cpuList, opts.inspectorPort, traced);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   try {
     for (const port of Object.values(ports)) await waitForPort("127.0.0.1", port);
@@ -271,6 +291,7 @@ export async function serveWorkers(
     ),
     workerdPid: child.pid as number,
     configPath,
+    stdout: traced ? (child.stdout ?? undefined) : undefined,
     dispose: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await exited;
