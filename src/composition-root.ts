@@ -73,6 +73,7 @@ const coreFactories: ServiceFactories = {
   userDirectory: ({ db }) => createPostgresUserDirectory(db()),
   accountFacts: (ctx) => features.flatMap((f) => (f.accountFacts ? [f.accountFacts(ctx)] : [])),
   erasureGuards: (ctx) => features.flatMap((f) => (f.erasureGuard ? [f.erasureGuard(ctx)] : [])),
+  disableGuards: (ctx) => features.flatMap((f) => (f.disableGuard ? [f.disableGuard(ctx)] : [])),
   sessions: ({ db }) => createPostgresSessionStore(db()),
   families: ({ env }) => createDurableRefreshFamilies(env.REFRESH_FAMILY),
   revocation: ({ redis }) => createRedisRevocationList(redis()),

@@ -2,6 +2,7 @@ import type { Redis } from "@upstash/redis/cloudflare";
 import type { Hono } from "hono";
 import type { Db } from "./adapters/postgres/client";
 import type { AppEnv } from "./app-env";
+import type { AccountDisableGuard } from "./auth/account-disable";
 import type { AccountErasureGuard } from "./auth/account-erasure";
 import type { AccountFactsSource } from "./auth/account-facts";
 import type { SecondFactor } from "./auth/second-factor";
@@ -45,6 +46,8 @@ export interface Feature {
   accountFacts?(ctx: ServiceContext): AccountFactsSource;
   /** What it must settle, or refuse, before an account is erased. */
   erasureGuard?(ctx: ServiceContext): AccountErasureGuard;
+  /** What it must settle, or refuse, before an account is disabled. */
+  disableGuard?(ctx: ServiceContext): AccountDisableGuard;
   /** Handlers of the mail job kinds it queues (declared in MailJobRegistry). */
   readonly mailJobs?: readonly MailJobHandler[];
   /** What it does when an account is registered (in the background). */

@@ -1,3 +1,4 @@
+import type { AccountDisableGuard } from "./auth/account-disable";
 import type { AccountErasureGuard } from "./auth/account-erasure";
 import type { AccountFactsSource } from "./auth/account-facts";
 import type { PasswordHasher } from "./auth/password/hasher";
@@ -45,6 +46,8 @@ export interface CoreServices {
   readonly accountFacts: readonly AccountFactsSource[];
   /** Every feature's checks before an account is erased (Feature.erasureGuard). */
   readonly erasureGuards: readonly AccountErasureGuard[];
+  /** Every feature's checks before an account is disabled (Feature.disableGuard). */
+  readonly disableGuards: readonly AccountDisableGuard[];
   readonly sessions: SessionStore;
   readonly families: RefreshFamilies;
   readonly revocation: RevocationList;

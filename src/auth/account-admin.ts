@@ -1,4 +1,5 @@
 import type { UserDirectory } from "../ports";
+import type { AccountDisableGuard } from "./account-disable";
 import type { AccountErasureGuard } from "./account-erasure";
 import { changeCredentials } from "./credential-change";
 import { authErrors } from "./errors";
@@ -8,6 +9,7 @@ export interface AccountAdminDeps {
   sessions: SessionDeps;
   directory: UserDirectory;
   erasureGuards: readonly AccountErasureGuard[];
+  disableGuards: readonly AccountDisableGuard[];
 }
 
 /** Who acted, for the audit trail: `admin_key` or the acting person's id. */
@@ -29,13 +31,16 @@ const notFound = () => authErrors.error("user_not_found");
  *   (SessionStore.insert), so its tokens are never handed out.
  *
  * The not-before is only ever raised (RevocationList.setUserNotBefore), so an
- * enable never brings a session back.
+ * enable never brings a session back. Every feature's guard is asked first
+ * (the last enabled admin is not disabled); one that agrees may have marked
+ * the account already, which only moves the mark earlier.
  */
 export async function disableAccount(
   deps: AccountAdminDeps,
   userId: string,
   by: ActingAdmin,
 ): Promise<void> {
+  for (const guard of deps.disableGuards) await guard.beforeDisable(userId);
   await endSessionsAnd(deps, userId, by, "account_disabled", () =>
     deps.directory.setDisabled(userId, true),
   );

@@ -42,6 +42,7 @@ const adminDeps = (c: Context<AppEnv>): AccountAdminDeps => {
     sessions: services.sessionDeps(),
     directory: services.userDirectory,
     erasureGuards: services.erasureGuards,
+    disableGuards: services.disableGuards,
   };
 };
 
@@ -208,10 +209,12 @@ export const adminUsers = new Hono<AppEnv>()
       security: ["adminKey", "bearer"],
       summary: "Disable an account",
       description:
-        "Every session ends at once and every sign-in answers `account_disabled`. Needs `users:disable` and a recent authentication (RFC 9470).",
+        "Every session ends at once and every sign-in answers `account_disabled`. A feature may refuse first (409 `last_admin`: the last enabled holder of `admin`). Needs `users:disable` and a recent authentication (RFC 9470).",
       params: UserIdParam,
       responses: { 204: { description: "disabled" } },
       errors: CHANGE_ERRORS,
+      // A feature's disable guard may refuse: the roles feature keeps an enabled admin.
+      errorCodesOfOtherParts: ["last_admin"],
       limited: true,
     }),
     adminAccess("users:disable", { stepUp: true }),

@@ -7,8 +7,10 @@ import { exports } from "cloudflare:workers";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { userSearchStatement } from "../../src/adapters/postgres/user-directory";
+import { createPostgresRoleStore } from "../../src/features/roles/adapters/role-store";
 import { flush, newPrefix, record, userEvent, verify } from "./audit-helpers";
 import { ADMIN, call, GOOD_PASSWORD, loginWith, postJson } from "./helpers";
+import { testDb } from "./legacy-helpers";
 import { sql } from "./mail-helpers";
 import { bearer, enableTotp, stepStart } from "./mfa-helpers";
 import { login, me, newUser, refresh, type TokenPair } from "./session-helpers";
@@ -560,6 +562,114 @@ describe("erasure", () => {
     expect((await me(a.tokens.access_token)).status).toBe(200);
   });
 });
+
+describe("the last enabled admin", () => {
+  it("is not disabled, by an admin or the key, and nothing changes", async () => {
+    const [a, b] = await onlyAdmins("disable-last");
+    const aAuth = bearer((await login(a.email)).access_token);
+    // b disabled: a is the last enabled admin.
+    expect((await post(`/v1/admin/users/${b.id}/disable`, aAuth)).status).toBe(204);
+    for (const headers of [aAuth, ADMIN]) {
+      const refused = await post(`/v1/admin/users/${a.id}/disable`, headers);
+      expect(refused.status).toBe(409);
+      expect(await errorOf(refused)).toBe("last_admin");
+    }
+    // Nothing was written: a's session lives on, a signs in, the row is not marked.
+    expect((await me(a.tokens.access_token)).status).toBe(200);
+    expect((await refresh(a.tokens.refresh_token)).status).toBe(200);
+    expect((await loginWith(a.email, GOOD_PASSWORD)).status).toBe(200);
+    expect(
+      await sql()`select 1 from users where id = ${a.id} and disabled_at is null`,
+    ).toHaveLength(1);
+    const disabledEvents = (await auditEvents(["account_disabled"])).filter(
+      (e) => e.user_id === a.id,
+    );
+    expect(disabledEvents).toEqual([]);
+    // Nor does a disabled holder count when the role is taken away.
+    const removed = await del(`/v1/admin/users/${a.id}/roles/admin`, aAuth);
+    expect(removed.status).toBe(409);
+    expect(await errorOf(removed)).toBe("last_admin");
+    // With b enabled again, either may be disabled.
+    expect((await post(`/v1/admin/users/${b.id}/enable`, aAuth)).status).toBe(204);
+    expect((await post(`/v1/admin/users/${a.id}/disable`, ADMIN)).status).toBe(204);
+    expect(await enabledAdmins()).toEqual([b.id]);
+  });
+
+  it("two admins disabling each other at once leave one enabled", async () => {
+    for (let round = 0; round < 3; round++) {
+      const [a, b] = await onlyAdmins(`disable-duel-${round}`);
+      const [aAuth, bAuth] = await Promise.all([signedIn(a), signedIn(b)]);
+      const [ab, ba] = await Promise.all([
+        post(`/v1/admin/users/${b.id}/disable`, aAuth),
+        post(`/v1/admin/users/${a.id}/disable`, bAuth),
+      ]);
+      // The loser is refused by the guard, or, if the winner's disable ended its
+      // session first, by its dead token.
+      expect([ab.status, ba.status].filter((s) => s === 204)).toHaveLength(1);
+      expect(await enabledAdmins()).toHaveLength(1);
+    }
+  });
+
+  it("a disable racing the removal of the other admin's role leaves one enabled admin", async () => {
+    for (let round = 0; round < 3; round++) {
+      const [a, b] = await onlyAdmins(`disable-remove-${round}`);
+      const [aAuth, bAuth] = await Promise.all([signedIn(a), signedIn(b)]);
+      const [disabled, removed] = await Promise.all([
+        post(`/v1/admin/users/${b.id}/disable`, aAuth),
+        del(`/v1/admin/users/${a.id}/roles/admin`, bAuth),
+      ]);
+      expect([disabled.status, removed.status].filter((s) => s === 204)).toHaveLength(1);
+      expect(await enabledAdmins()).toHaveLength(1);
+    }
+  });
+
+  it("holds in the store's one statement: concurrent disables and removals never leave none", async () => {
+    // Straight at the adapter, so the two statements reach Postgres together
+    // (over the routes, the sign-in checks before them rarely let them overlap).
+    const roles = createPostgresRoleStore(testDb());
+    for (let round = 0; round < 5; round++) {
+      const [a, b] = await onlyAdmins(`disable-store-${round}`);
+      const outcomes = await Promise.all([
+        roles.disableUnlessLastAdmin(a.id),
+        roles.disableUnlessLastAdmin(b.id),
+      ]);
+      expect(outcomes.sort()).toEqual(["disabled", "last_admin"]);
+      expect(await enabledAdmins()).toHaveLength(1);
+
+      const [c, d] = await onlyAdmins(`remove-store-${round}`);
+      const [disabled, removed] = await Promise.all([
+        roles.disableUnlessLastAdmin(d.id),
+        roles.remove(c.id, "admin"),
+      ]);
+      expect([disabled === "disabled", removed === "removed"].filter(Boolean)).toHaveLength(1);
+      expect(await enabledAdmins()).toHaveLength(1);
+    }
+  });
+});
+
+/** Two new people who are then the only holders of `admin`. */
+async function onlyAdmins(tag: string) {
+  const a = await person(`${tag}-a`);
+  const b = await person(`${tag}-b`);
+  for (const p of [a, b]) {
+    expect(
+      (await call(`/v1/admin/users/${p.id}/roles/admin`, { method: "PUT", headers: ADMIN })).status,
+    ).toBe(204);
+  }
+  await sql()`delete from user_roles where role = 'admin' and user_id not in (${a.id}, ${b.id})`;
+  return [a, b] as const;
+}
+
+/** Headers of a new sign-in (a recent authentication, as the admin changes need). */
+const signedIn = async (p: { email: string }) => bearer((await login(p.email)).access_token);
+
+/** The ids of the enabled accounts holding `admin`. */
+async function enabledAdmins(): Promise<string[]> {
+  const rows = (await sql()`
+    select u.id from users u join user_roles r on r.user_id = u.id
+    where r.role = 'admin' and u.disabled_at is null order by u.id`) as Array<{ id: string }>;
+  return rows.map((r) => r.id);
+}
 
 describe("the roles version claim", () => {
   it("goes up with every change, and a refresh carries it", async () => {

@@ -1756,7 +1756,7 @@ export interface paths {
     put?: never;
     /**
      * Disable an account
-     * @description Every session ends at once and every sign-in answers `account_disabled`. Needs `users:disable` and a recent authentication (RFC 9470).
+     * @description Every session ends at once and every sign-in answers `account_disabled`. A feature may refuse first (409 `last_admin`: the last enabled holder of `admin`). Needs `users:disable` and a recent authentication (RFC 9470).
      */
     post: {
       parameters: {
@@ -1818,6 +1818,19 @@ export interface paths {
             "application/json": {
               /** @enum {string} */
               error: "not_found";
+              error_description?: string;
+            };
+          };
+        };
+        /** @description last_admin */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              error: "last_admin";
               error_description?: string;
             };
           };

@@ -3,7 +3,7 @@ import { roleErrors } from "./errors";
 import type { RoleStore } from "./ports";
 
 /**
- * The last holder of `admin` is not erased: before the account goes, its
+ * The last enabled holder of `admin` is not erased: before the account goes, its
  * `admin` role is taken away by the same one-statement check that refuses to
  * remove the last admin (RoleStore.remove), so two admins erasing each other
  * at once leave one. Its other roles go with the account (a cascade).

@@ -2,6 +2,7 @@ import type { Feature } from "../../feature";
 import { roleFacts } from "./account-facts";
 import { createPostgresRoleStore } from "./adapters/role-store";
 import { rolesConfig } from "./config";
+import { lastAdminDisableGuard } from "./disable-guard";
 import { lastAdminGuard } from "./erasure-guard";
 import { roleErrors } from "./errors";
 import { roleAuditEvents } from "./events";
@@ -28,4 +29,5 @@ export const rolesFeature: Feature = {
   sessionClaims: ({ services }) => rolesClaimSource(services.roles),
   accountFacts: ({ services }) => roleFacts(services.roles),
   erasureGuard: ({ services }) => lastAdminGuard(services.roles),
+  disableGuard: ({ services }) => lastAdminDisableGuard(services.roles),
 };

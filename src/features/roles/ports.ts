@@ -9,6 +9,7 @@ export interface RoleRecord {
 
 export type AssignOutcome = "assigned" | "already" | "unknown_role" | "unknown_user" | "too_many";
 export type RemoveOutcome = "removed" | "not_held" | "last_admin";
+export type DisableOutcome = "disabled" | "not_admin" | "last_admin";
 
 /** Roles in Postgres (./adapters/role-store.ts); each method one statement. */
 export interface RoleStore {
@@ -24,11 +25,17 @@ export interface RoleStore {
   createRole(role: Omit<RoleRecord, "builtIn">): Promise<boolean>;
   assign(userId: string, role: string, grantedBy: string, maxRoles: number): Promise<AssignOutcome>;
   /**
-   * Removes a role from a user; never the last holder's `admin` (checked
-   * with every admin holder locked, in one statement, so two admins removing
-   * each other at once leave one).
+   * Removes a role from a user; never `admin` from the last enabled holder
+   * (checked with every admin holder locked, in one statement, so two admins
+   * removing each other at once leave one).
    */
   remove(userId: string, role: string): Promise<RemoveOutcome>;
+  /**
+   * Marks an account that holds `admin` disabled, unless no other enabled
+   * account holds it (the same locks and count as `remove`, in one statement).
+   * `not_admin`: the account holds no `admin` and nothing was changed.
+   */
+  disableUnlessLastAdmin(userId: string): Promise<DisableOutcome>;
 }
 
 declare module "../../ports" {

@@ -86,14 +86,15 @@ export function createPostgresRoleStore(db: Db): RoleStore {
     },
 
     async remove(userId, role) {
-      // Every admin holder is locked (in a fixed order) before the count, and
-      // the count is of the rows as locked: the second of two concurrent
-      // removals sees the first's row gone and keeps its own.
+      // Every admin holder's role row and account row are locked (in a fixed
+      // order) before the count, and the count is of the rows as locked: the
+      // second of two concurrent changes sees the first's role row gone, or
+      // its account disabled, and keeps its own.
       const { rows } = await db.execute<{ held: boolean; removed: boolean }>(sql`
-        with admins as (
-          select user_id from user_roles where role = 'admin' order by user_id for update),
+        with admins as (${lockedAdmins}),
         allowed as (
-          select ${role} <> 'admin' or (select count(*) from admins where user_id <> ${userId}) > 0 as ok),
+          select ${role} <> 'admin'
+            or exists (select 1 from admins where user_id <> ${userId} and disabled_at is null) as ok),
         gone as (
           delete from user_roles
           where user_id = ${userId} and role = ${role} and (select ok from allowed)
@@ -105,8 +106,39 @@ export function createPostgresRoleStore(db: Db): RoleStore {
       if (row?.removed) return "removed";
       return row?.held ? "last_admin" : "not_held";
     },
+
+    async disableUnlessLastAdmin(userId) {
+      // The same locks as remove(), then the account is marked in the same
+      // statement: two admins disabling each other at once leave one. An
+      // account already disabled stays so (the core's mark after this is a no-op).
+      const { rows } = await db.execute<{ admin: boolean; marked: boolean }>(sql`
+        with admins as (${lockedAdmins}),
+        target as (select disabled_at from admins where user_id = ${userId}),
+        allowed as (
+          select exists (select 1 from target where disabled_at is not null)
+            or exists (select 1 from admins where user_id <> ${userId} and disabled_at is null) as ok),
+        marked as (
+          update users set disabled_at = coalesce(disabled_at, now())
+          where id = ${userId} and exists (select 1 from target) and (select ok from allowed)
+          returning 1)
+        select exists (select 1 from target) as admin, exists (select 1 from marked) as marked`);
+      const row = rows[0];
+      if (!row?.admin) return "not_admin";
+      return row.marked ? "disabled" : "last_admin";
+    },
   };
 }
+
+/**
+ * Every holder of `admin` with its account's disabled_at, both rows locked in
+ * user id order: a statement that must keep one enabled admin counts these
+ * rows as they are once locked (Postgres re-reads a locked row that another
+ * transaction changed or deleted), and every such statement takes the same
+ * locks in the same order, so two never deadlock.
+ */
+const lockedAdmins = sql`
+  select r.user_id, u.disabled_at from user_roles r join users u on u.id = r.user_id
+  where r.role = 'admin' order by r.user_id for update of r, u`;
 
 const ROLE_COLUMNS = sql.raw("name, description, permissions, built_in");
 
