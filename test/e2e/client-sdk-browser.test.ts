@@ -7,10 +7,13 @@
 // BroadcastChannel having handed the new access token over, and both tabs stay
 // signed in. Then a passkey through the SDK: added with a virtual authenticator,
 // a sign-out that reaches the other tab, a passkey sign-in that signs both in again.
+// Last, TOTP switched on through the SDK, and the passkey answering a password
+// sign-in's second-factor challenge (loginMfa({ passkey: true })).
 //
 // Never skipped: without Chromium at /usr/bin/chromium it fails, as the passkey test does.
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { Secret, TOTP } from "otpauth";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { devWithChromium } from "./chromium.ts";
@@ -64,7 +67,15 @@ interface PageSdk {
   events: Array<{ reason: string; code?: string }>;
   auth: {
     register(i: { email: string; password: string }): Promise<unknown>;
-    login(i: { email: string; password: string }): Promise<{ status: string }>;
+    login(i: {
+      email: string;
+      password: string;
+    }): Promise<{ status: string; mfaToken?: string; methods?: string[] }>;
+    loginMfa(i: { mfaToken: string; passkey: true }): Promise<unknown>;
+    mfa: {
+      enrollTotp(): Promise<{ secret: string }>;
+      confirmTotp(code: string): Promise<string[]>;
+    };
     me(): Promise<{ email: string }>;
     logout(): Promise<void>;
     passkeys: {
@@ -212,6 +223,26 @@ describe("@edge-auth/client in two Chromium tabs, cookie mode", () => {
     expect(await accessToken(b)).toBeNull();
     expect(await b.evaluate(async () => (await window.sdk.auth.me()).email)).toBe(email);
     expect(refreshes).toHaveLength(2);
+
+    // The passkey as a password sign-in's second factor: with TOTP on, the
+    // password alone is answered with a challenge, and loginMfa({ passkey: true })
+    // meets it with the same passkey instead of a code.
+    const { secret } = await a.evaluate(() => window.sdk.auth.mfa.enrollTotp());
+    const code = new TOTP({ secret: Secret.fromBase32(secret) }).generate();
+    await a.evaluate((c) => window.sdk.auth.mfa.confirmTotp(c), code);
+    await a.evaluate(() => window.sdk.auth.logout());
+    expect(await accessToken(a)).toBeNull();
+    const first = await a.evaluate((input) => window.sdk.auth.login(input), { email, password });
+    expect(first).toMatchObject({
+      status: "mfa_required",
+      methods: expect.arrayContaining(["passkey"]),
+    });
+    expect(await accessToken(a)).toBeNull();
+    await a.evaluate(
+      (mfaToken) => window.sdk.auth.loginMfa({ mfaToken, passkey: true }),
+      first.mfaToken ?? "",
+    );
+    expect(await a.evaluate(async () => (await window.sdk.auth.me()).email)).toBe(email);
     expect(errors).toEqual([]);
     await context.close();
   });
