@@ -144,6 +144,12 @@ function report(result: LoadResult, gc: ReturnType<typeof summarizeGc>): void {
     ["full GCs", String(gc.markCompacts)],
     ["full GC pauses", gc.markCompactPausesMs.map((p) => `${p} ms`).join(", ") || "none"],
     [
+      "why V8 started them",
+      Object.entries(gc.markCompactReasons)
+        .map(([reason, n]) => `${reason} (${n})`)
+        .join(", ") || "–",
+    ],
+    [
       "share of those pauses in V8's own phases",
       `${Math.round(gc.markCompactPhasesShare * 100)} %`,
     ],

@@ -60,6 +60,8 @@ export interface GcSummary {
   markCompacts: number;
   /** Every full GC's pause, in order. */
   markCompactPausesMs: number[];
+  /** Why V8 started them, and how many times each ("allocation limit", "global allocation limit"...). */
+  markCompactReasons: Record<string, number>;
   /** The share of the full GCs' pauses that V8's own phases account for (0..1). */
   markCompactPhasesShare: number;
 }
@@ -82,6 +84,12 @@ export function summarizeGc(events: readonly GcEvent[], requests: number): GcSum
     promotedPerRequest: requests ? Math.round(sum(events, (e) => e.promoted) / requests) : 0,
     markCompacts: full.length,
     markCompactPausesMs: full.map((e) => round(e.pauseMs)),
+    markCompactReasons: Object.fromEntries(
+      [...new Set(full.map((e) => e.reason))].map((r) => [
+        r,
+        full.filter((e) => e.reason === r).length,
+      ]),
+    ),
     markCompactPhasesShare: fullPause ? round(sum(full, (e) => e.phasesMs) / fullPause, 2) : 0,
   };
 }

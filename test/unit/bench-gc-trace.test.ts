@@ -6,8 +6,12 @@ import { parseGcLine, summarizeGc } from "../../bench/load/gc-trace";
 const scavenge = (allocated: number, promoted: number, pause = 12) =>
   `[9340:0x32d4bfdae000:0]    29707 ms: GC: {"pause":${pause},"mutator":1428.67,"gc":"s","reason":"allocation failure","start_old_gen_consumed_size":25524868,"end_old_gen_consumed_size":28865624,"allocated":${allocated},"promoted":${promoted},"scavenge":18.385}`;
 
-const markCompact = (pause: number, phases: { mark: number; evacuate: number; clear: number }) =>
-  `[9340:0x32d4bfdae000:0]    35243 ms: GC: {"pause":${pause},"mutator":1008.64,"gc":"mc","reason":"allocation limit","start_old_gen_consumed_size":43998236,"end_old_gen_consumed_size":17167092,"allocated":15124820,"promoted":234108,"clear":${phases.clear},"evacuate":${phases.evacuate},"mark":${phases.mark},"mark.full_closure_parallel":13.049,"sweep":0.5,"finish":0.5}`;
+const markCompact = (
+  pause: number,
+  phases: { mark: number; evacuate: number; clear: number },
+  reason = "allocation limit",
+) =>
+  `[9340:0x32d4bfdae000:0]    35243 ms: GC: {"pause":${pause},"mutator":1008.64,"gc":"mc","reason":"${reason}","start_old_gen_consumed_size":43998236,"end_old_gen_consumed_size":17167092,"allocated":15124820,"promoted":234108,"clear":${phases.clear},"evacuate":${phases.evacuate},"mark":${phases.mark},"mark.full_closure_parallel":13.049,"sweep":0.5,"finish":0.5}`;
 
 describe("V8's GC trace", () => {
   it("reads a scavenge and a full GC, and nothing else", () => {
@@ -37,7 +41,7 @@ describe("V8's GC trace", () => {
       scavenge(20_000_000, 3_000_000),
       scavenge(20_000_000, 2_000_000, 18),
       markCompact(100, { mark: 15, evacuate: 4, clear: 5 }),
-      markCompact(50, { mark: 10, evacuate: 2, clear: 2 }),
+      markCompact(50, { mark: 10, evacuate: 2, clear: 2 }, "global allocation limit"),
     ]
       .map(parseGcLine)
       .filter((e) => e !== null);
@@ -48,6 +52,10 @@ describe("V8's GC trace", () => {
     expect(summary.promotedPerRequest).toBe(Math.round((5_000_000 + 2 * 234_108) / 1_000));
     expect(summary.markCompacts).toBe(2);
     expect(summary.markCompactPausesMs).toEqual([100, 50]);
+    expect(summary.markCompactReasons).toEqual({
+      "allocation limit": 1,
+      "global allocation limit": 1,
+    });
     // (25 + 15) of 150 ms.
     expect(summary.markCompactPhasesShare).toBe(0.27);
   });
