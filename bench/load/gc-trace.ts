@@ -2,6 +2,7 @@
 // collection, `[pid:isolate:n]  <ms> ms: GC: {...}`, the braces one JSON object
 // of name-value pairs. Used by bench/gc.ts to say what each request leaves to
 // the garbage collector and how long the collector stops the isolate.
+import { round } from "./stats.ts";
 
 /** One collection, in the units V8 prints (ms, bytes). */
 export interface GcEvent {
@@ -14,13 +15,11 @@ export interface GcEvent {
   /** Bytes of the young generation this collection moved to the old one. */
   promoted: number;
   /**
-   * A mark-compact's pause split by V8 into its own phases (marking,
-   * evacuation, clearing, sweeping, finishing); the rest of the pause is spent
-   * outside them, on the embedder's side (workerd's C++ objects).
+   * The part of a mark-compact's pause V8 puts in its own phases (marking,
+   * evacuation, clearing, sweeping, finishing). The trace does not break the
+   * rest down: it is the embedder's part of the collection (workerd's).
    */
   phasesMs: number;
-  oldGenBefore: number;
-  oldGenAfter: number;
 }
 
 const PHASES = ["mark", "evacuate", "clear", "sweep", "finish"] as const;
@@ -45,8 +44,6 @@ export function parseGcLine(line: string): GcEvent | null {
     allocated: num("allocated"),
     promoted: num("promoted"),
     phasesMs: kind === "mark-compact" ? PHASES.reduce((sum, p) => sum + num(p), 0) : 0,
-    oldGenBefore: num("start_old_gen_consumed_size"),
-    oldGenAfter: num("end_old_gen_consumed_size"),
   };
 }
 
@@ -66,8 +63,6 @@ export interface GcSummary {
   markCompactPhasesShare: number;
 }
 
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-
 /** What `requests` requests cost the collector, from the collections during them. */
 export function summarizeGc(events: readonly GcEvent[], requests: number): GcSummary {
   const scavenges = events.filter((e) => e.kind === "scavenge");
@@ -75,21 +70,18 @@ export function summarizeGc(events: readonly GcEvent[], requests: number): GcSum
   const sum = (list: readonly GcEvent[], f: (e: GcEvent) => number) =>
     list.reduce((s, e) => s + f(e), 0);
   const fullPause = sum(full, (e) => e.pauseMs);
+  const reasons: Record<string, number> = {};
+  for (const e of full) reasons[e.reason] = (reasons[e.reason] ?? 0) + 1;
   return {
     scavenges: scavenges.length,
     scavengeMeanMs: scavenges.length
-      ? round(sum(scavenges, (e) => e.pauseMs) / scavenges.length)
+      ? round(sum(scavenges, (e) => e.pauseMs) / scavenges.length, 1)
       : 0,
     allocatedPerRequest: requests ? Math.round(sum(events, (e) => e.allocated) / requests) : 0,
     promotedPerRequest: requests ? Math.round(sum(events, (e) => e.promoted) / requests) : 0,
     markCompacts: full.length,
-    markCompactPausesMs: full.map((e) => round(e.pauseMs)),
-    markCompactReasons: Object.fromEntries(
-      [...new Set(full.map((e) => e.reason))].map((r) => [
-        r,
-        full.filter((e) => e.reason === r).length,
-      ]),
-    ),
-    markCompactPhasesShare: fullPause ? round(sum(full, (e) => e.phasesMs) / fullPause, 2) : 0,
+    markCompactPausesMs: full.map((e) => round(e.pauseMs, 1)),
+    markCompactReasons: reasons,
+    markCompactPhasesShare: fullPause ? round(sum(full, (e) => e.phasesMs) / fullPause) : 0,
   };
 }

@@ -22,8 +22,6 @@ describe("V8's GC trace", () => {
       allocated: 21_383_852,
       promoted: 3_340_684,
       phasesMs: 0,
-      oldGenBefore: 25_524_868,
-      oldGenAfter: 28_865_624,
     });
     const full = parseGcLine(markCompact(114.5, { mark: 13, evacuate: 5, clear: 2 }));
     expect(full?.kind).toBe("mark-compact");
