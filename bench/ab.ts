@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { spawnTestStack } from "../dev/stack/spawn-test-stack.ts";
-import { baseHeaders, login, register, uniqueEmail } from "./api.ts";
+import { baseHeaders, newAccountBearer } from "./api.ts";
 import { benchVars } from "./limits.ts";
 import { cpuPerRequest, cpuSnapshot, databasesOf } from "./load/cpu.ts";
 import { httpLoad } from "./load/http-load.ts";
@@ -156,10 +156,7 @@ try {
       refreshTokens: [],
     };
     variants.push(variant);
-    const email = uniqueEmail(`ab-${label}`);
-    await register(served.urls.main as string, email);
-    const { access } = await login(served.urls.main as string, email);
-    variant.bearer = { authorization: `Bearer ${access}` };
+    variant.bearer = (await newAccountBearer(served.urls.main as string, `ab-${label}`)).bearer;
     variant.refreshTokens = await refreshSessions(served.urls.main as string, plan.refreshSessions);
   }
   const [a, b] = variants as [Variant, Variant];

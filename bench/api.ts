@@ -65,3 +65,14 @@ export function subjectOf(accessToken: string): string {
 
 export const uniqueEmail = (label: string) =>
   `bench-${label}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+
+/** A new account (PASSWORD), signed in once: its access token, also as an Authorization header. */
+export async function newAccountBearer(
+  base: string,
+  label: string,
+): Promise<{ email: string; access: string; bearer: { authorization: string } }> {
+  const email = uniqueEmail(label);
+  await register(base, email);
+  const { access } = await login(base, email);
+  return { email, access, bearer: { authorization: `Bearer ${access}` } };
+}

@@ -15,7 +15,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { spawnTestStack } from "../dev/stack/spawn-test-stack.ts";
-import { baseHeaders, expectGet, login, register, uniqueEmail } from "./api.ts";
+import { baseHeaders, expectGet, newAccountBearer } from "./api.ts";
 import { benchVars } from "./limits.ts";
 import { type GcEvent, parseGcLine, summarizeGc } from "./load/gc-trace.ts";
 import { httpLoad } from "./load/http-load.ts";
@@ -56,7 +56,8 @@ await main();
 
 async function main(): Promise<void> {
   const cfg = readWranglerConfig();
-  const stack = scenario === TRIVIAL ? null : await startStack();
+  if (scenario !== TRIVIAL) log("starting PostgreSQL, Redis and the bridges");
+  const stack = scenario === TRIVIAL ? null : await spawnTestStack();
   try {
     let worker: WorkerSpec;
     if (stack) {
@@ -109,11 +110,6 @@ async function main(): Promise<void> {
   }
 }
 
-async function startStack() {
-  log("starting PostgreSQL, Redis and the bridges");
-  return spawnTestStack();
-}
-
 /** Sets up the scenario's account or sessions; returns a load run of `seconds`. */
 async function prepare(url: string): Promise<(seconds: number) => Promise<LoadResult>> {
   if (scenario === "refresh") {
@@ -122,12 +118,10 @@ async function prepare(url: string): Promise<(seconds: number) => Promise<LoadRe
     const tokens = await refreshSessions(url, plan.refreshSessions);
     return (seconds) => refreshRotation(url, tokens, { seconds, warmupSeconds: 0, pace });
   }
-  let headers: Record<string, string> = { ...baseHeaders };
-  if (scenario === "me") {
-    const email = uniqueEmail("gc");
-    await register(url, email);
-    headers = { ...headers, authorization: `Bearer ${(await login(url, email)).access}` };
-  }
+  const headers = {
+    ...baseHeaders,
+    ...(scenario === "me" ? (await newAccountBearer(url, "gc")).bearer : {}),
+  };
   const target = `${url}${scenario === "me" ? "/v1/me" : scenario === "health" ? "/health" : "/"}`;
   await expectGet(target, headers);
   return (seconds) => httpLoad({ url: target, headers, connections: plan.connections, seconds });

@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "../dev/stack/ports.ts";
 import { spawnTestStack } from "../dev/stack/spawn-test-stack.ts";
-import { baseHeaders, expectGet, login, register, uniqueEmail } from "./api.ts";
+import { baseHeaders, expectGet, newAccountBearer } from "./api.ts";
 import { inspect } from "./inspector.ts";
 import { benchVars } from "./limits.ts";
 import { type CpuGroups, cpuPerRequest, cpuSnapshot, databasesOf } from "./load/cpu.ts";
@@ -51,10 +51,7 @@ async function prepare(
     return (seconds) =>
       refreshRotation(urls.main, tokens, { seconds, warmupSeconds: 0, pace: plan.refreshPace });
   }
-  const email = uniqueEmail("profile");
-  await register(urls.main, email);
-  const { access } = await login(urls.main, email);
-  const headers = { ...baseHeaders, authorization: `Bearer ${access}` };
+  const headers = { ...baseHeaders, ...(await newAccountBearer(urls.main, "profile")).bearer };
   // verify(): the example consumer calls the main worker's AuthService over the
   // service binding; the RPC, the revocation check and the token checks run in
   // the main isolate, which is what is profiled.

@@ -6,6 +6,7 @@ import {
   baseHeaders,
   expectGet,
   login,
+  newAccountBearer,
   PASSWORD,
   postJson,
   register,
@@ -87,11 +88,8 @@ export async function loadPhase(
   /** The same-run baselines: each interleaved with its scenario (ours, peer, peer, ours). */
   peers?: RunningPeers,
 ) {
-  const email = uniqueEmail("load");
-  await register(urls.main, email);
-  const { access } = await login(urls.main, email);
+  const { email, access, bearer } = await newAccountBearer(urls.main, "load");
   await grantOrdersRead(urls.main, adminKey, subjectOf(access));
-  const bearer = { authorization: `Bearer ${access}` };
   // Each interleaved scenario runs 2 × plan.rounds segments adding up to plan.seconds.
   const segment = { ...plan, seconds: Math.max(1, Math.round(plan.seconds / (2 * plan.rounds))) };
 
