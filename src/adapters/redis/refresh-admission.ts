@@ -50,9 +50,10 @@ function carrying(redis: Redis, key: string): { client: Redis; value(): Promise<
   };
   // A Proxy, not `Object.create(redis, overrides)`: an object V8 is asked to use
   // as a prototype is turned into one, its ~200 own properties (a closure per
-  // command) copied into a dictionary, on every refresh. That was ~22 % of a
-  // refresh's allocation and ~40 % of what it promoted to the old generation
-  // (V8's --trace-gc-nvp, bench/README.md, "What a refresh leaves to the major GC").
+  // command) copied into a dictionary, on every refresh. That was 20–27 % of a
+  // refresh's allocation and 37 % of what it promoted to the old generation
+  // (`npm run bench:gc -- refresh`; bench/README.md, "What a refresh leaves to
+  // the garbage collector").
   const client = new Proxy(redis, {
     get: (target, prop, receiver) =>
       prop === "evalsha" || prop === "eval" ? overrides[prop] : Reflect.get(target, prop, receiver),

@@ -110,7 +110,8 @@ export function createPostgresRoleStore(db: Db): RoleStore {
     async disableUnlessLastAdmin(userId) {
       // The same locks as remove(), then the account is marked in the same
       // statement: two admins disabling each other at once leave one. An
-      // account already disabled stays so (the core's mark after this is a no-op).
+      // account already disabled keeps its time; the core's mark after this
+      // keeps it too and moves the credential epoch (UserDirectory.setDisabled).
       const { rows } = await db.execute<{ admin: boolean; marked: boolean }>(sql`
         with admins as (${lockedAdmins}),
         target as (select disabled_at from admins where user_id = ${userId}),
