@@ -549,12 +549,8 @@ describe("erasure", () => {
   });
 
   it("the last admin is not erased; another admin is", async () => {
-    const a = await person("erase-last-a");
-    const b = await person("erase-last-b");
-    await call(`/v1/admin/users/${a.id}/roles/admin`, { method: "PUT", headers: ADMIN });
-    await call(`/v1/admin/users/${b.id}/roles/admin`, { method: "PUT", headers: ADMIN });
-    await sql()`delete from user_roles where role = 'admin' and user_id not in (${a.id}, ${b.id})`;
-    const aAuth = bearer((await login(a.email)).access_token);
+    const [a, b] = await onlyAdmins("erase-last");
+    const aAuth = await signedIn(a);
     expect((await del(`/v1/admin/users/${b.id}`, aAuth)).status).toBe(204);
     const last = await del(`/v1/admin/users/${a.id}`, aAuth);
     expect(last.status).toBe(409);
@@ -566,7 +562,7 @@ describe("erasure", () => {
 describe("the last enabled admin", () => {
   it("is not disabled, by an admin or the key, and nothing changes", async () => {
     const [a, b] = await onlyAdmins("disable-last");
-    const aAuth = bearer((await login(a.email)).access_token);
+    const aAuth = await signedIn(a);
     // b disabled: a is the last enabled admin.
     expect((await post(`/v1/admin/users/${b.id}/disable`, aAuth)).status).toBe(204);
     for (const headers of [aAuth, ADMIN]) {
@@ -585,40 +581,42 @@ describe("the last enabled admin", () => {
       (e) => e.user_id === a.id,
     );
     expect(disabledEvents).toEqual([]);
-    // Nor does a disabled holder count when the role is taken away.
+    // Nor does a disabled holder count when the role is taken away, or the
+    // account erased.
     const removed = await del(`/v1/admin/users/${a.id}/roles/admin`, aAuth);
     expect(removed.status).toBe(409);
     expect(await errorOf(removed)).toBe("last_admin");
+    const erased = await del(`/v1/admin/users/${a.id}`, ADMIN);
+    expect(erased.status).toBe(409);
+    expect(await errorOf(erased)).toBe("last_admin");
     // With b enabled again, either may be disabled.
     expect((await post(`/v1/admin/users/${b.id}/enable`, aAuth)).status).toBe(204);
     expect((await post(`/v1/admin/users/${a.id}/disable`, ADMIN)).status).toBe(204);
     expect(await enabledAdmins()).toEqual([b.id]);
   });
 
-  it("two admins disabling each other at once leave one enabled", async () => {
+  // Admin a acts on b while b acts on a, over the routes.
+  it.each([
+    {
+      race: "two admins disabling each other",
+      tag: "disable-duel",
+      aOnB: (b: string, auth: AuthHeaders) => post(`/v1/admin/users/${b}/disable`, auth),
+      bOnA: (a: string, auth: AuthHeaders) => post(`/v1/admin/users/${a}/disable`, auth),
+    },
+    {
+      race: "a disable racing the removal of the other admin's role",
+      tag: "disable-remove",
+      aOnB: (b: string, auth: AuthHeaders) => post(`/v1/admin/users/${b}/disable`, auth),
+      bOnA: (a: string, auth: AuthHeaders) => del(`/v1/admin/users/${a}/roles/admin`, auth),
+    },
+  ])("$race leaves one enabled admin", async ({ tag, aOnB, bOnA }) => {
     for (let round = 0; round < 3; round++) {
-      const [a, b] = await onlyAdmins(`disable-duel-${round}`);
+      const [a, b] = await onlyAdmins(`${tag}-${round}`);
       const [aAuth, bAuth] = await Promise.all([signedIn(a), signedIn(b)]);
-      const [ab, ba] = await Promise.all([
-        post(`/v1/admin/users/${b.id}/disable`, aAuth),
-        post(`/v1/admin/users/${a.id}/disable`, bAuth),
-      ]);
+      const answers = await Promise.all([aOnB(b.id, aAuth), bOnA(a.id, bAuth)]);
       // The loser is refused by the guard, or, if the winner's disable ended its
       // session first, by its dead token.
-      expect([ab.status, ba.status].filter((s) => s === 204)).toHaveLength(1);
-      expect(await enabledAdmins()).toHaveLength(1);
-    }
-  });
-
-  it("a disable racing the removal of the other admin's role leaves one enabled admin", async () => {
-    for (let round = 0; round < 3; round++) {
-      const [a, b] = await onlyAdmins(`disable-remove-${round}`);
-      const [aAuth, bAuth] = await Promise.all([signedIn(a), signedIn(b)]);
-      const [disabled, removed] = await Promise.all([
-        post(`/v1/admin/users/${b.id}/disable`, aAuth),
-        del(`/v1/admin/users/${a.id}/roles/admin`, bAuth),
-      ]);
-      expect([disabled.status, removed.status].filter((s) => s === 204)).toHaveLength(1);
+      expect(answers.filter((r) => r.status === 204)).toHaveLength(1);
       expect(await enabledAdmins()).toHaveLength(1);
     }
   });
@@ -659,6 +657,8 @@ async function onlyAdmins(tag: string) {
   await sql()`delete from user_roles where role = 'admin' and user_id not in (${a.id}, ${b.id})`;
   return [a, b] as const;
 }
+
+type AuthHeaders = Record<string, string>;
 
 /** Headers of a new sign-in (a recent authentication, as the admin changes need). */
 const signedIn = async (p: { email: string }) => bearer((await login(p.email)).access_token);
