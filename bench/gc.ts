@@ -22,6 +22,7 @@ import { httpLoad } from "./load/http-load.ts";
 import type { LoadResult } from "./load/stats.ts";
 import { refreshRotation, refreshSessions } from "./phases/load.ts";
 import { plan } from "./plan.ts";
+import { scenarioArgument } from "./scenario-argument.ts";
 import {
   buildBundle,
   readWranglerConfig,
@@ -32,13 +33,7 @@ import {
 import { MAIN, mainWorker } from "./workers.ts";
 
 const log = (msg: string) => console.error(`[bench:gc] ${msg}`);
-const SCENARIOS = ["refresh", "me", "health", "trivial"] as const;
-type Scenario = (typeof SCENARIOS)[number];
-const scenario = (process.argv[2] ?? "refresh") as Scenario;
-if (!SCENARIOS.includes(scenario)) {
-  console.error(`usage: npm run bench:gc -- [${SCENARIOS.join("|")}]`);
-  process.exit(2);
-}
+const scenario = scenarioArgument("bench:gc", ["refresh", "me", "health", "trivial"]);
 const DEFAULT_REFRESH_PACE = 150;
 const TRIVIAL = "trivial";
 const TRIVIAL_MODULE = `export default { fetch() { return new Response("ok"); } };`;

@@ -17,18 +17,14 @@ import { httpLoad, httpLoadTool } from "./load/http-load.ts";
 import type { LoadResult } from "./load/stats.ts";
 import { refreshRotation, refreshSessions } from "./phases/load.ts";
 import { plan } from "./plan.ts";
+import { scenarioArgument } from "./scenario-argument.ts";
 import { buildBundle, readWranglerConfig, root, serveWorkers } from "./serve-bundle.ts";
 import { moduleOf, sourceMapper } from "./source-map.ts";
 import { buildConsumer, CONSUMER, consumerWorker, MAIN, mainWorker } from "./workers.ts";
 
 const log = (msg: string) => console.error(`[bench:profile] ${msg}`);
-const SCENARIOS = ["refresh", "me", "verify"] as const;
-type Scenario = (typeof SCENARIOS)[number];
-const scenario = (process.argv[2] ?? "refresh") as Scenario;
-if (!SCENARIOS.includes(scenario)) {
-  console.error(`usage: npm run bench:profile -- [${SCENARIOS.join("|")}]`);
-  process.exit(2);
-}
+const scenario = scenarioArgument("bench:profile", ["refresh", "me", "verify"]);
+type Scenario = typeof scenario;
 // Asked of V8; on this 2-core machine the ticks come every ~190 µs (the median is used).
 const SAMPLING_INTERVAL_US = 100;
 const TOP_FUNCTIONS = 40;
