@@ -2,8 +2,10 @@
 // storage that passes the same contract as the Durable Object's: what a family
 // signs, when it asks Redis, and how its claims snapshot reaches its tokens.
 import { describe, expect, it } from "vitest";
+import { cachedFamilyStorage } from "../../src/adapters/durable-objects/family-storage-cache";
 import {
   type FamilyDeps,
+  type FamilyStorage,
   rotateFamily,
   runFamilyAlarm,
   startFamily,
@@ -11,13 +13,17 @@ import {
 } from "../../src/auth/refresh/family";
 import { newFamilyId, parseRefreshToken } from "../../src/auth/refresh/refresh-token";
 import type { SessionClaims } from "../../src/auth/refresh/types";
-import { familyStorageContract } from "../contract/family-storage";
+import { familyStorageContract, familyStorageMemoryAgrees } from "../contract/family-storage";
 import { memoryFamilyStorage } from "./support/memory-family-storage";
 
 /** User ids are Postgres uuids, and refresh tokens name theirs. */
 const USER = "00000000-0000-4000-8000-000000000001";
 
 familyStorageContract("in-memory fake", (body) => body(memoryFamilyStorage()));
+familyStorageContract("in-memory fake with the object's memory", (body) =>
+  body(cachedFamilyStorage(memoryFamilyStorage())),
+);
+familyStorageMemoryAgrees("in-memory fake", (body) => body(memoryFamilyStorage()));
 
 const T0 = 1_800_000_000_000;
 
@@ -145,5 +151,68 @@ describe("the claims snapshot", () => {
     await runFamilyAlarm(deps);
     expect(() => updateFamilyClaims(deps, { email_verified: true })).not.toThrow();
     expect(deps.storage.family()).toBeNull();
+  });
+});
+
+describe("rotateFamily in front of the object's memory (cachedFamilyStorage)", () => {
+  /** `rows`, counting what is read from them. */
+  function counting(rows: FamilyStorage) {
+    const reads = { family: 0, token: 0 };
+    const counted: FamilyStorage = {
+      ...rows,
+      family: () => {
+        reads.family += 1;
+        return rows.family();
+      },
+      token: (hash) => {
+        reads.token += 1;
+        return rows.token(hash);
+      },
+    };
+    return { counted, reads };
+  }
+
+  // Structural, not timed: the rows a rotation reads are the statements it runs
+  // in the object (bench/README.md, "The family object's memory").
+  it("reads no row for a rotation, a retry or a reuse once the family is known", async () => {
+    const s = setup();
+    const { counted, reads } = counting(memoryFamilyStorage());
+    s.deps.storage = cachedFamilyStorage(counted);
+    const familyId = newFamilyId(T0);
+    const first = await startFamily(s.deps, {
+      familyId,
+      userId: USER,
+      claims: { email_verified: false },
+    });
+    const secret = parseRefreshToken(first.refreshToken)?.secret as string;
+    const readsAtStart = { ...reads };
+
+    const rotated = await rotateFamily(s.deps, { familyId, secret });
+    s.tick(1_000);
+    const retried = await rotateFamily(s.deps, { familyId, secret });
+    if (rotated.outcome !== "rotated" || retried.outcome !== "retried")
+      throw new Error("no rotation");
+    expect(retried.refreshToken).toBe(rotated.refreshToken);
+    const next = parseRefreshToken(rotated.refreshToken)?.secret as string;
+    expect((await rotateFamily(s.deps, { familyId, secret: next })).outcome).toBe("rotated");
+    expect(reads).toEqual(readsAtStart);
+
+    // The first token is two generations old now: only SQL still knows it, and reuse is still caught.
+    expect(await rotateFamily(s.deps, { familyId, secret })).toEqual({
+      outcome: "reuse",
+      userId: USER,
+    });
+    expect(reads.token).toBeGreaterThan(readsAtStart.token);
+    expect(s.deps.storage.family()?.revokedAt).not.toBeNull();
+  });
+
+  it("reads the family once after the object starts, then remembers it", async () => {
+    const { deps, familyId, secret } = await started();
+    // A new memory over the rows the family already has: the object was evicted and came back.
+    const { counted, reads } = counting(deps.storage);
+    deps.storage = cachedFamilyStorage(counted);
+    const rotated = await rotateFamily(deps, { familyId, secret });
+    expect(rotated.outcome).toBe("rotated");
+    expect(reads).toEqual({ family: 1, token: 1 });
   });
 });

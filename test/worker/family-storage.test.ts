@@ -6,12 +6,32 @@ import {
   createFamilyStorage,
   migrateFamilySchema,
 } from "../../src/adapters/durable-objects/family-storage";
-import { familyStorageContract } from "../contract/family-storage";
+import { cachedFamilyStorage } from "../../src/adapters/durable-objects/family-storage-cache";
+import type { FamilyStorage } from "../../src/auth/refresh/family";
+import { familyStorageContract, familyStorageMemoryAgrees } from "../contract/family-storage";
 
-familyStorageContract("Durable Object SQLite", (body) => {
-  const stub = env.REFRESH_FAMILY.get(env.REFRESH_FAMILY.idFromName(crypto.randomUUID()));
-  return runInDurableObject(stub, (_instance, state) => body(createFamilyStorage(state.storage)));
-});
+/** A test body against a fresh object's SQLite, through `adapt`. */
+const inFreshObject =
+  (adapt: (rows: FamilyStorage) => FamilyStorage) =>
+  (body: (s: FamilyStorage) => Promise<void>) => {
+    const stub = env.REFRESH_FAMILY.get(env.REFRESH_FAMILY.idFromName(crypto.randomUUID()));
+    return runInDurableObject(stub, (_instance, state) =>
+      body(adapt(createFamilyStorage(state.storage))),
+    );
+  };
+
+familyStorageContract(
+  "Durable Object SQLite",
+  inFreshObject((rows) => rows),
+);
+familyStorageContract(
+  "Durable Object SQLite with the object's memory",
+  inFreshObject(cachedFamilyStorage),
+);
+familyStorageMemoryAgrees(
+  "Durable Object SQLite",
+  inFreshObject((rows) => rows),
+);
 
 describe("families stored before the claims snapshot", () => {
   // They kept `email_verified` in a column of its own; the object moves it into

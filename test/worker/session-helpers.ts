@@ -1,6 +1,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import { createFamilyStorage } from "../../src/adapters/durable-objects/family-storage";
+import { cachedFamilyStorage } from "../../src/adapters/durable-objects/family-storage-cache";
+import type { FamilyStorage } from "../../src/auth/refresh/family";
 import { call, GOOD_PASSWORD, postJson, uniqueEmail } from "./helpers";
 
 export interface TokenPair {
@@ -47,13 +50,22 @@ export function familyStub(refreshToken: string) {
   return env.REFRESH_FAMILY.get(env.REFRESH_FAMILY.idFromName(familyOf(refreshToken)));
 }
 
-/** Runs SQL inside the family's Durable Object (to inspect storage, or to move its clock). */
+/**
+ * Runs SQL inside the family's Durable Object (to inspect storage, or to move
+ * its clock). The object remembers its rows (family-storage-cache.ts) and is
+ * their only writer in production; a test that rewrites them underneath gives
+ * it a fresh memory, as a restart of the object would.
+ */
 export function familySql<T extends Record<string, SqlStorageValue>>(
   refreshToken: string,
   query: string,
   ...args: SqlStorageValue[]
 ): Promise<T[]> {
-  return runInDurableObject(familyStub(refreshToken), (_instance, state) =>
-    state.storage.sql.exec<T>(query, ...args).toArray(),
-  );
+  return runInDurableObject(familyStub(refreshToken), (instance, state) => {
+    const rows = state.storage.sql.exec<T>(query, ...args).toArray();
+    (instance as unknown as { storage: FamilyStorage }).storage = cachedFamilyStorage(
+      createFamilyStorage(state.storage),
+    );
+    return rows;
+  });
 }

@@ -17,6 +17,7 @@ import type {
 import { createFamilyDeps } from "../../composition-root";
 import { ConfigError, configFromEnv } from "../../config";
 import { createFamilyStorage, migrateFamilySchema } from "./family-storage";
+import { cachedFamilyStorage } from "./family-storage-cache";
 
 /**
  * One refresh-token family (a login session), as a Durable Object: its
@@ -25,7 +26,7 @@ import { createFamilyStorage, migrateFamilySchema } from "./family-storage";
  * auth/refresh/family.ts; this class only hands it storage and dependencies.
  */
 export class RefreshFamily extends DurableObject<Env> {
-  private readonly storage = createFamilyStorage(this.ctx.storage);
+  private readonly storage = cachedFamilyStorage(createFamilyStorage(this.ctx.storage));
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
