@@ -33,7 +33,8 @@ export function cachedFamilyStorage(inner: FamilyStorage): FamilyStorage {
   const remember = (hash: string, token: TokenRecord) => {
     tokens.set(hash, Object.freeze(token));
     // Keep the newest generations only; an older one is read from SQL if presented (reuse).
-    const newest = Math.max(...Array.from(tokens.values(), (t) => t.generation));
+    let newest = token.generation;
+    for (const t of tokens.values()) newest = Math.max(newest, t.generation);
     for (const [key, t] of tokens) {
       if (t.generation <= newest - REMEMBERED_GENERATIONS) tokens.delete(key);
     }
