@@ -27,11 +27,11 @@ familyStorageMemoryAgrees("in-memory fake", (body) => body(memoryFamilyStorage()
 
 const T0 = 1_800_000_000_000;
 
-function setup() {
+function setup(storage: FamilyStorage = memoryFamilyStorage()) {
   const calls = { minted: [] as SessionClaims[], notBefore: 0 };
   let now = T0;
   const deps: FamilyDeps = {
-    storage: memoryFamilyStorage(),
+    storage,
     clock: { now: () => now },
     policy: { ttlMs: 3_600_000, graceMs: 10_000, idleTimeoutMs: 0 },
     async mintAccessToken(subject) {
@@ -46,8 +46,8 @@ function setup() {
   return { deps, calls, tick: (ms: number) => (now += ms) };
 }
 
-async function started() {
-  const s = setup();
+async function started(storage?: FamilyStorage) {
+  const s = setup(storage);
   const familyId = newFamilyId(T0);
   const first = await startFamily(s.deps, {
     familyId,
@@ -175,16 +175,9 @@ describe("rotateFamily in front of the object's memory (cachedFamilyStorage)", (
   // Structural, not timed: the rows a rotation reads are the statements it runs
   // in the object (bench/README.md, "The family object's memory").
   it("reads no row for a rotation, a retry or a reuse once the family is known", async () => {
-    const s = setup();
     const { counted, reads } = counting(memoryFamilyStorage());
-    s.deps.storage = cachedFamilyStorage(counted);
-    const familyId = newFamilyId(T0);
-    const first = await startFamily(s.deps, {
-      familyId,
-      userId: USER,
-      claims: { email_verified: false },
-    });
-    const secret = parseRefreshToken(first.refreshToken)?.secret as string;
+    const s = await started(cachedFamilyStorage(counted));
+    const { familyId, secret } = s;
     const readsAtStart = { ...reads };
 
     const rotated = await rotateFamily(s.deps, { familyId, secret });
