@@ -3,7 +3,8 @@
 // goes through, with request counts taken by a wrapping fetch and, for the refresh
 // family, the service's own audit trail read with the printed admin key: the single
 // flight made one rotation and the service saw no retry and no reuse; a stale copy
-// of a rotated token signs out cleanly and revokes the family.
+// of a rotated token signs out cleanly and revokes the family. Social flows go
+// through the dev server's local IdP, its sign-in form filled in like a person would.
 // Across real browser tabs: client-sdk-browser.test.ts.
 import { readFileSync } from "node:fs";
 import {
@@ -346,6 +347,54 @@ describe("@edge-auth/client against npm run dev", () => {
     await expect(
       auth.social.exchangeCode({ code, codeVerifier: start.codeVerifier }),
     ).rejects.toMatchObject({ code: "invalid_grant" });
+  });
+
+  it("lists, links and unlinks the account's providers through the local IdP", async () => {
+    const { auth } = await signedInClient("link");
+    expect(await auth.identities.list()).toEqual({ password_set: true, identities: [] });
+    const redirectUri = `${demo}/signed-in`;
+    // An account with a password proves it again before it gains a way to sign in.
+    await expect(auth.identities.startLink({ provider: "dev", redirectUri })).rejects.toMatchObject(
+      {
+        code: "reauthentication_required",
+        status: 401,
+      },
+    );
+    const hinted = await auth.identities.startLink({
+      provider: "dev",
+      redirectUri,
+      password,
+      loginHint: "someone@example.test",
+    });
+    expect(new URL(hinted).searchParams.get("login_hint")).toBe("someone@example.test");
+
+    const url = await auth.identities.startLink({
+      provider: "dev",
+      redirectUri,
+      password,
+      state: "s1",
+    });
+    const providerEmail = newEmail("idp");
+    const landed = await followUntil(new CookieJar(), url, redirectUri, (page) => {
+      const form = /<form method="post" action="([^"]+)">/.exec(page.body)?.[1];
+      return form
+        ? { url: new URL(form, page.url).href, form: { email: providerEmail } }
+        : undefined;
+    });
+    const back = new URL(landed.url).searchParams;
+    expect(back.get("linked"), landed.url).toBe("dev");
+    expect(back.get("state")).toBe("s1");
+    const { identities } = await auth.identities.list();
+    expect(identities).toEqual([
+      expect.objectContaining({ provider: "dev", email: providerEmail }),
+    ]);
+
+    await auth.identities.unlink(identities[0]?.id ?? "");
+    expect((await auth.identities.list()).identities).toEqual([]);
+    await expect(auth.identities.unlink(identities[0]?.id ?? "")).rejects.toMatchObject({
+      code: "not_found",
+      status: 404,
+    });
   });
 
   it("verifies the address, resends, resets and changes the password, and changes the address, through the mail sink", async () => {

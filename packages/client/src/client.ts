@@ -15,6 +15,7 @@ import {
   localCoordination,
   webCoordination,
 } from "./coordination";
+import { type Identities, identities } from "./identities";
 import { type Mfa, mfa } from "./mfa";
 import { type Passkeys, passkeys } from "./passkeys";
 import type { paths } from "./schema";
@@ -65,6 +66,8 @@ export interface AuthClient {
   readonly social: SocialLogin;
   /** Passkeys: registration (with step-up) and sign-in. */
   readonly passkeys: Passkeys;
+  /** The providers linked to the account: list, link another (a URL to open), unlink one. */
+  readonly identities: Identities;
   /** The account's second factor: TOTP enrolment, recovery codes, turning it off. */
   readonly mfa: Mfa;
   /** A new token pair now, through the single flight (e.g. after a step-up). */
@@ -182,6 +185,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     },
     social: socialLogin(ctx),
     passkeys: passkeyApi,
+    identities: identities(ctx, stepUp),
     mfa: mfa(ctx, stepUp),
     refresh: refreshNow,
     restore: () => sessions.restore(),

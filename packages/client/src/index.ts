@@ -13,6 +13,7 @@ export {
   webCoordination,
 } from "./coordination";
 export { AuthApiError, errorFromResponse, isAuthApiError } from "./errors";
+export type { Identities } from "./identities";
 export type { Mfa } from "./mfa";
 export type { Passkeys } from "./passkeys";
 export type { paths } from "./schema";
@@ -34,6 +35,8 @@ export {
 export type {
   AuthenticationOptionsJSON,
   CredentialJSON,
+  LinkedIdentities,
+  LinkedIdentity,
   MfaChangeProof,
   MfaStatus,
   Passkey,

@@ -23,6 +23,11 @@ export type Provider = JsonOf<
 /** A registered passkey (`POST /v1/passkeys/register/verify`). */
 export type Passkey = JsonOf<paths["/v1/passkeys/register/verify"]["post"]["responses"][201]>;
 
+/** The account's linked identities and whether it has a password (`GET /v1/identities`). */
+export type LinkedIdentities = JsonOf<paths["/v1/identities"]["get"]["responses"][200]>;
+/** One provider account linked to the signed-in account. */
+export type LinkedIdentity = LinkedIdentities["identities"][number];
+
 /** WebAuthn creation options as the service sends them (JSON, base64url). */
 export type RegistrationOptionsJSON = JsonOf<
   paths["/v1/passkeys/register/options"]["post"]["responses"][200]
