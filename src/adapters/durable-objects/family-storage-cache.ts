@@ -1,7 +1,10 @@
 import type { FamilyRecord, FamilyStorage, TokenRecord } from "../../auth/refresh/family";
 
-/** Tokens remembered besides the SQL rows: the current one and the one it replaced. */
-const REMEMBERED_GENERATIONS = 2;
+/** One remembered token: its secret's hash and its row. Edited in place, never handed out. */
+interface Slot {
+  hash: string;
+  token: TokenRecord;
+}
 
 /**
  * The family's storage with what its object last read or wrote kept in memory:
@@ -17,34 +20,29 @@ const REMEMBERED_GENERATIONS = 2;
  * instance starts empty. This is the object's own state, not module state: one
  * object per family still serializes its calls (refresh-family.ts).
  *
- * Records handed out are frozen and replaced on every change, never edited in
- * place, so a caller holding one cannot see it move or move it.
+ * What is remembered is edited in place and two token slots are reused from
+ * rotation to rotation, so memory allocates nothing that outlives a call (what
+ * lives from one rotation to the next would reach V8's old generation: `npm run
+ * bench:gc`). Readers get frozen copies, so a caller holding one cannot see it
+ * move or move it.
  */
 export function cachedFamilyStorage(inner: FamilyStorage): FamilyStorage {
   /** The family row; undefined until read (null: there is none). */
   let family: FamilyRecord | null | undefined;
-  /** Secret hash → token, for at most REMEMBERED_GENERATIONS of the newest generations. */
-  const tokens = new Map<string, TokenRecord>();
+  /** The current token and the one it replaced, when known. */
+  let current: Slot | null = null;
+  let previous: Slot | null = null;
 
   const forget = () => {
     family = undefined;
-    tokens.clear();
+    current = null;
+    previous = null;
   };
-  const remember = (hash: string, token: TokenRecord) => {
-    tokens.set(hash, Object.freeze(token));
-    // Keep the newest generations only; an older one is read from SQL if presented (reuse).
-    let newest = token.generation;
-    for (const t of tokens.values()) newest = Math.max(newest, t.generation);
-    for (const [key, t] of tokens) {
-      if (t.generation <= newest - REMEMBERED_GENERATIONS) tokens.delete(key);
+  const copyOf = (token: TokenRecord): TokenRecord => Object.freeze({ ...token });
+  const boxWiped = (slot: Slot | null, keep: (t: TokenRecord) => boolean) => {
+    if (slot && slot.token.successorBox !== null && !keep(slot.token)) {
+      slot.token.successorBox = null;
     }
-  };
-  const updateTokens = (change: (t: TokenRecord) => TokenRecord) => {
-    for (const [key, t] of tokens) tokens.set(key, Object.freeze(change(t)));
-  };
-  const updateFamily = (change: (f: FamilyRecord) => FamilyRecord) => {
-    if (family) family = Object.freeze(change(family));
-    else family = undefined;
   };
 
   return {
@@ -60,18 +58,21 @@ export function cachedFamilyStorage(inner: FamilyStorage): FamilyStorage {
     family() {
       if (family === undefined) {
         const read = inner.family();
-        family = read && Object.freeze({ ...read, claims: Object.freeze(read.claims) });
+        family = read && { ...read, claims: Object.freeze({ ...read.claims }) };
       }
-      return family;
+      return family && Object.freeze({ ...family });
     },
 
     token(secretHash) {
-      const known = tokens.get(secretHash);
-      if (known) return known;
+      for (const slot of [current, previous]) {
+        if (slot?.hash === secretHash) return copyOf(slot.token);
+      }
       const read = inner.token(secretHash);
       // Only a current or just-spent token is worth keeping; older ones come up only on reuse.
-      if (read && family && read.generation >= family.currentGeneration - 1) {
-        remember(secretHash, { ...read });
+      if (read && family) {
+        const slot = { hash: secretHash, token: { ...read } };
+        if (read.generation === family.currentGeneration) current = slot;
+        else if (read.generation === family.currentGeneration - 1) previous = slot;
       }
       return read;
     },
@@ -79,23 +80,43 @@ export function cachedFamilyStorage(inner: FamilyStorage): FamilyStorage {
     create(record, firstSecretHash) {
       inner.create(record, firstSecretHash);
       const { id: _id, ...rest } = record;
-      family = Object.freeze({
+      family = {
         ...rest,
         claims: Object.freeze({ ...rest.claims }),
         revokedAt: null,
         currentGeneration: 1,
-      });
-      tokens.clear();
-      remember(firstSecretHash, { generation: 1, rotatedAt: null, successorBox: null });
+      };
+      current = {
+        hash: firstSecretHash,
+        token: { generation: 1, rotatedAt: null, successorBox: null },
+      };
+      previous = null;
     },
 
     rotate(generation, at, successorBox, nextSecretHash) {
       inner.rotate(generation, at, successorBox, nextSecretHash);
-      updateTokens((t) =>
-        t.generation === generation ? { ...t, rotatedAt: at, successorBox } : t,
-      );
-      remember(nextSecretHash, { generation: generation + 1, rotatedAt: null, successorBox: null });
-      updateFamily((f) => ({ ...f, currentGeneration: generation + 1, lastUsedAt: at }));
+      // The spent token becomes the previous one; the old previous slot is reused for the next.
+      const spent = current?.token.generation === generation ? current : null;
+      const spare = previous ?? {
+        hash: "",
+        token: { generation: 0, rotatedAt: null, successorBox: null },
+      };
+      if (spent) {
+        spent.token.rotatedAt = at;
+        spent.token.successorBox = successorBox;
+      }
+      previous = spent;
+      spare.hash = nextSecretHash;
+      spare.token.generation = generation + 1;
+      spare.token.rotatedAt = null;
+      spare.token.successorBox = null;
+      current = spare;
+      if (family) {
+        family.currentGeneration = generation + 1;
+        family.lastUsedAt = at;
+      } else {
+        family = undefined;
+      }
     },
 
     countRetry(generation) {
@@ -105,22 +126,21 @@ export function cachedFamilyStorage(inner: FamilyStorage): FamilyStorage {
 
     revoke(at, reason) {
       inner.revoke(at, reason);
-      updateFamily((f) => (f.revokedAt === null ? { ...f, revokedAt: at } : f));
-      updateTokens((t) => (t.successorBox === null ? t : { ...t, successorBox: null }));
+      if (family && family.revokedAt === null) family.revokedAt = at;
+      boxWiped(current, () => false);
+      boxWiped(previous, () => false);
     },
 
     wipeSuccessorsRotatedBefore(cutoff) {
       inner.wipeSuccessorsRotatedBefore(cutoff);
-      updateTokens((t) =>
-        t.successorBox !== null && t.rotatedAt !== null && t.rotatedAt < cutoff
-          ? { ...t, successorBox: null }
-          : t,
-      );
+      const kept = (t: TokenRecord) => t.rotatedAt === null || t.rotatedAt >= cutoff;
+      boxWiped(current, kept);
+      boxWiped(previous, kept);
     },
 
     setClaims(claims) {
       inner.setClaims(claims);
-      updateFamily((f) => ({ ...f, claims: Object.freeze({ ...claims }) }));
+      if (family) family.claims = Object.freeze({ ...claims });
     },
 
     async deleteAll() {
