@@ -253,20 +253,28 @@ export interface SeenEvent {
   details: Record<string, unknown>;
 }
 
-/** The audit events of these types recorded so far, flushed or still buffered in a chain head. */
+/**
+ * The audit events of these types recorded so far, flushed or still buffered in
+ * a chain head, each once: a head may flush between the read of its buffer and
+ * the read of Postgres, and then the same event is in both.
+ */
 export async function auditEvents(types: readonly string[]): Promise<SeenEvent[]> {
-  const rows: SeenEvent[] = [];
+  const rows = new Map<string, SeenEvent>();
   for (const chain of shardChains(Number(env.AUDIT_SHARDS))) {
     const texts = await runInDurableObject(head(chain), (_i, state) =>
       hasHeadSchema(state.storage.sql)
         ? state.storage.sql.exec<{ row: string }>("SELECT row FROM pending").toArray()
         : [],
     );
-    rows.push(...texts.map((t) => JSON.parse(t.row) as SeenEvent));
+    for (const { row } of texts) {
+      const { id, type, user_id, details } = JSON.parse(row) as SeenEvent & { id: string };
+      rows.set(id, { type, user_id, details });
+    }
   }
-  rows.push(
-    ...((await sql()`select type, user_id, details from audit_events
-        where type = any(${types as string[]})`) as SeenEvent[]),
-  );
-  return rows.filter((r) => types.includes(r.type));
+  const flushed = (await sql()`select event_id, type, user_id, details from audit_events
+      where type = any(${types as string[]})`) as Array<SeenEvent & { event_id: string }>;
+  for (const { event_id, type, user_id, details } of flushed) {
+    rows.set(event_id, { type, user_id, details });
+  }
+  return [...rows.values()].filter((r) => types.includes(r.type));
 }
