@@ -39,7 +39,8 @@ export function cachedFamilyStorage(inner: FamilyStorage): FamilyStorage {
     previous = null;
   };
   const copyOf = (token: TokenRecord): TokenRecord => Object.freeze({ ...token });
-  const boxWiped = (slot: Slot | null, keep: (t: TokenRecord) => boolean) => {
+  /** Drops the slot's sealed successor unless `keep` says it stays, as the statement beneath did. */
+  const wipeBoxUnless = (slot: Slot | null, keep: (t: TokenRecord) => boolean) => {
     if (slot && slot.token.successorBox !== null && !keep(slot.token)) {
       slot.token.successorBox = null;
     }
@@ -127,15 +128,15 @@ export function cachedFamilyStorage(inner: FamilyStorage): FamilyStorage {
     revoke(at, reason) {
       inner.revoke(at, reason);
       if (family && family.revokedAt === null) family.revokedAt = at;
-      boxWiped(current, () => false);
-      boxWiped(previous, () => false);
+      wipeBoxUnless(current, () => false);
+      wipeBoxUnless(previous, () => false);
     },
 
     wipeSuccessorsRotatedBefore(cutoff) {
       inner.wipeSuccessorsRotatedBefore(cutoff);
       const kept = (t: TokenRecord) => t.rotatedAt === null || t.rotatedAt >= cutoff;
-      boxWiped(current, kept);
-      boxWiped(previous, kept);
+      wipeBoxUnless(current, kept);
+      wipeBoxUnless(previous, kept);
     },
 
     setClaims(claims) {
