@@ -21,7 +21,7 @@ interface Slot {
  * object per family still serializes its calls (refresh-family.ts).
  *
  * What is remembered is edited in place and two token slots are reused from
- * rotation to rotation, so memory allocates nothing that outlives a call (what
+ * rotation to rotation, so a rotation leaves nothing new behind in memory (what
  * lives from one rotation to the next would reach V8's old generation: `npm run
  * bench:gc`). Readers get frozen copies, so a caller holding one cannot see it
  * move or move it.
