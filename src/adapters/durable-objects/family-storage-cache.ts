@@ -38,11 +38,12 @@ export function cachedFamilyStorage(inner: FamilyStorage): FamilyStorage {
     current = null;
     previous = null;
   };
-  const copyOf = (token: TokenRecord): TokenRecord => Object.freeze({ ...token });
-  /** Drops the slot's sealed successor unless `keep` says it stays, as the statement beneath did. */
-  const wipeBoxUnless = (slot: Slot | null, keep: (t: TokenRecord) => boolean) => {
-    if (slot && slot.token.successorBox !== null && !keep(slot.token)) {
-      slot.token.successorBox = null;
+  /** Drops the remembered sealed successors that `keep` does not keep, as the statement beneath did. */
+  const wipeBoxes = (keep: (t: TokenRecord) => boolean) => {
+    for (const slot of [current, previous]) {
+      if (slot && slot.token.successorBox !== null && !keep(slot.token)) {
+        slot.token.successorBox = null;
+      }
     }
   };
 
@@ -65,9 +66,9 @@ export function cachedFamilyStorage(inner: FamilyStorage): FamilyStorage {
     },
 
     token(secretHash) {
-      for (const slot of [current, previous]) {
-        if (slot?.hash === secretHash) return copyOf(slot.token);
-      }
+      const known =
+        current?.hash === secretHash ? current : previous?.hash === secretHash ? previous : null;
+      if (known) return Object.freeze({ ...known.token });
       const read = inner.token(secretHash);
       // Only a current or just-spent token is worth keeping; older ones come up only on reuse.
       if (read && family) {
@@ -115,8 +116,6 @@ export function cachedFamilyStorage(inner: FamilyStorage): FamilyStorage {
       if (family) {
         family.currentGeneration = generation + 1;
         family.lastUsedAt = at;
-      } else {
-        family = undefined;
       }
     },
 
@@ -128,15 +127,12 @@ export function cachedFamilyStorage(inner: FamilyStorage): FamilyStorage {
     revoke(at, reason) {
       inner.revoke(at, reason);
       if (family && family.revokedAt === null) family.revokedAt = at;
-      wipeBoxUnless(current, () => false);
-      wipeBoxUnless(previous, () => false);
+      wipeBoxes(() => false);
     },
 
     wipeSuccessorsRotatedBefore(cutoff) {
       inner.wipeSuccessorsRotatedBefore(cutoff);
-      const kept = (t: TokenRecord) => t.rotatedAt === null || t.rotatedAt >= cutoff;
-      wipeBoxUnless(current, kept);
-      wipeBoxUnless(previous, kept);
+      wipeBoxes((t) => t.rotatedAt === null || t.rotatedAt >= cutoff);
     },
 
     setClaims(claims) {
