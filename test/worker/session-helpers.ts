@@ -1,8 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { createFamilyStorage } from "../../src/adapters/durable-objects/family-storage";
-import { cachedFamilyStorage } from "../../src/adapters/durable-objects/family-storage-cache";
+import { familyStorageOf } from "../../src/adapters/durable-objects/refresh-family";
 import type { FamilyStorage } from "../../src/auth/refresh/family";
 import { call, GOOD_PASSWORD, postJson, uniqueEmail } from "./helpers";
 
@@ -63,9 +62,10 @@ export function familySql<T extends Record<string, SqlStorageValue>>(
 ): Promise<T[]> {
   return runInDurableObject(familyStub(refreshToken), (instance, state) => {
     const rows = state.storage.sql.exec<T>(query, ...args).toArray();
-    (instance as unknown as { storage: FamilyStorage }).storage = cachedFamilyStorage(
-      createFamilyStorage(state.storage),
-    );
+    const object = instance as unknown as { storage?: FamilyStorage };
+    // A renamed field would leave the stale memory in place and fail far from here.
+    if (!object.storage) throw new Error("RefreshFamily keeps its storage elsewhere now");
+    object.storage = familyStorageOf(state.storage);
     return rows;
   });
 }

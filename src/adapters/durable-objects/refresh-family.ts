@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import {
   type FamilyDeps,
+  type FamilyStorage,
   revokeFamily,
   rotateFamily,
   runFamilyAlarm,
@@ -19,6 +20,11 @@ import { ConfigError, configFromEnv } from "../../config";
 import { createFamilyStorage, migrateFamilySchema } from "./family-storage";
 import { cachedFamilyStorage } from "./family-storage-cache";
 
+/** A family object's storage: its SQLite rows with the object's memory in front. */
+export function familyStorageOf(storage: DurableObjectStorage): FamilyStorage {
+  return cachedFamilyStorage(createFamilyStorage(storage));
+}
+
 /**
  * One refresh-token family (a login session), as a Durable Object: its
  * storage, and one object per family so calls for it are serialized here,
@@ -26,7 +32,7 @@ import { cachedFamilyStorage } from "./family-storage-cache";
  * auth/refresh/family.ts; this class only hands it storage and dependencies.
  */
 export class RefreshFamily extends DurableObject<Env> {
-  private readonly storage = cachedFamilyStorage(createFamilyStorage(this.ctx.storage));
+  private readonly storage = familyStorageOf(this.ctx.storage);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
