@@ -58,10 +58,7 @@ export function identities(
 
     async unlink(id, input = {}) {
       await withStepUp(
-        () =>
-          unwrap(ctx.api.DELETE("/v1/identities/{id}", { params: { path: { id } } })).then(
-            () => undefined,
-          ),
+        () => unwrap(ctx.api.DELETE("/v1/identities/{id}", { params: { path: { id } } })),
         stepUp,
         input.stepUp,
       );
