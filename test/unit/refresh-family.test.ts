@@ -174,7 +174,7 @@ describe("rotateFamily in front of the object's memory (cachedFamilyStorage)", (
 
   // Structural, not timed: the rows a rotation reads are the statements it runs
   // in the object (bench/README.md, "The family object's memory").
-  it("reads no row for a rotation, a retry or a reuse once the family is known", async () => {
+  it("reads no row for a rotation or a retry once the family is known; a reuse reads the spent token", async () => {
     const { counted, reads } = counting(memoryFamilyStorage());
     const s = await started(cachedFamilyStorage(counted));
     const { familyId, secret } = s;
