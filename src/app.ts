@@ -1,5 +1,4 @@
 import { type Context, Hono } from "hono";
-import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env";
@@ -9,6 +8,7 @@ import { classifyFailure } from "./failures";
 import { features } from "./features";
 import { errorName, log } from "./log";
 import { withConfig } from "./middleware/config";
+import { corsForAllowedOrigins } from "./middleware/cors";
 import { requestId } from "./middleware/request-id";
 import { accounts } from "./routes/accounts";
 import { adminUsers } from "./routes/admin-users";
@@ -39,23 +39,7 @@ export const app = new Hono<AppEnv>()
   // Neither is for browsers, so neither gets CORS.
   .route("/", health)
   .use(withConfig)
-  // CORS only for the configured origins (the same list that may use cookie mode).
-  .use(
-    cors({
-      origin: (origin, c) => (c.get("config").allowedOrigins.includes(origin) ? origin : null),
-      credentials: true,
-      allowMethods: ["GET", "POST", "PATCH", "DELETE"],
-      allowHeaders: ["Content-Type", "Authorization"],
-      exposeHeaders: [
-        "Retry-After",
-        "RateLimit-Limit",
-        "RateLimit-Remaining",
-        "RateLimit-Reset",
-        "X-Request-Id",
-      ],
-      maxAge: 600,
-    }),
-  )
+  .use(corsForAllowedOrigins)
   .route("/", jwks)
   .route("/", accounts)
   .route("/", tokens)
@@ -75,22 +59,30 @@ app.route(
 // Derived once per isolate from the routes above: a pure function of the code.
 let methodsOf: ((path: string) => string[]) | undefined;
 
+// It answers through the error funnel itself: hono calls it outside the
+// try/catch that sends a handler's throw to onError, so a throw here would skip
+// the middleware that finish the response after next() (CORS, request id).
 app.notFound((c) => {
   methodsOf ??= allowedMethods(app.routes);
   const allowed = methodsOf(c.req.path);
   // The router also matches a trailing slash the app (strict) does not route:
   // a path that "allows" this very method was not routed, so it does not exist.
   if (allowed.length > 0 && !allowed.includes(c.req.method)) {
-    throw httpErrors.error("method_not_allowed", {
-      description: `use ${allowed.join(", ")}`,
-      headers: { Allow: allowed.join(", ") },
-    });
+    return errorResponse(
+      httpErrors.error("method_not_allowed", {
+        description: `use ${allowed.join(", ")}`,
+        headers: { Allow: allowed.join(", ") },
+      }),
+      c,
+    );
   }
-  throw httpErrors.error("not_found");
+  return errorResponse(httpErrors.error("not_found"), c);
 });
 
 /** The one error funnel: typed errors keep their code; anything else is logged and hidden. */
-app.onError((err, c) => {
+app.onError((err, c) => errorResponse(err, c));
+
+function errorResponse(err: Error, c: Context<AppEnv>): Response {
   const { error, dependency } = toAuthError(err, c.get("requestId"));
   // The server-side reason of a refusal, when it has one: a code, never input.
   if (error.reason) logRefusal(c.get("requestId"), error);
@@ -98,7 +90,7 @@ app.onError((err, c) => {
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
   c.header("Cache-Control", "no-store");
   return c.json(errorBody(error), error.status);
-});
+}
 
 /**
  * Rate-limit hits (by route) and 503s (by dependency) as data points: the two

@@ -69,6 +69,34 @@ describe("CORS", () => {
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
     const simple = await call("/health", { headers: { origin: "https://evil.example" } });
     expect(simple.headers.get("access-control-allow-origin")).toBeNull();
+    const actual = await call("/.well-known/jwks.json", {
+      headers: { origin: "https://evil.example" },
+    });
+    expect(actual.status).toBe(200);
+    expect(actual.headers.get("access-control-allow-origin")).toBeNull();
+    expect(actual.headers.get("access-control-allow-credentials")).toBeNull();
+    expect(actual.headers.get("vary")).toContain("Origin");
+  });
+
+  // The grant of an actual request is set after the handler (src/middleware/cors.ts):
+  // on a success, on a refusal the handler throws, and never more than once.
+  it.each([
+    ["a success", () => "/.well-known/jwks.json", 200],
+    ["a refusal", () => "/v1/me", 401],
+    ["an unknown path", () => "/nope", 404],
+  ])("grants a configured origin on %s", async (_name, path, status) => {
+    const res = await call(path(), { headers: { origin: "https://app.example.test" } });
+    expect(res.status).toBe(status);
+    expect(res.headers.get("access-control-allow-origin")).toBe("https://app.example.test");
+    expect(res.headers.get("access-control-allow-credentials")).toBe("true");
+    expect(res.headers.get("access-control-expose-headers")).toContain("X-Request-Id");
+    expect(res.headers.get("vary")).toBe("Origin");
+  });
+
+  it("sends no grant to a request without an Origin, and still varies on it", async () => {
+    const res = await call("/.well-known/jwks.json");
+    expect(res.headers.get("access-control-allow-origin")).toBeNull();
+    expect(res.headers.get("vary")).toBe("Origin");
   });
 });
 
