@@ -1,3 +1,5 @@
+const encoder = new TextEncoder();
+
 /**
  * Opaque secrets (refresh tokens, recovery tokens): random bytes as unpadded
  * base64url (RFC 4648 §5), and the SHA-256 that is all the service stores of
@@ -30,6 +32,6 @@ export function randomBase64url(byteLength: number): string {
 export const newSecret = (): string => randomBase64url(32);
 
 export async function hashSecret(secret: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret));
+  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(secret));
   return base64url(new Uint8Array(digest));
 }

@@ -1,5 +1,7 @@
 import { constantTimeEqual } from "./constant-time";
 
+const encoder = new TextEncoder();
+
 /**
  * Authenticates a caller that presents a pre-shared service key. Keys are
  * compared as SHA-256 digests with a constant-time comparison, and every
@@ -10,7 +12,7 @@ export async function matchServiceKey(
   keys: ReadonlyArray<{ id: string; secret: string }>,
 ): Promise<string | null> {
   const digest = async (s: string) =>
-    new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s)));
+    new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(s)));
   const candidate = await digest(presented);
   let matched: string | null = null;
   for (const key of keys) {

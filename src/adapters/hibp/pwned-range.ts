@@ -1,5 +1,7 @@
 import type { BreachedPasswordCheck } from "../../ports";
 
+const encoder = new TextEncoder();
+
 /**
  * Have I Been Pwned's k-anonymity range API: only the first 5 hex characters
  * of the password's SHA-1 leave the service; the answer lists every suffix in
@@ -9,7 +11,7 @@ import type { BreachedPasswordCheck } from "../../ports";
 export function createPwnedRangeCheck(baseUrl: string, timeoutMs: number): BreachedPasswordCheck {
   return {
     async isBreached(password) {
-      const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(password));
+      const digest = await crypto.subtle.digest("SHA-1", encoder.encode(password));
       const hex = [...new Uint8Array(digest)]
         .map((b) => b.toString(16).padStart(2, "0"))
         .join("")

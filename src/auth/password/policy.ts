@@ -2,6 +2,8 @@ import { errorName, log } from "../../log";
 import type { BreachedPasswordCheck } from "../../ports";
 import { isCommonPassword } from "./common-passwords";
 
+const encoder = new TextEncoder();
+
 /**
  * Password rules for new passwords, after NIST SP 800-63B rev 4 §3.1.1.2:
  * a minimum length (15 by default for single-factor use), at least 64
@@ -34,7 +36,7 @@ function checkNewPassword(normalized: string, minLength: number): PasswordProble
 }
 
 export function utf8Length(s: string): number {
-  return new TextEncoder().encode(s).length;
+  return encoder.encode(s).length;
 }
 
 /**

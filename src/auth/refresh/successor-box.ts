@@ -8,18 +8,19 @@ import { base64url, fromBase64url } from "../secrets";
  * object's storage reveals no live credential.
  */
 
-const INFO = new TextEncoder().encode("edge-auth refresh successor v1");
+// One of each per isolate: every `new TextEncoder()` is a runtime object that a
+// full garbage collection sweeps inside its pause (bench/README.md).
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+const INFO = encoder.encode("edge-auth refresh successor v1");
 
 async function deriveKey(presentedSecret: string, familyId: string): Promise<CryptoKey> {
-  const ikm = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(presentedSecret),
-    "HKDF",
-    false,
-    ["deriveKey"],
-  );
+  const ikm = await crypto.subtle.importKey("raw", encoder.encode(presentedSecret), "HKDF", false, [
+    "deriveKey",
+  ]);
   return crypto.subtle.deriveKey(
-    { name: "HKDF", hash: "SHA-256", salt: new TextEncoder().encode(familyId), info: INFO },
+    { name: "HKDF", hash: "SHA-256", salt: encoder.encode(familyId), info: INFO },
     ikm,
     { name: "AES-GCM", length: 256 },
     false,
@@ -42,8 +43,8 @@ export async function sealSuccessor(
 ): Promise<string> {
   const key = await deriveKey(presentedSecret, familyId);
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const data = new TextEncoder().encode(JSON.stringify(pair));
-  const aad = new TextEncoder().encode(familyId);
+  const data = encoder.encode(JSON.stringify(pair));
+  const aad = encoder.encode(familyId);
   const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: aad }, key, data);
   return `${base64url(iv)}.${base64url(new Uint8Array(ct))}`;
 }
@@ -57,13 +58,13 @@ export async function openSuccessor(
   if (!ivText || !ctText) return null;
   try {
     const key = await deriveKey(presentedSecret, familyId);
-    const aad = new TextEncoder().encode(familyId);
+    const aad = encoder.encode(familyId);
     const pt = await crypto.subtle.decrypt(
       { name: "AES-GCM", iv: fromBase64url(ivText), additionalData: aad },
       key,
       fromBase64url(ctText),
     );
-    return JSON.parse(new TextDecoder().decode(pt)) as SuccessorPair;
+    return JSON.parse(decoder.decode(pt)) as SuccessorPair;
   } catch {
     return null;
   }

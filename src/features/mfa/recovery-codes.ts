@@ -1,6 +1,8 @@
 import { base64url } from "../../auth/secrets";
 import type { KeyListEntry } from "../../key-list";
 
+const encoder = new TextEncoder();
+
 /**
  * Recovery codes: 10 per user, each 120 random bits, shown once. With that
  * much entropy a keyed fast hash (HMAC-SHA-256) is enough (OWASP ASVS 5.0
@@ -47,7 +49,7 @@ export async function recoveryCodeHash(entry: KeyListEntry, normalized: string):
   const mac = await crypto.subtle.sign(
     "HMAC",
     key,
-    new TextEncoder().encode(`edge-auth recovery code v1:${normalized}`),
+    encoder.encode(`edge-auth recovery code v1:${normalized}`),
   );
   return `${entry.id}:${base64url(new Uint8Array(mac))}`;
 }

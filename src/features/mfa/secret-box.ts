@@ -8,6 +8,9 @@ import type { KeyListEntry } from "../../key-list";
  * `v1.<key id>.<iv>.<ciphertext>`; any listed key opens its own, the first
  * seals new ones, so the list rotates like the other key lists.
  */
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
 const VERSION = "v1";
 
 async function aesKey(entry: KeyListEntry, usage: "encrypt" | "decrypt"): Promise<CryptoKey> {
@@ -19,7 +22,7 @@ async function aesKey(entry: KeyListEntry, usage: "encrypt" | "decrypt"): Promis
       name: "HKDF",
       hash: "SHA-256",
       salt: new Uint8Array(0),
-      info: new TextEncoder().encode("edge-auth mfa totp secret v1"),
+      info: encoder.encode("edge-auth mfa totp secret v1"),
     },
     base,
     { name: "AES-GCM", length: 256 },
@@ -37,9 +40,9 @@ export async function sealSecret(
   if (!entry) throw new Error("no MFA encryption key");
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const ciphertext = await crypto.subtle.encrypt(
-    { name: "AES-GCM", iv, additionalData: new TextEncoder().encode(userId) },
+    { name: "AES-GCM", iv, additionalData: encoder.encode(userId) },
     await aesKey(entry, "encrypt"),
-    new TextEncoder().encode(plaintext),
+    encoder.encode(plaintext),
   );
   return [VERSION, entry.id, base64url(iv), base64url(new Uint8Array(ciphertext))].join(".");
 }
@@ -55,11 +58,11 @@ export async function openSecret(
   if (version !== VERSION || !entry || !iv || !ciphertext) return null;
   try {
     const plaintext = await crypto.subtle.decrypt(
-      { name: "AES-GCM", iv: fromBase64url(iv), additionalData: new TextEncoder().encode(userId) },
+      { name: "AES-GCM", iv: fromBase64url(iv), additionalData: encoder.encode(userId) },
       await aesKey(entry, "decrypt"),
       fromBase64url(ciphertext),
     );
-    return new TextDecoder().decode(plaintext);
+    return decoder.decode(plaintext);
   } catch {
     return null;
   }

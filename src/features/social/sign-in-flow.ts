@@ -14,6 +14,8 @@ import type {
   PendingAuthorization,
 } from "./ports";
 
+const encoder = new TextEncoder();
+
 /**
  * Social login, from the start of an authorization to a session (README
  * "Social login"): our own state, PKCE pair and nonce with the provider, kept
@@ -189,8 +191,7 @@ export async function takeFlow(
   // is useless to whoever sent it there.
   const presented =
     browserSecret && browserSecret.length <= 128 ? await hashSecret(browserSecret) : "";
-  const enc = new TextEncoder();
-  if (!constantTimeEqual(enc.encode(presented), enc.encode(flow.browserBinding))) {
+  if (!constantTimeEqual(encoder.encode(presented), encoder.encode(flow.browserBinding))) {
     throw socialErrors.error("invalid_state", { reason: "browser_binding" });
   }
   return flow;
@@ -277,8 +278,7 @@ export async function redeemAppCode(
   if (!grant) throw socialErrors.error("invalid_code");
   // RFC 7636 §4.2 S256 is BASE64URL(SHA256(verifier)): exactly hashSecret.
   const challenge = await hashSecret(input.codeVerifier);
-  const enc = new TextEncoder();
-  if (!constantTimeEqual(enc.encode(challenge), enc.encode(grant.codeChallenge))) {
+  if (!constantTimeEqual(encoder.encode(challenge), encoder.encode(grant.codeChallenge))) {
     throw socialErrors.error("invalid_code", { reason: "pkce_mismatch" });
   }
   return signInAs(deps, grant, grant.provider, {

@@ -13,6 +13,8 @@ import { importLimits } from "../limits";
 import { type ImportItem, importFormatOf, MAX_IMPORT_BYTES, parseImportBody } from "../records";
 import { migrationStats } from "../stats";
 
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
 const legacyStore = (c: Context<AppEnv>) => c.get("services").legacy;
 
 // For the OpenAPI document: the shapes of an import record (./import-users.ts,
@@ -168,7 +170,7 @@ async function readImportItems(c: Context<AppEnv>): Promise<ImportItem[]> {
   const bytes = await readBounded(c.req.raw.body, MAX_IMPORT_BYTES);
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    text = strictUtf8.decode(bytes);
   } catch {
     throw invalidRequest("body is not valid UTF-8");
   }
