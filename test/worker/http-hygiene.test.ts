@@ -16,6 +16,21 @@ describe("security headers", () => {
     expect(res.headers.get("x-request-id")).toMatch(/^[A-Za-z0-9._:-]+$/);
   });
 
+  it("sends none of the headers that only act on HTML documents or legacy browsers", async () => {
+    const res = await call("/v1/me");
+    for (const name of [
+      "cross-origin-opener-policy",
+      "origin-agent-cluster",
+      "x-xss-protection",
+      "x-dns-prefetch-control",
+      "x-download-options",
+      "x-permitted-cross-domain-policies",
+    ]) {
+      expect(res.headers.get(name), name).toBeNull();
+    }
+    expect(res.headers.get("cross-origin-resource-policy")).toBe("same-site");
+  });
+
   it("marks every error no-store", async () => {
     expect((await call("/nope")).headers.get("cache-control")).toBe("no-store");
   });
