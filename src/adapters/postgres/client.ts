@@ -8,6 +8,9 @@ export type Db = NeonHttpDatabase<typeof schema>;
 // Local bridge endpoints by the database's "host:port" (dev and tests only).
 const bridgeEndpoints = new Map<string, string>();
 
+// Each registered database URL's "host:port".
+const hostKeys = new Map<string, string>();
+
 const hostKey = (hostname: string, port: string | number) => `${hostname}:${port}`;
 
 /**
@@ -18,8 +21,15 @@ const hostKey = (hostname: string, port: string | number) => `${hostname}:${port
  * never redirect each other's queries. In production this is never set.
  */
 export function registerLocalBridge(databaseUrl: string, fetchEndpoint: string): void {
-  const url = new URL(databaseUrl);
-  bridgeEndpoints.set(hostKey(url.hostname, url.port), fetchEndpoint);
+  // Every request registers its configuration's bridge, so each URL is parsed
+  // once: a URL is a runtime object the GC sweeps in its pause (bench/README.md).
+  let key = hostKeys.get(databaseUrl);
+  if (key === undefined) {
+    const url = new URL(databaseUrl);
+    key = hostKey(url.hostname, url.port);
+    hostKeys.set(databaseUrl, key);
+  }
+  bridgeEndpoints.set(key, fetchEndpoint);
   neonConfig.fetchEndpoint = (host, port) => {
     const endpoint = bridgeEndpoints.get(hostKey(host, port));
     if (!endpoint) throw new Error("no local Neon bridge for this database host");
