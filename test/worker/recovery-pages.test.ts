@@ -33,6 +33,7 @@ function expectPage(res: Response): void {
   expect(res.headers.get("cache-control")).toBe("no-store");
   expect(res.headers.get("referrer-policy")).toBe("no-referrer");
   expect(res.headers.get("x-frame-options")).toBe("DENY");
+  expect(res.headers.get("cross-origin-opener-policy")).toBe("same-origin");
   expect(res.headers.get("x-content-type-options")).toBe("nosniff");
 }
 

@@ -30,6 +30,9 @@ const emailConfigured = createMiddleware<AppEnv>(async (c, next) => {
 function page(c: Context<AppEnv>, html: string): Response {
   c.header("Content-Security-Policy", PAGE_CSP);
   c.header("X-Frame-Options", "DENY");
+  // A document, unlike the API's answers: no cross-origin window that opened it
+  // keeps a handle on it (HTML Standard, "Cross-origin opener policies").
+  c.header("Cross-Origin-Opener-Policy", "same-origin");
   // The token is in this page's URL: no Referer may carry it anywhere (RFC 9110 §10.1.3).
   c.header("Referrer-Policy", "no-referrer");
   c.header("Cache-Control", "no-store");
