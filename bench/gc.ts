@@ -11,6 +11,10 @@
 // refresh runs an open loop at BENCH_REFRESH_PACE arrivals a second (150 when
 // unset); the others run wrk (or autocannon) at saturation. V8 flags are a
 // diagnostic here: a Worker on Cloudflare cannot set them.
+//
+// BENCH_COUNT_OBJECTS=1 also counts the workerd API objects wrapped for
+// JavaScript per request (bench/load/runtime-objects.ts; root and Debian's
+// linux-perf), which a full GC frees one by one inside its pause.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -19,6 +23,7 @@ import { baseHeaders, expectGet, newAccountBearer } from "./api.ts";
 import { benchVars } from "./limits.ts";
 import { type GcEvent, parseGcLine, summarizeGc } from "./load/gc-trace.ts";
 import { httpLoad } from "./load/http-load.ts";
+import { countRuntimeObjects } from "./load/runtime-objects.ts";
 import type { LoadResult } from "./load/stats.ts";
 import { refreshRotation, refreshSessions } from "./phases/load.ts";
 import { plan } from "./plan.ts";
@@ -37,6 +42,7 @@ const scenario = scenarioArgument("bench:gc", ["refresh", "me", "health", "trivi
 const DEFAULT_REFRESH_PACE = 150;
 const TRIVIAL = "trivial";
 const TRIVIAL_MODULE = `export default { fetch() { return new Response("ok"); } };`;
+const COUNT_OBJECTS = process.env.BENCH_COUNT_OBJECTS === "1";
 /** How long trace lines may trail the load's end through the pipe. */
 const TRACE_DRAIN_MS = 500;
 
@@ -92,11 +98,13 @@ async function main(): Promise<void> {
       await drive(plan.warmupSeconds);
       log(`measuring ${scenario} for ${plan.seconds} s`);
       recording = true;
+      const objects = COUNT_OBJECTS ? await countRuntimeObjects(served.workerdPid) : null;
       const result = await drive(plan.seconds);
+      const wrapped = objects ? await objects.stop() : null;
       await new Promise((resolve) => setTimeout(resolve, TRACE_DRAIN_MS));
       recording = false;
       lines.close();
-      report(result, summarizeGc(events, result.requests));
+      report(result, summarizeGc(events, result.requests), wrapped);
     } finally {
       await served.dispose();
     }
@@ -122,7 +130,11 @@ async function prepare(url: string): Promise<(seconds: number) => Promise<LoadRe
   return (seconds) => httpLoad({ url: target, headers, connections: plan.connections, seconds });
 }
 
-function report(result: LoadResult, gc: ReturnType<typeof summarizeGc>): void {
+function report(
+  result: LoadResult,
+  gc: ReturnType<typeof summarizeGc>,
+  wrappedObjects: number | null,
+): void {
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
   const rows: Array<[string, string]> = [
     ["requests (req/s)", `${result.requests} (${result.rps})`],
@@ -143,6 +155,13 @@ function report(result: LoadResult, gc: ReturnType<typeof summarizeGc>): void {
       `${Math.round(gc.markCompactPhasesShare * 100)} %`,
     ],
   ];
+  if (wrappedObjects !== null) {
+    // perf counts from its attach to its stop, a little wider than the load's window.
+    rows.push([
+      "workerd API objects wrapped for JS per request (uprobe)",
+      (wrappedObjects / result.requests).toFixed(1),
+    ]);
+  }
   console.log(`| ${scenario} | |\n| --- | --- |`);
   for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
 }
