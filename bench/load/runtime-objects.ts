@@ -27,10 +27,20 @@ export function symbolFileOffset(binary: string, symbol: string): number {
     encoding: "utf8",
     maxBuffer: 1 << 30,
   });
-  const line = nm.split("\n").find((l) => l.includes(` ${symbol}`));
-  if (!line) throw new Error(`${symbol} not in ${binary}'s symbols`);
-  const address = Number.parseInt(line.slice(0, line.indexOf(" ")), 16);
-  const segments = execFileSync("readelf", ["-lW", binary], { encoding: "utf8" })
+  const readelf = execFileSync("readelf", ["-lW", binary], { encoding: "utf8" });
+  return fileOffsetOf(symbolAddress(nm, symbol), readelf);
+}
+
+/** The virtual address `nm -C` gives the first symbol whose name starts with `symbol`. */
+export function symbolAddress(nmOutput: string, symbol: string): number {
+  const line = nmOutput.split("\n").find((l) => l.includes(` ${symbol}`));
+  if (!line) throw new Error(`${symbol} is not among the binary's symbols`);
+  return Number.parseInt(line.slice(0, line.indexOf(" ")), 16);
+}
+
+/** Where a virtual address lies in the file, by the LOAD segments of `readelf -lW`. */
+export function fileOffsetOf(address: number, readelfOutput: string): number {
+  const segment = readelfOutput
     .split("\n")
     .filter((l) => l.trim().startsWith("LOAD"))
     .map((l) => l.trim().split(/\s+/))
@@ -38,9 +48,9 @@ export function symbolFileOffset(binary: string, symbol: string): number {
       offset: Number(offset),
       vaddr: Number(vaddr),
       size: Number(fileSize),
-    }));
-  const segment = segments.find((s) => address >= s.vaddr && address < s.vaddr + s.size);
-  if (!segment) throw new Error(`no loadable segment holds ${symbol}`);
+    }))
+    .find((s) => address >= s.vaddr && address < s.vaddr + s.size);
+  if (!segment) throw new Error(`no loadable segment holds 0x${address.toString(16)}`);
   return address - segment.vaddr + segment.offset;
 }
 
