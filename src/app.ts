@@ -72,7 +72,7 @@ let methodsOf: ((path: string) => string[]) | undefined;
 
 // It answers through the error funnel itself: hono calls it outside the
 // try/catch that sends a handler's throw to onError, so a throw here would skip
-// the middleware that finish the response after next() (CORS, request id).
+// the innermost middleware's work after next() (the CORS grant).
 app.notFound((c) => {
   methodsOf ??= allowedMethods(app.routes);
   const allowed = methodsOf(c.req.path);
