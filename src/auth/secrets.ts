@@ -1,4 +1,4 @@
-const encoder = new TextEncoder();
+import { utf8 } from "../utf8";
 
 /**
  * Opaque secrets (refresh tokens, recovery tokens): random bytes as unpadded
@@ -32,6 +32,6 @@ export function randomBase64url(byteLength: number): string {
 export const newSecret = (): string => randomBase64url(32);
 
 export async function hashSecret(secret: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(secret));
+  const digest = await crypto.subtle.digest("SHA-256", utf8(secret));
   return base64url(new Uint8Array(digest));
 }

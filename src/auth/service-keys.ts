@@ -1,6 +1,5 @@
+import { utf8 } from "../utf8";
 import { constantTimeEqual } from "./constant-time";
-
-const encoder = new TextEncoder();
 
 /**
  * Authenticates a caller that presents a pre-shared service key. Keys are
@@ -12,7 +11,7 @@ export async function matchServiceKey(
   keys: ReadonlyArray<{ id: string; secret: string }>,
 ): Promise<string | null> {
   const digest = async (s: string) =>
-    new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(s)));
+    new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(s)));
   const candidate = await digest(presented);
   let matched: string | null = null;
   for (const key of keys) {

@@ -1,9 +1,8 @@
 import { AuthError, httpErrors, unavailable } from "../errors";
 import { errorName, log } from "../log";
 import type { AccountGuard, BotChallenge, Clock, LimitResult, RateLimiter } from "../ports";
+import { utf8 } from "../utf8";
 import { base64url } from "./secrets";
-
-const encoder = new TextEncoder();
 
 /**
  * 429 with `Retry-After` (RFC 9110 §10.2.3) and the RateLimit-* fields of
@@ -26,7 +25,7 @@ function tooManyRequests(
 
 /** An account's throttling key: a hash of the normalized email, so keys carry no address. */
 export async function accountKey(email: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(email.trim().toLowerCase()));
+  const digest = await crypto.subtle.digest("SHA-256", utf8(email.trim().toLowerCase()));
   return base64url(new Uint8Array(digest));
 }
 

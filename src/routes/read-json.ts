@@ -1,9 +1,8 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { httpErrors, invalidRequest } from "../errors";
+import { fromUtf8 } from "../utf8";
 import { readBounded, tooLarge } from "./read-body";
-
-const decoder = new TextDecoder();
 
 /** Request bodies are small JSON objects; anything larger is refused (413) before parsing. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -20,7 +19,7 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   }
   const declared = Number(c.req.header("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw tooLarge(MAX_BODY_BYTES);
-  const text = decoder.decode(await readBounded(c.req.raw.body, MAX_BODY_BYTES));
+  const text = fromUtf8(await readBounded(c.req.raw.body, MAX_BODY_BYTES));
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -1,6 +1,5 @@
 import type { BreachedPasswordCheck } from "../../ports";
-
-const encoder = new TextEncoder();
+import { utf8 } from "../../utf8";
 
 /**
  * Have I Been Pwned's k-anonymity range API: only the first 5 hex characters
@@ -11,7 +10,7 @@ const encoder = new TextEncoder();
 export function createPwnedRangeCheck(baseUrl: string, timeoutMs: number): BreachedPasswordCheck {
   return {
     async isBreached(password) {
-      const digest = await crypto.subtle.digest("SHA-1", encoder.encode(password));
+      const digest = await crypto.subtle.digest("SHA-1", utf8(password));
       const hex = [...new Uint8Array(digest)]
         .map((b) => b.toString(16).padStart(2, "0"))
         .join("")

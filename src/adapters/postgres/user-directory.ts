@@ -1,11 +1,9 @@
 import { sql } from "drizzle-orm";
 import { base64url, fromBase64url } from "../../auth/secrets";
 import type { UserDirectory, UserSearch, UserSummary } from "../../ports";
+import { fromStrictUtf8, utf8 } from "../../utf8";
 import type { Db } from "./client";
 import { users } from "./schema";
-
-const encoder = new TextEncoder();
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 type Row = {
   id: string;
@@ -24,12 +22,12 @@ const likePrefix = (prefix: string) => `${prefix.toLowerCase().replace(/[\\%_]/g
  * UTF-8, since an address (the sort key of a prefix search) need not be ASCII.
  */
 function encodeCursor(sortKey: string, id: string): string {
-  return base64url(encoder.encode(JSON.stringify([sortKey, id])));
+  return base64url(utf8(JSON.stringify([sortKey, id])));
 }
 
 function decodeCursor(cursor: string): [string, string] | null {
   try {
-    const value: unknown = JSON.parse(strictUtf8.decode(fromBase64url(cursor)));
+    const value: unknown = JSON.parse(fromStrictUtf8(fromBase64url(cursor)));
     if (
       Array.isArray(value) &&
       value.length === 2 &&

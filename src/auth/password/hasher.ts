@@ -1,3 +1,4 @@
+import { utf8 } from "../../utf8";
 import { constantTimeEqual } from "../constant-time";
 import type { Argon2id } from "./argon2id";
 import { DEFAULT_PHC_LIMITS, encodeArgon2idPhc, parseArgon2idPhc } from "./phc";
@@ -29,7 +30,6 @@ export interface PasswordHasherOptions {
 
 const SALT_BYTES = 16;
 const HASH_BYTES = 32;
-const encoder = new TextEncoder();
 
 export function createPasswordHasher(opts: PasswordHasherOptions): PasswordHasher {
   const { argon2, params, peppers } = opts;
@@ -44,7 +44,7 @@ export function createPasswordHasher(opts: PasswordHasherOptions): PasswordHashe
     secret?: Uint8Array,
   ) =>
     argon2.hash({
-      password: encoder.encode(password),
+      password: utf8(password),
       salt,
       ...(secret ? { secret } : {}),
       memoryKiB: p.memoryKiB,

@@ -1,8 +1,7 @@
 import { errorName, log } from "../../log";
 import type { BreachedPasswordCheck } from "../../ports";
+import { utf8 } from "../../utf8";
 import { isCommonPassword } from "./common-passwords";
-
-const encoder = new TextEncoder();
 
 /**
  * Password rules for new passwords, after NIST SP 800-63B rev 4 §3.1.1.2:
@@ -36,7 +35,7 @@ function checkNewPassword(normalized: string, minLength: number): PasswordProble
 }
 
 export function utf8Length(s: string): number {
-  return encoder.encode(s).length;
+  return utf8(s).length;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { fromUtf8, utf8 } from "../../utf8";
 import { base64url, fromBase64url } from "../secrets";
 
 /**
@@ -8,19 +9,14 @@ import { base64url, fromBase64url } from "../secrets";
  * object's storage reveals no live credential.
  */
 
-// One of each per isolate: every `new TextEncoder()` is a runtime object that a
-// full garbage collection sweeps inside its pause (bench/README.md).
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-const INFO = encoder.encode("edge-auth refresh successor v1");
+const INFO = utf8("edge-auth refresh successor v1");
 
 async function deriveKey(presentedSecret: string, familyId: string): Promise<CryptoKey> {
-  const ikm = await crypto.subtle.importKey("raw", encoder.encode(presentedSecret), "HKDF", false, [
+  const ikm = await crypto.subtle.importKey("raw", utf8(presentedSecret), "HKDF", false, [
     "deriveKey",
   ]);
   return crypto.subtle.deriveKey(
-    { name: "HKDF", hash: "SHA-256", salt: encoder.encode(familyId), info: INFO },
+    { name: "HKDF", hash: "SHA-256", salt: utf8(familyId), info: INFO },
     ikm,
     { name: "AES-GCM", length: 256 },
     false,
@@ -43,8 +39,8 @@ export async function sealSuccessor(
 ): Promise<string> {
   const key = await deriveKey(presentedSecret, familyId);
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const data = encoder.encode(JSON.stringify(pair));
-  const aad = encoder.encode(familyId);
+  const data = utf8(JSON.stringify(pair));
+  const aad = utf8(familyId);
   const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: aad }, key, data);
   return `${base64url(iv)}.${base64url(new Uint8Array(ct))}`;
 }
@@ -58,13 +54,13 @@ export async function openSuccessor(
   if (!ivText || !ctText) return null;
   try {
     const key = await deriveKey(presentedSecret, familyId);
-    const aad = encoder.encode(familyId);
+    const aad = utf8(familyId);
     const pt = await crypto.subtle.decrypt(
       { name: "AES-GCM", iv: fromBase64url(ivText), additionalData: aad },
       key,
       fromBase64url(ctText),
     );
-    return JSON.parse(decoder.decode(pt)) as SuccessorPair;
+    return JSON.parse(fromUtf8(pt)) as SuccessorPair;
   } catch {
     return null;
   }

@@ -12,9 +12,8 @@
  */
 import { blake2b } from "@noble/hashes/blake2.js";
 import { base64url } from "jose";
+import { utf8 } from "../../utf8";
 import type { SigningKey } from "./signing-keys";
-
-const encoder = new TextEncoder();
 
 export interface PaserkPublic {
   /** `k4.pid.…`: what a token footer's `kid` names (PASERK operations/ID.md). */
@@ -39,7 +38,7 @@ export function k4Public(rawPublicKey: Uint8Array): string {
  */
 export function k4Pid(paserk: string): string {
   if (!paserk.startsWith(PUBLIC)) throw new RangeError("not a k4.public PASERK");
-  const digest = blake2b(encoder.encode(PID + paserk), { dkLen: 33 });
+  const digest = blake2b(utf8(PID + paserk), { dkLen: 33 });
   return PID + base64url.encode(digest);
 }
 

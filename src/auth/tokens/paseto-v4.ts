@@ -13,12 +13,12 @@
  * the official test vectors. (It also has no k4.pid; see ./paserk.)
  */
 import { base64url } from "jose";
+import { utf8 } from "../../utf8";
 import { constantTimeEqual } from "../constant-time";
 
 const HEADER = "v4.public.";
 const SIGNATURE_BYTES = 64;
 const EMPTY = new Uint8Array(0);
-const encoder = new TextEncoder();
 
 export interface V4PublicOptions {
   /** The footer f; a string is UTF-8 encoded. Empty means no footer. */
@@ -35,7 +35,7 @@ export interface V4PublicParts {
 }
 
 const bytes = (v: Uint8Array | string | undefined): Uint8Array =>
-  v === undefined ? EMPTY : typeof v === "string" ? encoder.encode(v) : v;
+  v === undefined ? EMPTY : typeof v === "string" ? utf8(v) : v;
 
 /** Common.md "PAE Definition": LE64(count) then LE64(length) || piece for each piece. */
 function pae(pieces: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
@@ -91,7 +91,7 @@ export async function signV4Public(
   opts: V4PublicOptions = {},
 ): Promise<string> {
   const footer = bytes(opts.footer);
-  const m2 = pae([encoder.encode(HEADER), message, footer, bytes(opts.implicit)]);
+  const m2 = pae([utf8(HEADER), message, footer, bytes(opts.implicit)]);
   const signature = new Uint8Array(await crypto.subtle.sign("Ed25519", privateKey, m2));
   const payload = new Uint8Array(message.byteLength + signature.byteLength);
   payload.set(message);
@@ -106,7 +106,7 @@ export async function verifyV4PublicParts(
   parts: V4PublicParts,
   implicit?: Uint8Array | string,
 ): Promise<boolean> {
-  const m2 = pae([encoder.encode(HEADER), parts.message, parts.footer, bytes(implicit)]);
+  const m2 = pae([utf8(HEADER), parts.message, parts.footer, bytes(implicit)]);
   try {
     return await crypto.subtle.verify("Ed25519", publicKey, parts.signature, m2);
   } catch {

@@ -12,6 +12,7 @@
  *   is looked up only by that ID in our own set; the implicit assertion is empty.
  */
 import type { Clock } from "../../ports";
+import { utf8 } from "../../utf8";
 import {
   type AccessTokenClaims,
   CLOCK_SKEW_SECONDS,
@@ -34,15 +35,13 @@ const MAX_TOKEN_LENGTH = 4096;
 const FOOTER = /^\{"kid":"(k4\.pid\.[A-Za-z0-9_-]{44})"\}$/;
 // RFC 3339 §5.6 date-time without fractions: we only issue whole seconds.
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:Z|([+-])(\d{2}):(\d{2}))$/;
-
-const encoder = new TextEncoder();
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** Signs access-token claims with the current key. */
 export async function signPaseto(keys: SigningKeySet, claims: AccessTokenClaims): Promise<string> {
   const { kid } = await paserkPublic(keys.current);
   const payload = { ...claims, iat: toDateTime(claims.iat), exp: toDateTime(claims.exp) };
-  return signV4Public(keys.current.privateKey, encoder.encode(JSON.stringify(payload)), {
+  return signV4Public(keys.current.privateKey, utf8(JSON.stringify(payload)), {
     footer: JSON.stringify({ kid }),
   });
 }

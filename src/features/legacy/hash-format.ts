@@ -1,7 +1,6 @@
 import { type PhcLimits, parseArgon2idPhc } from "../../auth/password/phc";
+import { utf8 } from "../../utf8";
 import type { HashLimits } from "./limits";
-
-const encoder = new TextEncoder();
 
 /**
  * The legacy password-hash formats we accept, parsed strictly and bounded.
@@ -190,7 +189,7 @@ function checkSalt(salt: string, limits: HashLimits): string | null {
   if (salt === "" || salt.includes("$") || CONTROL.test(salt) || !salt.isWellFormed()) {
     return "pbkdf2_sha256 salt must be non-empty, without '$' or control characters";
   }
-  if (encoder.encode(salt).length > limits.pbkdf2MaxSaltBytes) {
+  if (utf8(salt).length > limits.pbkdf2MaxSaltBytes) {
     return `pbkdf2_sha256 salt is longer than ${limits.pbkdf2MaxSaltBytes} bytes`;
   }
   return null;

@@ -1,11 +1,10 @@
 import { compare as bcryptCompare } from "bcryptjs";
 import { constantTimeEqual } from "../../auth/constant-time";
 import type { PasswordHasher } from "../../auth/password/hasher";
+import { utf8 } from "../../utf8";
 import type { LegacyHash } from "./hash-format";
 import { pbkdf2Sha256 } from "./pbkdf2-sha256";
 import { sha256Hex } from "./sha256-hex";
-
-const encoder = new TextEncoder();
 
 /**
  * Checks a password against a legacy hash exactly as the monolith did: the
@@ -53,11 +52,7 @@ async function verifyScheme(
       // SHA-256 of the password (64 ASCII bytes, under bcrypt's 72).
       return bcryptCompare(await sha256Hex(password), hash.bcrypt);
     case "pbkdf2_sha256": {
-      const derived = await pbkdf2Sha256(
-        encoder.encode(password),
-        encoder.encode(hash.salt),
-        hash.iterations,
-      );
+      const derived = await pbkdf2Sha256(utf8(password), utf8(hash.salt), hash.iterations);
       return constantTimeEqual(derived, hash.hash);
     }
     case "argon2id_imported":

@@ -1,7 +1,6 @@
 import { base64url } from "../../auth/secrets";
 import type { KeyListEntry } from "../../key-list";
-
-const encoder = new TextEncoder();
+import { utf8 } from "../../utf8";
 
 /**
  * Recovery codes: 10 per user, each 120 random bits, shown once. With that
@@ -49,7 +48,7 @@ export async function recoveryCodeHash(entry: KeyListEntry, normalized: string):
   const mac = await crypto.subtle.sign(
     "HMAC",
     key,
-    encoder.encode(`edge-auth recovery code v1:${normalized}`),
+    utf8(`edge-auth recovery code v1:${normalized}`),
   );
   return `${entry.id}:${base64url(new Uint8Array(mac))}`;
 }

@@ -1,5 +1,6 @@
 import { base64url, fromBase64url } from "../../auth/secrets";
 import type { KeyListEntry } from "../../key-list";
+import { fromUtf8, utf8 } from "../../utf8";
 
 /**
  * TOTP secrets at rest: AES-256-GCM under a key derived (HKDF-SHA-256, RFC
@@ -8,8 +9,6 @@ import type { KeyListEntry } from "../../key-list";
  * `v1.<key id>.<iv>.<ciphertext>`; any listed key opens its own, the first
  * seals new ones, so the list rotates like the other key lists.
  */
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 const VERSION = "v1";
 
@@ -22,7 +21,7 @@ async function aesKey(entry: KeyListEntry, usage: "encrypt" | "decrypt"): Promis
       name: "HKDF",
       hash: "SHA-256",
       salt: new Uint8Array(0),
-      info: encoder.encode("edge-auth mfa totp secret v1"),
+      info: utf8("edge-auth mfa totp secret v1"),
     },
     base,
     { name: "AES-GCM", length: 256 },
@@ -40,9 +39,9 @@ export async function sealSecret(
   if (!entry) throw new Error("no MFA encryption key");
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const ciphertext = await crypto.subtle.encrypt(
-    { name: "AES-GCM", iv, additionalData: encoder.encode(userId) },
+    { name: "AES-GCM", iv, additionalData: utf8(userId) },
     await aesKey(entry, "encrypt"),
-    encoder.encode(plaintext),
+    utf8(plaintext),
   );
   return [VERSION, entry.id, base64url(iv), base64url(new Uint8Array(ciphertext))].join(".");
 }
@@ -58,11 +57,11 @@ export async function openSecret(
   if (version !== VERSION || !entry || !iv || !ciphertext) return null;
   try {
     const plaintext = await crypto.subtle.decrypt(
-      { name: "AES-GCM", iv: fromBase64url(iv), additionalData: encoder.encode(userId) },
+      { name: "AES-GCM", iv: fromBase64url(iv), additionalData: utf8(userId) },
       await aesKey(entry, "decrypt"),
       fromBase64url(ciphertext),
     );
-    return decoder.decode(plaintext);
+    return fromUtf8(plaintext);
   } catch {
     return null;
   }

@@ -3,6 +3,7 @@ import { hashSecret, newSecret } from "../../auth/secrets";
 import { completeSignIn, type SignInDeps, type SignInOutcome } from "../../auth/sign-in";
 import { AuthError, httpErrors } from "../../errors";
 import type { AuditLog } from "../../ports";
+import { utf8 } from "../../utf8";
 import { socialErrors } from "./errors";
 import type {
   ExternalProfile,
@@ -13,8 +14,6 @@ import type {
   OAuthFlowStore,
   PendingAuthorization,
 } from "./ports";
-
-const encoder = new TextEncoder();
 
 /**
  * Social login, from the start of an authorization to a session (README
@@ -191,7 +190,7 @@ export async function takeFlow(
   // is useless to whoever sent it there.
   const presented =
     browserSecret && browserSecret.length <= 128 ? await hashSecret(browserSecret) : "";
-  if (!constantTimeEqual(encoder.encode(presented), encoder.encode(flow.browserBinding))) {
+  if (!constantTimeEqual(utf8(presented), utf8(flow.browserBinding))) {
     throw socialErrors.error("invalid_state", { reason: "browser_binding" });
   }
   return flow;
@@ -278,7 +277,7 @@ export async function redeemAppCode(
   if (!grant) throw socialErrors.error("invalid_code");
   // RFC 7636 §4.2 S256 is BASE64URL(SHA256(verifier)): exactly hashSecret.
   const challenge = await hashSecret(input.codeVerifier);
-  if (!constantTimeEqual(encoder.encode(challenge), encoder.encode(grant.codeChallenge))) {
+  if (!constantTimeEqual(utf8(challenge), utf8(grant.codeChallenge))) {
     throw socialErrors.error("invalid_code", { reason: "pkce_mismatch" });
   }
   return signInAs(deps, grant, grant.provider, {

@@ -1,3 +1,4 @@
+import { utf8 } from "../../../utf8";
 import { AUDIT_FORMAT_VERSION, type AuditRow, GENESIS_MAC, pagesBySeq } from "../chain";
 import { readAuditRows, readCheckpoints } from "./postgres-store";
 import { chainsToCheck, type StoredAuditDeps } from "./stored-trail";
@@ -31,7 +32,6 @@ export function exportAudit(
   requested: readonly string[] | undefined,
   now: Date,
 ): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
   async function* lines(): AsyncGenerator<unknown> {
     // Every head before any row, as in verification: they only move forward.
     const { chains, heads } = await chainsToCheck(deps, requested);
@@ -70,7 +70,7 @@ export function exportAudit(
     async pull(controller) {
       const next = await it.next();
       if (next.done) controller.close();
-      else controller.enqueue(encoder.encode(`${JSON.stringify(next.value)}\n`));
+      else controller.enqueue(utf8(`${JSON.stringify(next.value)}\n`));
     },
     async cancel() {
       await it.return(undefined);

@@ -7,13 +7,12 @@ import { httpErrors, invalidRequest } from "../../../errors";
 import { requireAdmin } from "../../../middleware/require-admin";
 import { describeRoute } from "../../../routes/openapi/route-doc";
 import { readBounded, tooLarge } from "../../../routes/read-body";
+import { fromStrictUtf8 } from "../../../utf8";
 import { importLegacySessions } from "../import-sessions";
 import { importUsers } from "../import-users";
 import { importLimits } from "../limits";
 import { type ImportItem, importFormatOf, MAX_IMPORT_BYTES, parseImportBody } from "../records";
 import { migrationStats } from "../stats";
-
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 const legacyStore = (c: Context<AppEnv>) => c.get("services").legacy;
 
@@ -170,7 +169,7 @@ async function readImportItems(c: Context<AppEnv>): Promise<ImportItem[]> {
   const bytes = await readBounded(c.req.raw.body, MAX_IMPORT_BYTES);
   let text: string;
   try {
-    text = strictUtf8.decode(bytes);
+    text = fromStrictUtf8(bytes);
   } catch {
     throw invalidRequest("body is not valid UTF-8");
   }
