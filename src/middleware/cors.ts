@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
@@ -11,9 +12,13 @@ const EXPOSED = [
   "X-Request-Id",
 ];
 
+/** The origin when the configuration lists it, else null: the one rule for both kinds of request. */
+const allowedOrigin = (origin: string | undefined, c: Context<AppEnv>): string | null =>
+  origin && c.get("config").allowedOrigins.includes(origin) ? origin : null;
+
 /** Preflights (Fetch standard, "CORS-preflight request"): hono's middleware answers them. */
 const preflight = cors({
-  origin: (origin, c) => (c.get("config").allowedOrigins.includes(origin) ? origin : null),
+  origin: allowedOrigin,
   credentials: true,
   allowMethods: ["GET", "POST", "PATCH", "DELETE"],
   allowHeaders: ["Content-Type", "Authorization"],
@@ -39,9 +44,9 @@ const EXPOSED_VALUE = EXPOSED.join(",");
 export const corsForAllowedOrigins = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method === "OPTIONS") return preflight(c, next);
   await next();
-  const origin = c.req.header("origin");
+  const origin = allowedOrigin(c.req.header("origin"), c);
   const headers = c.res.headers;
-  if (origin && c.get("config").allowedOrigins.includes(origin)) {
+  if (origin) {
     headers.set("Access-Control-Allow-Origin", origin);
     headers.set("Access-Control-Allow-Credentials", "true");
     headers.set("Access-Control-Expose-Headers", EXPOSED_VALUE);
