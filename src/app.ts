@@ -91,7 +91,7 @@ app.notFound((c) => {
 });
 
 /** The one error funnel: typed errors keep their code; anything else is logged and hidden. */
-app.onError((err, c) => errorResponse(err, c));
+app.onError(errorResponse);
 
 function errorResponse(err: Error, c: Context<AppEnv>): Response {
   const { error, dependency } = toAuthError(err, c.get("requestId"));
