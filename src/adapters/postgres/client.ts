@@ -30,11 +30,14 @@ export function registerLocalBridge(databaseUrl: string, fetchEndpoint: string):
     hostKeys.set(databaseUrl, key);
   }
   bridgeEndpoints.set(key, fetchEndpoint);
-  neonConfig.fetchEndpoint = (host, port) => {
-    const endpoint = bridgeEndpoints.get(hostKey(host, port));
-    if (!endpoint) throw new Error("no local Neon bridge for this database host");
-    return endpoint;
-  };
+  neonConfig.fetchEndpoint = bridgeFor;
+}
+
+/** The bridge registered for a database's host and port (Neon's `fetchEndpoint`). */
+function bridgeFor(host: string, port: number | string): string {
+  const endpoint = bridgeEndpoints.get(hostKey(host, port));
+  if (!endpoint) throw new Error("no local Neon bridge for this database host");
+  return endpoint;
 }
 
 /**
