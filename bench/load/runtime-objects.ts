@@ -80,12 +80,25 @@ export async function countRuntimeObjects(pid: number): Promise<RuntimeObjectCou
       perf.kill("SIGINT");
       await exited;
       removeProbe();
-      const line = output.split("\n").find((l) => l.includes(`${EVENT_GROUP}:${EVENT}`));
-      const count = Number(line?.split(",")[0]);
-      if (!Number.isFinite(count)) throw new Error(`perf stat printed no count:\n${output}`);
-      return count;
+      return perfStatCount(output, `${EVENT_GROUP}:${EVENT}`);
     },
   };
+}
+
+/**
+ * The event's count in `perf stat -x ,` output: CSV lines of count, unit, event,
+ * and more. A line with `<not counted>` (perf could not attach) or none at all
+ * is an error, never a zero.
+ */
+export function perfStatCount(output: string, event: string): number {
+  const count = output
+    .split("\n")
+    .find((line) => line.split(",")[2] === event)
+    ?.split(",")[0];
+  if (count === undefined || !/^\d+$/.test(count)) {
+    throw new Error(`perf stat printed no count of ${event}:\n${output}`);
+  }
+  return Number(count);
 }
 
 function removeProbe(): void {

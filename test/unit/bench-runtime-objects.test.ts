@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fileOffsetOf, symbolAddress } from "../../bench/load/runtime-objects.ts";
+import { fileOffsetOf, perfStatCount, symbolAddress } from "../../bench/load/runtime-objects.ts";
 
 // As `readelf -lW` prints the program headers of workerd 1.20261023.1 (linux-64), which the project pins.
 const READELF = `
@@ -32,5 +32,19 @@ describe("the uprobe's place in workerd's binary", () => {
   it("refuses a symbol the binary lacks, and an address no segment loads", () => {
     expect(() => symbolAddress(NM, "workerd::jsg::Nothing(")).toThrow(/not among/);
     expect(() => fileOffsetOf(0x7000000, READELF)).toThrow(/no loadable segment/);
+  });
+});
+
+describe("the count perf stat prints", () => {
+  const EVENT = "probe_workerd:edge_auth_wrapper";
+
+  it("reads the event's count off perf's CSV line", () => {
+    const output = `\n152625,,${EVENT},13012345678,100.00,,\n`;
+    expect(perfStatCount(output, EVENT)).toBe(152625);
+  });
+
+  it("refuses an event perf did not count, or did not print, rather than read it as zero", () => {
+    expect(() => perfStatCount(`<not counted>,,${EVENT},0,100.00,,\n`, EVENT)).toThrow(/no count/);
+    expect(() => perfStatCount("Error: No permissions\n", EVENT)).toThrow(/no count/);
   });
 });
