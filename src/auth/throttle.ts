@@ -1,8 +1,7 @@
 import { AuthError, httpErrors, unavailable } from "../errors";
 import { errorName, log } from "../log";
 import type { AccountGuard, BotChallenge, Clock, LimitResult, RateLimiter } from "../ports";
-import { utf8 } from "../utf8";
-import { base64url } from "./secrets";
+import { hashSecret } from "./secrets";
 
 /**
  * 429 with `Retry-After` (RFC 9110 §10.2.3) and the RateLimit-* fields of
@@ -24,9 +23,9 @@ function tooManyRequests(
 }
 
 /** An account's throttling key: a hash of the normalized email, so keys carry no address. */
-export async function accountKey(email: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", utf8(email.trim().toLowerCase()));
-  return base64url(new Uint8Array(digest));
+export function accountKey(email: string): Promise<string> {
+  // The same SHA-256 in base64url that stores a token's secret: keys carry no address.
+  return hashSecret(email.trim().toLowerCase());
 }
 
 export interface LoginThrottleDeps {

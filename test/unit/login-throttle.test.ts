@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { PasswordHasher } from "../../src/auth/password/hasher";
 import { passwordLogin } from "../../src/auth/password-check";
-import { accountBackoffSeconds } from "../../src/auth/throttle";
+import { accountBackoffSeconds, accountKey } from "../../src/auth/throttle";
 import type { UserRecord } from "../../src/ports";
 import { memoryUserStore } from "./support/memory-user-store";
 import { SOURCE, type ThrottleOptions, throttleFakes } from "./support/throttle-fakes";
@@ -112,5 +112,15 @@ describe("account backoff", () => {
     expect([100, 101, 102, 103, 105, 106, 200].map((f) => accountBackoffSeconds(f, 100))).toEqual([
       60, 120, 240, 480, 1920, 3600, 3600,
     ]);
+  });
+});
+
+describe("an account's throttling key", () => {
+  // The key names the account's failure counter in Redis: a change of its form
+  // would quietly reset every lockout on deploy. SHA-256 in base64url, as Node computes it.
+  it("is the SHA-256 of the normalized email, carrying no address", async () => {
+    const key = await accountKey("  Alice@Example.COM ");
+    expect(key).toBe("_42YGfwOEr8NJIkuRZh-JJoo3Og2qFytYOKOqqjG2XY");
+    expect(key).not.toContain("alice");
   });
 });
