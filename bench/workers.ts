@@ -149,7 +149,8 @@ export function consumerWorker(
 
 /**
  * The bench worker; with `besideMain`, it also binds the main worker's AuditHead
- * class (if wrangler.jsonc declares one) to measure one chain head's ceiling.
+ * class (if wrangler.jsonc declares one) to measure one chain head's ceiling,
+ * and the main worker's AuthService as AUTH (the verify ladder's rungs).
  */
 export function benchWorker(
   bundleDir: string,
@@ -168,7 +169,10 @@ export function benchWorker(
     compatibilityDate: cfg.compatibility_date,
     compatibilityFlags: cfg.compatibility_flags ?? [],
     text,
-    services: { PROBE_SELF: { service: BENCH, entrypoint: "ProbeEntrypoint" } },
+    services: {
+      PROBE_SELF: { service: BENCH, entrypoint: "ProbeEntrypoint" },
+      ...(besideMain ? { AUTH: { service: MAIN, entrypoint: "AuthService" } } : {}),
+    },
     durableObjects: [{ binding: "PROBE_OBJECT", className: "ProbeObject", sql: true }],
     listen: true,
   };

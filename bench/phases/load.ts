@@ -29,7 +29,7 @@ const log = (msg: string) => console.error(`[bench] ${msg}`);
 export const ORDERS_ROLE = { name: "bench-orders-reader", permissions: ["orders:read"] };
 
 /** wrk/autocannon after an unrecorded warm-up of the same request. */
-async function fixed(
+export async function fixed(
   meter: Meter,
   plan: Plan,
   url: string,
@@ -47,7 +47,7 @@ async function fixed(
  * next. Throughput is the total over the segments; percentiles are over all
  * their requests (the bench's own loops) or the mean of theirs (wrk).
  */
-async function interleaved(
+export async function interleaved(
   rounds: number,
   runs: Array<() => Promise<LoadResult>>,
 ): Promise<LoadResult[]> {

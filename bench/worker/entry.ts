@@ -7,6 +7,15 @@ import { argon2Micro } from "./argon2-micro.ts";
 import { type AuditHeadEnv, auditHeadMicro } from "./audit-head-micro.ts";
 import { costsMicro } from "./costs-micro.ts";
 import { type BenchFixture, fixtureFor } from "./fixture.ts";
+import {
+  directVerify,
+  floorAndFetch,
+  floorAndRevocation,
+  floorAndRevocationIsolateClient,
+  hop,
+  type LadderEnv,
+  ok,
+} from "./ladder.ts";
 import { type ProbeEnv, probeEnvIdentity, probeWipe } from "./probe.ts";
 import { verifyMicro } from "./verify-micro.ts";
 
@@ -36,6 +45,18 @@ export default {
     switch (url.pathname) {
       case "/__bench/floor":
         return floor(f);
+      case "/__bench/ladder/ok":
+        return ok();
+      case "/__bench/ladder/hop":
+        return hop(env);
+      case "/__bench/ladder/revocation":
+        return floorAndRevocation(f);
+      case "/__bench/ladder/isolate-client":
+        return floorAndRevocationIsolateClient(f);
+      case "/__bench/ladder/fetch":
+        return floorAndFetch(f);
+      case "/__bench/ladder/verify":
+        return directVerify(env, f);
       case "/__bench/micro/verify":
         return Response.json(await verifyMicro(f, int(url, "n", 500), int(url, "rounds", 10)));
       case "/__bench/micro/argon2":
@@ -54,4 +75,4 @@ export default {
         return new Response("not found", { status: 404 });
     }
   },
-} satisfies ExportedHandler<Env & ProbeEnv & AuditHeadEnv>;
+} satisfies ExportedHandler<Env & ProbeEnv & AuditHeadEnv & LadderEnv>;
