@@ -220,7 +220,13 @@ async function main(): Promise<void> {
   });
   if (lifecycle.isStopping) return;
   log(`starting the worker on ${base}`);
-  const wrangler = startWranglerDev({ root, port, persistTo: state.wranglerDir, vars });
+  const wrangler = startWranglerDev({
+    root,
+    port,
+    persistTo: state.wranglerDir,
+    vars,
+    envFile: path.join(state.dir, "worker.env"),
+  });
   lifecycle.onStop(() => wrangler.stop());
   void wrangler.exited.then((code) => lifecycle.stop(code));
 

@@ -3,8 +3,10 @@
 // runs it under `sh -c`, and a signal sent to that shell never reaches wrangler
 // (the shell waits for its child first), so Ctrl-C left workerd running.
 import { type ChildProcess, spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { writeEnvFile } from "./env-file.ts";
 
 export interface WranglerDev {
   child: ChildProcess;
@@ -26,7 +28,12 @@ export function startWranglerDev(opts: {
   port: string;
   persistTo: string;
   vars: Record<string, string>;
+  /** Where the vars are written for wrangler (owner-only; removed when wrangler exits). */
+  envFile: string;
 }): WranglerDev {
+  // With --env-file, wrangler reads that file instead of .dev.vars; the vars
+  // already hold .dev.vars' values (worker-vars.ts decides which source wins).
+  writeEnvFile(opts.envFile, opts.vars);
   const args = [
     wranglerBin(),
     "dev",
@@ -37,8 +44,9 @@ export function startWranglerDev(opts: {
     "--persist-to",
     opts.persistTo,
     "--show-interactive-dev-session=false",
+    "--env-file",
+    opts.envFile,
   ];
-  for (const [k, v] of Object.entries(opts.vars)) args.push("--var", `${k}:${v}`);
   const child = spawn(process.execPath, args, {
     cwd: opts.root,
     stdio: "inherit",
@@ -53,7 +61,10 @@ export function startWranglerDev(opts: {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
   };
   process.once("exit", killOnExit);
-  void exited.then(() => process.removeListener("exit", killOnExit));
+  void exited.then(() => {
+    process.removeListener("exit", killOnExit);
+    rmSync(opts.envFile, { force: true });
+  });
   return {
     child,
     exited,

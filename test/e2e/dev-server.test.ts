@@ -6,12 +6,21 @@
 // own origin, the admin and introspection routes with the printed keys, and
 // social login through the local test provider and the demo app it prints.
 import { createPublicKey } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
 import { createVerifier } from "fast-jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseDotenv } from "../../dev/dev-server/dev-vars.ts";
 import { CookieJar, followUntil, type Hop, visit } from "./browser.ts";
-import { type DevProcess, json, outputMatching, startDev } from "./dev-process.ts";
+import { type DevProcess, descendantsOf, json, outputMatching, startDev } from "./dev-process.ts";
 
 const password = "an e2e password that is long";
+/**
+ * A value wrangler's env-file loader would change if it were written plainly:
+ * a quote, `$NAME` and `${NAME}` (dotenv-expand substitutes both) and `%`.
+ */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${PATH}, what dotenv-expand would substitute.
+const RP_NAME = "edge-auth's dev $HOME ${PATH} 100%";
 
 type Mail = { to: string[]; subject: string; text: string };
 
@@ -35,7 +44,7 @@ async function login(base: string, email: string, extra: Record<string, string> 
 describe("npm run dev", () => {
   let dev: DevProcess;
   beforeAll(async () => {
-    dev = await startDev();
+    dev = await startDev({ env: { WEBAUTHN_RP_NAME: RP_NAME } });
   }, 120_000);
   afterAll(() => dev?.stop());
 
@@ -128,6 +137,41 @@ describe("npm run dev", () => {
     expect(dev.output()).toContain(
       `ALLOWED_ORIGINS=http://127.0.0.1:${dev.port},http://localhost:${dev.port}`,
     );
+  });
+
+  // Regression: every variable went to wrangler as `--var NAME:value`, so the
+  // dev secrets (and any real ones set in the environment) were on wrangler's
+  // command line, which every local user can read (ps, /proc/<pid>/cmdline).
+  it("keeps the Worker's secrets off every command line, in a file only this user may read", async () => {
+    const admin = await outputMatching(dev, /Bearer ([\x21-\x26\x28-\x7e]{43,})'/);
+    const devVars = parseDotenv(
+      readFileSync(path.join(import.meta.dirname, "../../.dev.vars"), "utf8"),
+    );
+    const secrets = [admin[1] as string, ...Object.values(devVars).filter((v) => v.length >= 20)];
+    expect(secrets.length).toBeGreaterThan(3);
+    const processes = descendantsOf(dev.child.pid as number);
+    expect(processes.some((p) => p.command.includes("workerd"))).toBe(true);
+    for (const { command } of processes) {
+      for (const secret of secrets) expect(command.includes(secret)).toBe(false);
+    }
+    const envFiles = (readdirSync(dev.dataDir, { recursive: true }) as string[]).filter(
+      (f) => path.basename(f) === "worker.env",
+    );
+    expect(envFiles).toHaveLength(1);
+    expect(statSync(path.join(dev.dataDir, envFiles[0] as string)).mode & 0o077).toBe(0);
+  });
+
+  it("hands the Worker a variable exactly as set, quotes and dollar signs included", async () => {
+    const { access_token } = (await (
+      await login(dev.base, `e2e-rp-${Date.now()}@example.test`)
+    ).json()) as { access_token: string };
+    const res = await fetch(`${dev.base}/v1/passkeys/register/options`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${access_token}` },
+    });
+    expect(res.status).toBe(200);
+    const { options } = (await res.json()) as { options: { rp: { name: string } } };
+    expect(options.rp.name).toBe(RP_NAME);
   });
 
   // Regression: no ADMIN_API_KEY or INTROSPECTION_KEYS, so those routes answered 404.
