@@ -5,7 +5,7 @@
 // segments so they share this machine's drift; a piece's cost is the difference
 // of two rungs' workerd CPU per request (bench/ladder-steps.ts). Prints a table
 // and writes bench/results/verify-ladder-<date>.json.
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { spawnTestStack } from "../dev/stack/spawn-test-stack.ts";
 import { expectGet, newAccountBearer } from "./api.ts";
@@ -150,4 +150,5 @@ try {
   }
 } finally {
   await stack.stop();
+  if (!process.env.BENCH_KEEP_TMP) rmSync(workDir, { recursive: true, force: true });
 }
