@@ -5,7 +5,7 @@
 // client, and the binding is the main Worker's AuthService.
 import { jwtVerify } from "jose";
 import { createRedis } from "../../src/adapters/redis/client.ts";
-import { createRedisRevocationList } from "../../src/adapters/redis/revocation.ts";
+import { createRedisRevocationList, nbfKey, sidKey } from "../../src/adapters/redis/revocation.ts";
 import type { AuthService } from "../../src/rpc.ts";
 import type { BenchFixture } from "./fixture.ts";
 
@@ -54,7 +54,7 @@ export async function floorAndFetch(f: BenchFixture): Promise<Response> {
       "content-type": "application/json",
       "upstash-encoding": "base64",
     },
-    body: JSON.stringify(["mget", `rv:sid:${sid}`, `rv:nbf:${sub}`]),
+    body: JSON.stringify(["mget", sidKey(sid), nbfKey(sub)]),
   });
   const { result } = (await res.json()) as { result: unknown[] };
   return answer(sub, sid, !Array.isArray(result) || result[0] !== null);

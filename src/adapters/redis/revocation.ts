@@ -2,7 +2,8 @@ import type { Redis } from "@upstash/redis/cloudflare";
 import { familyStartedAt } from "../../auth/refresh/refresh-token";
 import type { RevocationList } from "../../ports";
 
-const sidKey = (sid: string) => `rv:sid:${sid}`;
+/** Where a revoked session's deny entry lives. */
+export const sidKey = (sid: string) => `rv:sid:${sid}`;
 /** Where a user's not-before lives (see RAISE_NOT_BEFORE). */
 export const nbfKey = (userId: string) => `rv:nbf:${userId}`;
 
