@@ -96,27 +96,28 @@ try {
     });
     const segment = { ...plan, seconds: Math.max(1, Math.round(plan.seconds / (2 * plan.rounds))) };
     log(
-      `${RUNGS.length} rungs, ${plan.rounds} round(s) of A…F F…A, ${segment.seconds} s segments (${httpLoadTool}, ${plan.connections} connections)`,
+      `${RUNGS.length} rungs, ${plan.rounds} round(s) of all of them forwards then backwards, ${segment.seconds} s segments (${httpLoadTool}, ${plan.connections} connections)`,
     );
     const results = await interleaved(
       plan.rounds,
       RUNGS.map((r) => () => fixed(meter, segment, `${urls[r.on]}${r.path}`, headersOf(r.on))),
     );
+    const measured = RUNGS.map((r, i) => ({ ...r, result: results[i] as LoadResult }));
     const cpuOf = (x: LoadResult) => x.cpu?.microsecondsPerRequest.workerd ?? Number.NaN;
     const rungs = Object.fromEntries(
-      RUNGS.map((r, i) => [r.key, cpuOf(results[i] as LoadResult)]),
+      measured.map((m) => [m.key, cpuOf(m.result)]),
     ) as unknown as Rungs;
     const steps = ladderSteps(rungs);
-    const floorRps = (results[1] as LoadResult).rps;
+    const floorRps = measured.find((m) => m.key === "floor")?.result.rps ?? Number.NaN;
     const table = [
       `${stamp.slice(0, 16)} UTC, \`npm run bench:verify-ladder\`, ${plan.seconds} s per rung in ${2 * plan.rounds} interleaved segments.`,
       "",
       "| rung | req/s | / floor | p99 ms | workerd µs/req | bridges µs/req | errors |",
       "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-      ...RUNGS.map((r, i) => {
-        const x = results[i] as LoadResult;
-        return `| ${r.label} | ${x.rps} | ${round(x.rps / floorRps)}× | ${x.p99Ms} | ${cpuOf(x)} | ${x.cpu?.microsecondsPerRequest.bridges ?? "–"} | ${x.errors} |`;
-      }),
+      ...measured.map(
+        ({ label, result: x }) =>
+          `| ${label} | ${x.rps} | ${round(x.rps / floorRps)}× | ${x.p99Ms} | ${cpuOf(x)} | ${x.cpu?.microsecondsPerRequest.bridges ?? "–"} | ${x.errors} |`,
+      ),
       "",
       "| piece (difference of rungs) | workerd µs per request |",
       "| --- | ---: |",
@@ -139,7 +140,7 @@ try {
       resultsJson({
         date: stamp,
         plan,
-        rungs: RUNGS.map((r, i) => ({ ...r, result: results[i] })),
+        rungs: measured,
         steps,
         table,
       }),
