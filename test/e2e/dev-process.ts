@@ -1,7 +1,7 @@
 // `npm run dev` as a user starts it, in its own process group (as a terminal
 // would), with a port and a data folder of its own unless told otherwise.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -160,6 +160,12 @@ export async function stillRunningAfter(pids: number[], timeoutMs = 30_000): Pro
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** The env files the dev server handed wrangler, anywhere under its data folder (full paths). */
+export const workerEnvFiles = (dataDir: string): string[] =>
+  (readdirSync(dataDir, { recursive: true }) as string[])
+    .filter((f) => path.basename(f) === "worker.env")
+    .map((f) => path.join(dataDir, f));
 
 /** Whether this process can listen on 127.0.0.1:port right now. */
 export function portIsFree(port: number): Promise<boolean> {

@@ -3,7 +3,14 @@
 // Objects included.
 import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { type DevProcess, json, type LaunchOptions, newDataDir, startDev } from "./dev-process.ts";
+import {
+  type DevProcess,
+  json,
+  type LaunchOptions,
+  newDataDir,
+  startDev,
+  workerEnvFiles,
+} from "./dev-process.ts";
 
 const password = "an e2e password that is long";
 // Given in the environment, so this test does not depend on the keys npm run dev generates.
@@ -66,7 +73,10 @@ describe("npm run dev restarted on the same data folder", () => {
     });
     expect(out.status).toBe(204);
     expect((await me(dev.base, access_token)).status).toBe(401);
+    expect(workerEnvFiles(dataDir)).toHaveLength(1);
     await dev.stop();
+    // The Worker's variables, secrets among them, do not outlive the server.
+    expect(workerEnvFiles(dataDir)).toEqual([]);
 
     dev = await start({ dataDir, env, port });
     // A token nobody logged out is still good, so a refusal below is the revocation's doing.

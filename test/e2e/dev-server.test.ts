@@ -6,13 +6,20 @@
 // own origin, the admin and introspection routes with the printed keys, and
 // social login through the local test provider and the demo app it prints.
 import { createPublicKey } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { createVerifier } from "fast-jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDotenv } from "../../dev/dev-server/dev-vars.ts";
 import { CookieJar, followUntil, type Hop, visit } from "./browser.ts";
-import { type DevProcess, descendantsOf, json, outputMatching, startDev } from "./dev-process.ts";
+import {
+  type DevProcess,
+  descendantsOf,
+  json,
+  outputMatching,
+  startDev,
+  workerEnvFiles,
+} from "./dev-process.ts";
 
 const password = "an e2e password that is long";
 /**
@@ -154,11 +161,9 @@ describe("npm run dev", () => {
     for (const { command } of processes) {
       for (const secret of secrets) expect(command.includes(secret)).toBe(false);
     }
-    const envFiles = (readdirSync(dev.dataDir, { recursive: true }) as string[]).filter(
-      (f) => path.basename(f) === "worker.env",
-    );
+    const envFiles = workerEnvFiles(dev.dataDir);
     expect(envFiles).toHaveLength(1);
-    expect(statSync(path.join(dev.dataDir, envFiles[0] as string)).mode & 0o077).toBe(0);
+    expect(statSync(envFiles[0] as string).mode & 0o077).toBe(0);
   });
 
   it("hands the Worker a variable exactly as set, quotes and dollar signs included", async () => {
