@@ -3,7 +3,7 @@
 // process's command line is readable by every local user (`ps`,
 // /proc/<pid>/cmdline), and these include the dev secrets and any real ones
 // (a provider's client secret, an Upstash token) set in the environment.
-import { chmodSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -30,7 +30,9 @@ export function writeEnvFile(file: string, vars: Record<string, string>): void {
   const text = `${Object.entries(vars)
     .map(([name, value]) => dotenvLine(name, value))
     .join("\n")}\n`;
-  writeFileSync(file, text, { mode: 0o600 });
-  // The mode above applies only when the file is created.
-  chmodSync(file, 0o600);
+  // Created anew, owner-only from its first byte: the mode applies only when a
+  // file is created, and a chmod after writing would leave a moment in which a
+  // readable leftover already held the secrets.
+  rmSync(file, { force: true });
+  writeFileSync(file, text, { mode: 0o600, flag: "wx" });
 }
