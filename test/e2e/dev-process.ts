@@ -92,12 +92,21 @@ export async function healthyOrExited(
   }
 }
 
+/**
+ * Launches the dev server and waits until it answers. A free port is released
+ * before wrangler binds it, so another process can take it in between; when the
+ * port was ours to choose and wrangler reports it taken, a new one is tried.
+ */
 export async function startDev(options: LaunchOptions = {}): Promise<DevProcess> {
-  const dev = await launchDev(options);
-  if ((await healthyOrExited(dev)) === "exited") {
-    throw new Error(`npm run dev exited early:\n${dev.output()}`);
+  for (let attempt = 1; ; attempt++) {
+    const dev = await launchDev(options);
+    if ((await healthyOrExited(dev)) === "healthy") return dev;
+    await dev.stop();
+    const portTaken = /Address already in use/.test(dev.output());
+    if (!portTaken || options.port !== undefined || attempt === 3) {
+      throw new Error(`npm run dev exited early:\n${dev.output()}`);
+    }
   }
-  return dev;
 }
 
 /** Waits until the output matches (the dev server prints some lines after /health answers). */
