@@ -1,3 +1,4 @@
+import { bytesToHex } from "@noble/hashes/utils.js";
 import type { BreachedPasswordCheck } from "../../ports";
 import { utf8 } from "../../utf8";
 
@@ -11,10 +12,7 @@ export function createPwnedRangeCheck(baseUrl: string, timeoutMs: number): Breac
   return {
     async isBreached(password) {
       const digest = await crypto.subtle.digest("SHA-1", utf8(password));
-      const hex = [...new Uint8Array(digest)]
-        .map((b) => b.toString(16).padStart(2, "0"))
-        .join("")
-        .toUpperCase();
+      const hex = bytesToHex(new Uint8Array(digest)).toUpperCase();
       const prefix = hex.slice(0, 5);
       const suffix = hex.slice(5);
       const res = await fetch(`${baseUrl}${prefix}`, {

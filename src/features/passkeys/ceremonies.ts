@@ -1,3 +1,4 @@
+import { hexToBytes } from "@noble/hashes/utils.js";
 import {
   type AuthenticationResponseJSON,
   generateAuthenticationOptions,
@@ -37,8 +38,7 @@ const ALGORITHMS = [-8, -7, -257];
 
 /** A user's WebAuthn user handle: the account id's 16 bytes, never the email (§14.6.1). */
 function userHandleBytes(userId: string): Uint8Array<ArrayBuffer> {
-  const hex = userId.replaceAll("-", "");
-  return Uint8Array.from(hex.match(/.{2}/g) ?? [], (h) => Number.parseInt(h, 16));
+  return hexToBytes(userId.replaceAll("-", ""));
 }
 
 export const userHandleOf = (userId: string): string => base64url(userHandleBytes(userId));
