@@ -575,7 +575,7 @@ export function markdown(r: ResultsView & { targets: Target[] }): string {
     ...(r.accounting.passkeyLogin
       ? [
           "",
-          "`passkeyLogin` is the whole flow (options, then verify: the client's two round trips); `passkeyVerify` the verification alone; `socialStart` and `socialCallback` the two requests of a social login that reach this Worker.",
+          "`passkeyLogin` is the whole flow (options, then verify: the client's two round trips); `passkeyVerify` the verification alone; `socialStart` and `socialCallback` the two requests of a social login that reach this Worker. `WITH jsonb_to_recordset` is the audit heads' batched insert of their events into Postgres: it runs from the heads' alarms, not from the operation, so it is counted against whichever operation's window it falls in, a fraction that moves from run to run (docs/capacity.md).",
         ]
       : []),
     "",
