@@ -83,7 +83,12 @@ async function deps(
   };
 }
 
-const input = (sessionKey = KEY) => ({ sessionKey, userAgent: null, ip: null });
+const input = (sessionKey = KEY) => ({
+  sessionKey,
+  transport: "body" as const,
+  userAgent: null,
+  ip: null,
+});
 
 describe("exchangeLegacySession", () => {
   it("consumes the session by the SHA-256 hex of its key (as Python computes it) and issues a pair", async () => {

@@ -85,6 +85,24 @@ describe("no way around the second factor", () => {
     expect(events).toHaveLength(1);
   });
 
+  it("a legacy exchange in cookie mode keeps cookie mode through the second step: the refresh token never reaches the body", async () => {
+    const user = await newImportedUser("bypass-legacy-cookie", { email_verified: true });
+    await enableTotpDirectly(user.id, SECRET);
+    const key = await legacySessionFor(user.email);
+    const res = await postJson("/v1/legacy/exchange", {
+      session_key: key,
+      token_transport: "cookie",
+    });
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body.mfa_required).toBe(true);
+    const second = await loginMfa({ mfa_token: body.mfa_token, code: await code() });
+    expect(second.status).toBe(200);
+    expect(second.headers.get("set-cookie")).toMatch(/^__Host-refresh=/);
+    const tokens = (await second.json()) as Record<string, unknown>;
+    expect(tokens.access_token).toBeTypeOf("string");
+    expect(tokens).not.toHaveProperty("refresh_token");
+  });
+
   it("social login in the browser stops at it: no cookie, the mfa_token in the redirect; the second step sets the cookie", async () => {
     const person = await oidcAccount("google");
     expect((await browserSignIn("google", person)).status).toBe(303);

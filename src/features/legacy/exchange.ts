@@ -28,7 +28,13 @@ const SESSION_KEY = /^[\x21-\x7e]{1,256}$/;
  */
 export async function exchangeLegacySession(
   deps: ExchangeDeps,
-  input: { sessionKey: string; userAgent: string | null; ip: string | null },
+  input: {
+    sessionKey: string;
+    /** Where the refresh token goes, now or after a second factor (an HttpOnly cookie or the body). */
+    transport: "body" | "cookie";
+    userAgent: string | null;
+    ip: string | null;
+  },
 ): Promise<SignInOutcome> {
   const now = deps.signIn.sessions.clock.now();
   if (now >= deps.deadlineMs) throw invalidLegacySession();
@@ -44,6 +50,7 @@ export async function exchangeLegacySession(
       {
         method: "legacy_session",
         successEvent: "legacy_session_exchanged",
+        transport: input.transport,
         userAgent: input.userAgent,
         ip: input.ip,
       },

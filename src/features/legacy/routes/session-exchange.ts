@@ -70,6 +70,7 @@ export const sessionExchangeRoutes = new Hono<AppEnv>().post(
       },
       {
         sessionKey,
+        transport: body.token_transport,
         userAgent: c.req.header("user-agent") ?? null,
         ip: c.req.header("cf-connecting-ip") ?? null,
       },
