@@ -366,24 +366,30 @@ describe("@edge-auth/client against npm run dev", () => {
       password,
       loginHint: "someone@example.test",
     });
-    expect(new URL(hinted).searchParams.get("login_hint")).toBe("someone@example.test");
+    expect(new URL(hinted.url).searchParams.get("login_hint")).toBe("someone@example.test");
 
-    const url = await auth.identities.startLink({
+    const start = await auth.identities.startLink({
       provider: "dev",
       redirectUri,
       password,
       state: "s1",
     });
     const providerEmail = newEmail("idp");
-    const landed = await followUntil(new CookieJar(), url, redirectUri, (page) => {
+    const landed = await followUntil(new CookieJar(), start.url, redirectUri, (page) => {
       const form = /<form method="post" action="([^"]+)">/.exec(page.body)?.[1];
       return form
         ? { url: new URL(form, page.url).href, form: { email: providerEmail } }
         : undefined;
     });
-    const back = new URL(landed.url).searchParams;
-    expect(back.get("linked"), landed.url).toBe("dev");
-    expect(back.get("state")).toBe("s1");
+    expect(new URL(landed.url).searchParams.get("state")).toBe("s1");
+    // Nothing is linked until the client that started the link completes it.
+    expect((await auth.identities.list()).identities).toEqual([]);
+    await expect(
+      auth.identities.finishLink({ ...start, state: "another", callbackUrl: landed.url }),
+    ).rejects.toMatchObject({ code: "invalid_state", status: 0 });
+    expect(await auth.identities.finishLink({ ...start, callbackUrl: landed.url })).toEqual({
+      provider: "dev",
+    });
     const { identities } = await auth.identities.list();
     expect(identities).toEqual([
       expect.objectContaining({ provider: "dev", email: providerEmail }),

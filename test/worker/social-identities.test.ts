@@ -11,8 +11,11 @@ import {
   claimsOf,
   githubAccount,
   identitiesOf,
+  identityRows,
   locationOf,
+  newVerifier,
   oidcAccount,
+  s256,
   throughProvider,
   WEB_REDIRECT,
 } from "./social-helpers";
@@ -37,21 +40,51 @@ async function socialUser(provider = "google") {
 const unlink = (access: string, id: string) =>
   call(`/v1/identities/${id}`, { method: "DELETE", headers: bearer(access) });
 
-async function linkStart(access: string, body: Record<string, unknown>) {
-  return postJson("/v1/identities/link", { redirect_uri: WEB_REDIRECT, ...body }, bearer(access));
+/** POST /v1/identities/link with the S256 challenge of `verifier` (a fresh one if not given). */
+async function linkStart(
+  access: string,
+  body: Record<string, unknown>,
+  verifier: string = newVerifier(),
+) {
+  return postJson(
+    "/v1/identities/link",
+    {
+      redirect_uri: WEB_REDIRECT,
+      code_challenge: await s256(verifier),
+      code_challenge_method: "S256",
+      ...body,
+    },
+    bearer(access),
+  );
 }
 
-/** Starts a link to GitHub and completes it at the provider; answers the callback's response. */
-async function linkGitHub(access: string, body: Record<string, unknown> = {}, login?: string) {
+const linkComplete = (access: string, code: string, verifier: string) =>
+  postJson("/v1/identities/link/complete", { code, code_verifier: verifier }, bearer(access));
+
+/**
+ * Starts a link to GitHub and takes it through the provider in one browser;
+ * answers the callback's response and the link_code it carries (not yet completed).
+ */
+async function linkThroughProvider(access: string, body: Record<string, unknown>, login?: string) {
   const gh = login ? { login } : await githubAccount();
-  const res = await linkStart(access, { provider: "github", state: "ln", ...body });
+  const verifier = newVerifier();
+  const res = await linkStart(access, { provider: "github", state: "ln", ...body }, verifier);
   expect(res.status).toBe(200);
   const { authorization_url } = (await res.json()) as { authorization_url: string };
   const url = new URL(authorization_url);
   url.searchParams.set("login_hint", gh.login);
   // The browser opens the URL: our authorize endpoint, which starts the flow there.
   const start = await call(`${url.pathname}${url.search}`);
-  return { res: await callback(await throughProvider(start)), gh };
+  const back = await callback(await throughProvider(start));
+  expect(back.status).toBe(303);
+  return { back, code: locationOf(back).searchParams.get("link_code"), verifier, gh };
+}
+
+/** A whole link to GitHub by the client that started it; answers the completion's response. */
+async function linkGitHub(access: string, body: Record<string, unknown> = {}, login?: string) {
+  const { back, code, verifier, gh } = await linkThroughProvider(access, body, login);
+  expect(code, locationOf(back).href).toBeTruthy();
+  return { res: await linkComplete(access, code as string, verifier), back, gh };
 }
 
 describe("GET /v1/identities", () => {
@@ -67,13 +100,12 @@ describe("GET /v1/identities", () => {
 });
 
 describe("linking while signed in", () => {
-  it("a fresh passwordless session links GitHub; the callback says so and the list shows both", async () => {
+  it("a fresh passwordless session links GitHub: the callback hands its client a code, completing it links, and the list shows both", async () => {
     const u = await socialUser();
-    const { res, gh } = await linkGitHub(u.access);
-    expect(res.status).toBe(303);
-    const back = locationOf(res);
-    expect(back.searchParams.get("linked")).toBe("github");
-    expect(back.searchParams.get("state")).toBe("ln");
+    const { res, back, gh } = await linkGitHub(u.access);
+    expect(locationOf(back).searchParams.get("state")).toBe("ln");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ provider: "github" });
     const list = await identitiesOf(u.access);
     expect(list.identities.map((i) => i.provider).sort()).toEqual(["github", "google"]);
     const linked = (await auditEvents(["identity_linked"])).filter((e) => e.user_id === u.userId);
@@ -99,7 +131,7 @@ describe("linking while signed in", () => {
     expect(wrong.status).toBe(401);
     expect(((await wrong.json()) as { error: string }).error).toBe("invalid_credentials");
     const { res } = await linkGitHub(access_token, { password: GOOD_PASSWORD });
-    expect(locationOf(res).searchParams.get("linked")).toBe("github");
+    expect(res.status).toBe(200);
   });
 
   it("a passwordless account whose sign-in is older than REAUTH_MAX_AGE_SECONDS must sign in again", async () => {
@@ -132,8 +164,8 @@ describe("linking while signed in", () => {
     const { gh } = await linkGitHub(owner.access);
     const other = await socialUser();
     const { res } = await linkGitHub(other.access, {}, gh.login);
-    const back = locationOf(res);
-    expect(back.searchParams.get("error_code")).toBe("identity_taken");
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: string }).error).toBe("identity_taken");
     expect((await identitiesOf(other.access)).identities.map((i) => i.provider)).toEqual([
       "google",
     ]);
@@ -157,6 +189,67 @@ describe("linking while signed in", () => {
     const url2 = new URL(((await res2.json()) as { authorization_url: string }).authorization_url);
     expect((await call(`${url2.pathname}${url2.search}`)).status).toBe(302);
     expect((await call(`${url2.pathname}${url2.search}`)).status).toBe(400);
+  });
+
+  it("a link ticket opened in someone else's browser links nothing: the code that reaches that browser completes for no one", async () => {
+    // The attacker starts a link on their own account and sends the URL to a victim.
+    const attacker = await socialUser();
+    const victim = await socialUser();
+    const victimGitHub = await githubAccount();
+    const verifier = newVerifier();
+    const started = await linkStart(attacker.access, { provider: "github" }, verifier);
+    const { authorization_url } = (await started.json()) as { authorization_url: string };
+    const url = new URL(authorization_url);
+    url.searchParams.set("login_hint", victimGitHub.login);
+    // The victim's browser opens it and goes through GitHub as the victim.
+    const back = await callback(await throughProvider(await call(`${url.pathname}${url.search}`)));
+    const code = locationOf(back).searchParams.get("link_code") as string;
+    expect(code).toBeTruthy();
+    // Nothing is linked yet.
+    expect(await identityRows("github", String(victimGitHub.id))).toEqual([]);
+    // The victim's app, signed in as the victim, tries the code (even with the
+    // attacker's verifier): refused, and the code is spent.
+    const byVictim = await linkComplete(victim.access, code, verifier);
+    expect(byVictim.status).toBe(400);
+    expect(((await byVictim.json()) as { error: string }).error).toBe("invalid_grant");
+    const byAttacker = await linkComplete(attacker.access, code, verifier);
+    expect(byAttacker.status).toBe(400);
+    expect(await identityRows("github", String(victimGitHub.id))).toEqual([]);
+    expect((await identitiesOf(attacker.access)).identities.map((i) => i.provider)).toEqual([
+      "google",
+    ]);
+    const refused = (await auditEvents(["social_login_failed"])).filter(
+      (e) => e.user_id === attacker.userId,
+    );
+    expect(refused.map((e) => e.details)).toEqual([
+      { provider: "github", reason: "link_completed_by_another_account" },
+    ]);
+  });
+
+  it("a link code needs the verifier of its challenge, and a wrong one spends it", async () => {
+    const u = await socialUser();
+    const { code, verifier } = await linkThroughProvider(u.access, {});
+    const wrong = await linkComplete(u.access, code as string, newVerifier());
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { error: string }).error).toBe("invalid_grant");
+    expect((await linkComplete(u.access, code as string, verifier)).status).toBe(400);
+    expect((await identitiesOf(u.access)).identities.map((i) => i.provider)).toEqual(["google"]);
+  });
+
+  it("a link must carry an S256 code_challenge", async () => {
+    const u = await socialUser();
+    const plain = await linkStart(u.access, {
+      provider: "github",
+      code_challenge: "x".repeat(43),
+      code_challenge_method: "plain",
+    });
+    expect(plain.status).toBe(400);
+    const none = await postJson(
+      "/v1/identities/link",
+      { provider: "github", redirect_uri: WEB_REDIRECT },
+      bearer(u.access),
+    );
+    expect(none.status).toBe(400);
   });
 
   it("refuses an unlisted redirect_uri and an unknown provider before anything starts", async () => {

@@ -13,7 +13,7 @@ export {
   webCoordination,
 } from "./coordination";
 export { AuthApiError, errorFromResponse, isAuthApiError } from "./errors";
-export type { Identities } from "./identities";
+export type { Identities, LinkStart } from "./identities";
 export type { Mfa } from "./mfa";
 export type { Passkeys } from "./passkeys";
 export type { paths } from "./schema";

@@ -4434,7 +4434,7 @@ export interface paths {
     };
     /**
      * The provider's redirect back: finish the sign-in or the link
-     * @description Always a 303 to the flow's `redirect_uri`, with the app's `state`: browser mode sets `__Host-refresh`; app mode (RFC 8252) adds a one-time `code` for POST /v1/oauth/token; a link adds `linked`; a due second factor adds `mfa_required=true` and `mfa_token`; a refusal adds `error` (RFC 6749 §4.1.2.1), `error_code` (e.g. `account_exists`, `identity_taken`, `account_disabled`) and `error_description`. Only a flow that cannot be found (missing, unknown, used, another provider's or another browser's `state`) answers a JSON error.
+     * @description Always a 303 to the flow's `redirect_uri`, with the app's `state`: browser mode sets `__Host-refresh`; app mode (RFC 8252) adds a one-time `code` for POST /v1/oauth/token; a link adds a one-time `link_code` for POST /v1/identities/link/complete; a due second factor adds `mfa_required=true` and `mfa_token`; a refusal adds `error` (RFC 6749 §4.1.2.1), `error_code` (e.g. `account_exists`, `account_disabled`) and `error_description`. Only a flow that cannot be found (missing, unknown, used, another provider's or another browser's `state`) answers a JSON error.
      */
     get: {
       parameters: {
@@ -4785,7 +4785,7 @@ export interface paths {
     put?: never;
     /**
      * Start linking another provider to the signed-in account
-     * @description Needs the password, or for an account without one an authentication within REAUTH_MAX_AGE_SECONDS (OWASP ASVS V6: re-authenticate before adding a way to sign in). Answers a URL for the browser to open: the authorize endpoint with a one-time `link_ticket`; the callback then links and 303s with `linked` (or `error_code=identity_taken`).
+     * @description Needs the password, or for an account without one an authentication within REAUTH_MAX_AGE_SECONDS (OWASP ASVS V6: re-authenticate before adding a way to sign in), and an RFC 7636 S256 `code_challenge`. Answers a URL for the browser to open: the authorize endpoint with a one-time `link_ticket`. The callback links nothing: it 303s to `redirect_uri` with a one-time `link_code`, which only this client completes (POST /v1/identities/link/complete, with its verifier and a Bearer token for this account), so a ticket opened in someone else's browser links nothing (RFC 9700 §4.7).
      */
     post: {
       parameters: {
@@ -4801,6 +4801,10 @@ export interface paths {
             redirect_uri: string;
             state?: string;
             password?: string;
+            /** @description RFC 7636 S256 challenge of a verifier the client keeps */
+            code_challenge: string;
+            /** @enum {string} */
+            code_challenge_method: "S256";
           };
         };
       };
@@ -4861,6 +4865,162 @@ export interface paths {
             "application/json": {
               /** @enum {string} */
               error: "unknown_provider";
+              error_description?: string;
+            };
+          };
+        };
+        /** @description payload_too_large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              error: "payload_too_large";
+              error_description?: string;
+            };
+          };
+        };
+        /** @description unsupported_media_type */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              error: "unsupported_media_type";
+              error_description?: string;
+            };
+          };
+        };
+        /** @description too_many_requests */
+        429: {
+          headers: {
+            /** @description seconds to wait */
+            "Retry-After"?: number;
+            /** @description requests allowed in the window */
+            "RateLimit-Limit"?: number;
+            /** @description requests left in the window */
+            "RateLimit-Remaining"?: number;
+            /** @description seconds until the window resets */
+            "RateLimit-Reset"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              error: "too_many_requests";
+              error_description?: string;
+            };
+          };
+        };
+        /** @description server_misconfigured, temporarily_unavailable */
+        503: {
+          headers: {
+            /** @description seconds to wait */
+            "Retry-After"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              error: "server_misconfigured" | "temporarily_unavailable";
+              error_description?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/identities/link/complete": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Complete a link the provider confirmed
+     * @description The `link_code` the callback sent to `redirect_uri`, once and within 60 s, with the verifier of the S256 challenge sent to POST /v1/identities/link, and a Bearer token for the same account. Unknown, expired, used, wrong-verifier and another account's codes all answer `invalid_grant`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description the `link_code` the callback sent to `redirect_uri` */
+            code: string;
+            code_verifier: string;
+          };
+        };
+      };
+      responses: {
+        /** @description linked (or it already was) */
+        200: {
+          headers: {
+            /** @description requests allowed in the window */
+            "RateLimit-Limit"?: number;
+            /** @description requests left in the window */
+            "RateLimit-Remaining"?: number;
+            /** @description seconds until the window resets */
+            "RateLimit-Reset"?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              provider: string;
+            };
+          };
+        };
+        /** @description invalid_grant, invalid_request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              error: "invalid_grant" | "invalid_request";
+              error_description?: string;
+            };
+          };
+        };
+        /** @description invalid_token, unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              error: "invalid_token" | "unauthorized";
+              error_description?: string;
+            };
+          };
+        };
+        /** @description identity_taken */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              error: "identity_taken";
               error_description?: string;
             };
           };

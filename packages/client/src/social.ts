@@ -1,21 +1,10 @@
 import { type ClientContext, finishSignIn, unwrap } from "./context";
 import { AuthApiError } from "./errors";
+import { pkceChallenge, randomToken } from "./pkce";
+import { redirectAnswer } from "./redirect-answer";
 import type { Provider, SignInResult } from "./types";
 
-/** Base64url without padding (RFC 4648 §5), as PKCE and the service use it. */
-function base64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-const randomToken = (bytes: number) => base64url(crypto.getRandomValues(new Uint8Array(bytes)));
-
-/** RFC 7636 §4.2: S256 challenge = BASE64URL(SHA-256(ASCII(code_verifier))). */
-export async function pkceChallenge(verifier: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-  return base64url(new Uint8Array(digest));
-}
+export { pkceChallenge } from "./pkce";
 
 /** An app-mode sign-in in progress: keep `state` and `codeVerifier` until the redirect comes back. */
 export interface AppSignInStart {
@@ -98,23 +87,7 @@ export function socialLogin(ctx: ClientContext): SocialLogin {
     },
 
     async finishAppSignIn({ callbackUrl, state, codeVerifier }) {
-      const query = new URL(callbackUrl).searchParams;
-      // RFC 6749 §10.12: an answer to a request this app did not make is refused.
-      if (query.get("state") !== state) {
-        throw new AuthApiError({
-          code: "invalid_state",
-          status: 0,
-          description: "the redirect's state is not the one this sign-in sent",
-        });
-      }
-      const error = query.get("error");
-      if (error !== null) {
-        throw new AuthApiError({
-          code: query.get("error_code") ?? error,
-          status: 0,
-          description: query.get("error_description") ?? undefined,
-        });
-      }
+      const query = redirectAnswer(callbackUrl, state, "sign-in");
       const mfaToken = query.get("mfa_token");
       if (query.get("mfa_required") === "true" && mfaToken) {
         return { status: "mfa_required", mfaToken, methods: [] };

@@ -81,6 +81,20 @@ export interface LinkTicket {
   redirectUri: string;
   appState: string | null;
   userId: string;
+  /** The S256 challenge of the client that started the link; its verifier completes it. */
+  codeChallenge: string;
+}
+
+/**
+ * A link the provider has confirmed, waiting for the client that started it
+ * (single use): its Bearer token must name `userId` and its verifier match.
+ */
+export interface PendingLink {
+  userId: string;
+  provider: string;
+  subject: string;
+  email: string | null;
+  codeChallenge: string;
 }
 
 /** What a one-time app code stands for until the app redeems it. */
@@ -102,6 +116,8 @@ export interface OAuthFlowStore {
   takeCode(codeHash: string): Promise<AppCodeGrant | null>;
   saveLinkTicket(ticketHash: string, ticket: LinkTicket, ttlSeconds: number): Promise<void>;
   takeLinkTicket(ticketHash: string): Promise<LinkTicket | null>;
+  saveLinkCode(codeHash: string, link: PendingLink, ttlSeconds: number): Promise<void>;
+  takeLinkCode(codeHash: string): Promise<PendingLink | null>;
 }
 
 /** A linked identity as its user sees it. */

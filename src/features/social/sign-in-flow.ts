@@ -38,6 +38,8 @@ export const FLOW_TTL_SECONDS = 600;
 export const APP_CODE_TTL_SECONDS = 60;
 /** How long a link started with a Bearer token waits for the browser to open it. */
 export const LINK_TICKET_TTL_SECONDS = 300;
+/** How long a link the provider confirmed waits for its client to complete it. */
+export const LINK_CODE_TTL_SECONDS = 60;
 
 /** Federated sign-in, as Microsoft's identity platform names it; RFC 8176 has no value for it. */
 export const SOCIAL_AMR = ["fed"] as const;
@@ -46,6 +48,20 @@ export const SOCIAL_AMR = ["fed"] as const;
 const PKCE_VALUE = /^[A-Za-z0-9\-._~]{43,128}$/;
 const MAX_APP_STATE = 512;
 const MAX_LOGIN_HINT = 256;
+
+/** RFC 7636 §4.2–4.3: only S256, and a challenge of the verifier's form. */
+function checkCodeChallenge(challenge: string, method: string | undefined): void {
+  if (!PKCE_VALUE.test(challenge) || method !== "S256") {
+    throw httpErrors.error("invalid_request", {
+      description: "code_challenge must be an RFC 7636 S256 challenge (code_challenge_method=S256)",
+    });
+  }
+}
+
+/** RFC 7636 §4.6: BASE64URL(SHA-256(verifier)) is exactly hashSecret; compared in constant time. */
+async function verifierMatches(verifier: string, challenge: string): Promise<boolean> {
+  return constantTimeEqual(utf8(await hashSecret(verifier)), utf8(challenge));
+}
 
 export function providerOf(deps: Pick<SocialFlowDeps, "providers">, id: string): IdentityProvider {
   const provider = deps.providers.get(id);
@@ -95,12 +111,7 @@ export async function startAuthorization(
     throw httpErrors.error("invalid_request", { description: "login_hint is too long" });
   }
   if (input.codeChallenge !== undefined) {
-    if (!PKCE_VALUE.test(input.codeChallenge) || input.codeChallengeMethod !== "S256") {
-      throw httpErrors.error("invalid_request", {
-        description:
-          "code_challenge must be an RFC 7636 S256 challenge (code_challenge_method=S256)",
-      });
-    }
+    checkCodeChallenge(input.codeChallenge, input.codeChallengeMethod);
   } else if (input.codeChallengeMethod !== undefined) {
     throw httpErrors.error("invalid_request", { description: "code_challenge is missing" });
   }
@@ -131,6 +142,13 @@ export async function startAuthorization(
  * A link to another provider, started by a signed-in client with its Bearer
  * token: a one-time ticket the browser then opens at the authorize endpoint,
  * which starts the flow there (and so binds it to that browser's cookie).
+ *
+ * The ticket names the account, not the person who opens it: sent to a victim,
+ * it would join the victim's provider account to the sender's account (RFC
+ * 9700 §4.7's CSRF, moved onto the link). So the callback links nothing; it
+ * hands a one-time code to the redirect URI, and only the client that started
+ * the link completes it, with its Bearer token for the same account and the
+ * verifier of the S256 challenge it sent here (completeLink).
  */
 export async function issueLinkTicket(
   deps: SocialFlowDeps,
@@ -139,11 +157,14 @@ export async function issueLinkTicket(
     redirectUri: string;
     appState: string | undefined;
     userId: string;
+    codeChallenge: string;
+    codeChallengeMethod: string | undefined;
   },
 ): Promise<string> {
   if (ticket.appState !== undefined && ticket.appState.length > MAX_APP_STATE) {
     throw httpErrors.error("invalid_request", { description: "state is too long" });
   }
+  checkCodeChallenge(ticket.codeChallenge, ticket.codeChallengeMethod);
   const secret = newSecret();
   await deps.flows.saveLinkTicket(
     await hashSecret(secret),
@@ -152,6 +173,7 @@ export async function issueLinkTicket(
       redirectUri: ticket.redirectUri,
       appState: ticket.appState ?? null,
       userId: ticket.userId,
+      codeChallenge: ticket.codeChallenge,
     },
     LINK_TICKET_TTL_SECONDS,
   );
@@ -163,7 +185,12 @@ export async function redeemLinkTicket(
   deps: SocialFlowDeps,
   providerId: string,
   ticket: string,
-): Promise<{ redirectUri: string; appState: string | null; userId: string }> {
+): Promise<{
+  redirectUri: string;
+  appState: string | null;
+  userId: string;
+  codeChallenge: string;
+}> {
   if (ticket.length > 128) throw socialErrors.error("invalid_state");
   const found = await deps.flows.takeLinkTicket(await hashSecret(ticket));
   if (!found || found.provider !== providerId || !deps.redirectUris.includes(found.redirectUri)) {
@@ -211,7 +238,8 @@ export type CallbackResult =
   | { kind: "signed_in"; outcome: SignInOutcome }
   /** App mode (RFC 8252): a one-time code for `POST /v1/oauth/token`. */
   | { kind: "app_code"; code: string }
-  | { kind: "linked"; provider: string };
+  /** A link: a one-time code for its client's POST /v1/identities/link/complete. */
+  | { kind: "link_code"; code: string };
 
 /** Finishes an authorization whose flow was taken: verify, resolve the account, sign in. */
 export async function finishAuthorization(
@@ -237,7 +265,22 @@ export async function finishAuthorization(
     throw err;
   }
 
-  if (flow.linkUserId !== null) return link(deps, flow.linkUserId, provider.id, profile);
+  if (flow.linkUserId !== null) {
+    if (flow.codeChallenge === null) throw socialErrors.error("invalid_state");
+    const code = newSecret();
+    await deps.flows.saveLinkCode(
+      await hashSecret(code),
+      {
+        userId: flow.linkUserId,
+        provider: provider.id,
+        subject: profile.subject,
+        email: profile.verifiedEmail,
+        codeChallenge: flow.codeChallenge,
+      },
+      LINK_CODE_TTL_SECONDS,
+    );
+    return { kind: "link_code", code };
+  }
 
   const owner = await resolveAccount(deps, provider.id, profile);
   if (flow.codeChallenge !== null) {
@@ -275,9 +318,7 @@ export async function redeemAppCode(
   }
   const grant = await deps.flows.takeCode(await hashSecret(input.code));
   if (!grant) throw socialErrors.error("invalid_code");
-  // RFC 7636 §4.2 S256 is BASE64URL(SHA256(verifier)): exactly hashSecret.
-  const challenge = await hashSecret(input.codeVerifier);
-  if (!constantTimeEqual(utf8(challenge), utf8(grant.codeChallenge))) {
+  if (!(await verifierMatches(input.codeVerifier, grant.codeChallenge))) {
     throw socialErrors.error("invalid_code", { reason: "pkce_mismatch" });
   }
   return signInAs(deps, grant, grant.provider, {
@@ -377,12 +418,47 @@ export async function resolveAccount(
   throw socialErrors.error("account_exists");
 }
 
+/**
+ * The link's last step, by the client that started it: the one-time code,
+ * spent whatever happens next, with the verifier of its challenge and a Bearer
+ * token for the account the link was started for. A code that reached another
+ * browser (the ticket was opened by someone else) is useless there: that
+ * browser's client has neither. Unknown, used, expired, wrong-verifier and
+ * another account's codes all answer `invalid_grant`.
+ */
+export async function completeLink(
+  deps: SocialFlowDeps,
+  input: { code: string; codeVerifier: string; userId: string },
+): Promise<{ provider: string }> {
+  if (!PKCE_VALUE.test(input.codeVerifier) || input.code.length > 128) {
+    throw socialErrors.error("invalid_code");
+  }
+  const pending = await deps.flows.takeLinkCode(await hashSecret(input.code));
+  if (!pending) throw socialErrors.error("invalid_code");
+  if (!(await verifierMatches(input.codeVerifier, pending.codeChallenge))) {
+    throw socialErrors.error("invalid_code", { reason: "pkce_mismatch" });
+  }
+  if (pending.userId !== input.userId) {
+    deps.audit.record({
+      type: "social_login_failed",
+      userId: pending.userId,
+      details: { provider: pending.provider, reason: "link_completed_by_another_account" },
+    });
+    throw socialErrors.error("invalid_code", { reason: "another_account" });
+  }
+  await link(deps, pending.userId, pending.provider, {
+    subject: pending.subject,
+    verifiedEmail: pending.email,
+  });
+  return { provider: pending.provider };
+}
+
 async function link(
   deps: SocialFlowDeps,
   userId: string,
   provider: string,
   profile: ExternalProfile,
-): Promise<CallbackResult> {
+): Promise<void> {
   const outcome = await deps.identities.link({
     identityId: crypto.randomUUID(),
     userId,
@@ -401,7 +477,6 @@ async function link(
   if (outcome === "linked") {
     deps.audit.record({ type: "identity_linked", userId, details: { provider, via: "signed_in" } });
   }
-  return { kind: "linked", provider };
 }
 
 /** The server-side reason of a refusal, for the audit trail; never the provider's own text. */

@@ -1,7 +1,13 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { z } from "zod";
 import { parseStored } from "../../../adapters/redis/json-value";
-import type { AppCodeGrant, LinkTicket, OAuthFlowStore, PendingAuthorization } from "../ports";
+import type {
+  AppCodeGrant,
+  LinkTicket,
+  OAuthFlowStore,
+  PendingAuthorization,
+  PendingLink,
+} from "../ports";
 
 /**
  * Started authorizations and app codes in Redis, keyed by the SHA-256 of the
@@ -26,6 +32,15 @@ const Ticket = z.object({
   redirectUri: z.string(),
   appState: z.string().nullable(),
   userId: z.string(),
+  codeChallenge: z.string(),
+});
+
+const Link = z.object({
+  userId: z.string(),
+  provider: z.string(),
+  subject: z.string(),
+  email: z.string().nullable(),
+  codeChallenge: z.string(),
 });
 
 const Code = z.object({
@@ -38,6 +53,7 @@ const Code = z.object({
 const flowKey = (hash: string) => `oauth:flow:${hash}`;
 const codeKey = (hash: string) => `oauth:code:${hash}`;
 const ticketKey = (hash: string) => `oauth:link:${hash}`;
+const linkCodeKey = (hash: string) => `oauth:link-code:${hash}`;
 
 export function createRedisFlowStore(redis: Redis): OAuthFlowStore {
   const take = async <T>(key: string, schema: z.ZodType<T>): Promise<T | null> =>
@@ -55,5 +71,9 @@ export function createRedisFlowStore(redis: Redis): OAuthFlowStore {
       await redis.set(ticketKey(ticketHash), JSON.stringify(ticket), { ex: ttlSeconds });
     },
     takeLinkTicket: (ticketHash) => take(ticketKey(ticketHash), Ticket),
+    async saveLinkCode(codeHash, link: PendingLink, ttlSeconds) {
+      await redis.set(linkCodeKey(codeHash), JSON.stringify(link), { ex: ttlSeconds });
+    },
+    takeLinkCode: (codeHash) => take(linkCodeKey(codeHash), Link),
   };
 }

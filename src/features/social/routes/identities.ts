@@ -11,7 +11,7 @@ import { describeRoute } from "../../../routes/openapi/route-doc";
 import { jsonBody } from "../../../routes/validate";
 import { socialErrors } from "../errors";
 import { requireReauthentication } from "../reauthentication";
-import { checkRedirectUri, issueLinkTicket, providerOf } from "../sign-in-flow";
+import { checkRedirectUri, completeLink, issueLinkTicket, providerOf } from "../sign-in-flow";
 import { socialFlowDeps } from "./oauth";
 
 const LinkBody = z.object({
@@ -19,6 +19,16 @@ const LinkBody = z.object({
   redirect_uri: z.string().min(1).max(2048),
   state: z.string().max(512).optional(),
   password: z.string().max(4096).optional(),
+  code_challenge: z
+    .string()
+    .max(128)
+    .describe("RFC 7636 S256 challenge of a verifier the client keeps"),
+  code_challenge_method: z.literal("S256"),
+});
+
+const LinkCompleteBody = z.object({
+  code: z.string().min(1).max(128).describe("the `link_code` the callback sent to `redirect_uri`"),
+  code_verifier: z.string().min(1).max(128),
 });
 
 const timestamp = z.iso.datetime({ offset: true });
@@ -84,7 +94,7 @@ export const identityRoutes = new Hono<AppEnv>()
       tag: "social",
       summary: "Start linking another provider to the signed-in account",
       description:
-        "Needs the password, or for an account without one an authentication within REAUTH_MAX_AGE_SECONDS (OWASP ASVS V6: re-authenticate before adding a way to sign in). Answers a URL for the browser to open: the authorize endpoint with a one-time `link_ticket`; the callback then links and 303s with `linked` (or `error_code=identity_taken`).",
+        "Needs the password, or for an account without one an authentication within REAUTH_MAX_AGE_SECONDS (OWASP ASVS V6: re-authenticate before adding a way to sign in), and an RFC 7636 S256 `code_challenge`. Answers a URL for the browser to open: the authorize endpoint with a one-time `link_ticket`. The callback links nothing: it 303s to `redirect_uri` with a one-time `link_code`, which only this client completes (POST /v1/identities/link/complete, with its verifier and a Bearer token for this account), so a ticket opened in someone else's browser links nothing (RFC 9700 §4.7).",
       security: ["bearer"],
       responses: {
         200: {
@@ -128,6 +138,8 @@ export const identityRoutes = new Hono<AppEnv>()
         redirectUri,
         appState: body.state,
         userId: user.id,
+        codeChallenge: body.code_challenge,
+        codeChallengeMethod: body.code_challenge_method,
       });
       // The browser opens this; the authorize endpoint starts the flow there,
       // bound to that browser, for the account the ticket names.
@@ -135,6 +147,41 @@ export const identityRoutes = new Hono<AppEnv>()
       url.searchParams.set("link_ticket", ticket);
       c.header("Cache-Control", "no-store");
       return c.json({ authorization_url: url.href });
+    },
+  )
+  .post(
+    "/v1/identities/link/complete",
+    describeRoute({
+      tag: "social",
+      summary: "Complete a link the provider confirmed",
+      description:
+        "The `link_code` the callback sent to `redirect_uri`, once and within 60 s, with the verifier of the S256 challenge sent to POST /v1/identities/link, and a Bearer token for the same account. Unknown, expired, used, wrong-verifier and another account's codes all answer `invalid_grant`.",
+      security: ["bearer"],
+      responses: {
+        200: {
+          description: "linked (or it already was)",
+          schema: z.strictObject({ provider: z.string() }),
+        },
+      },
+      errors: [
+        auth.credentials_required,
+        auth.invalid_access_token,
+        social.invalid_code,
+        social.identity_taken,
+      ],
+      limited: true,
+    }),
+    limitByIp("oauth_ip", { failOpen: false }),
+    jsonBody(LinkCompleteBody),
+    async (c) => {
+      const body = c.req.valid("json");
+      const linked = await completeLink(socialFlowDeps(c), {
+        code: body.code,
+        codeVerifier: body.code_verifier,
+        userId: c.get("claims").sub,
+      });
+      c.header("Cache-Control", "no-store");
+      return c.json({ provider: linked.provider });
     },
   )
   .delete(

@@ -143,8 +143,9 @@ export const oauthRoutes = new Hono<AppEnv>()
           provider,
           redirectUri,
           appState,
-          codeChallenge: link ? undefined : c.req.query("code_challenge"),
-          codeChallengeMethod: link ? undefined : c.req.query("code_challenge_method"),
+          // A link carries the challenge of the client that started it (issueLinkTicket).
+          codeChallenge: link ? link.codeChallenge : c.req.query("code_challenge"),
+          codeChallengeMethod: link ? "S256" : c.req.query("code_challenge_method"),
           loginHint: c.req.query("login_hint"),
           callbackUrl: callbackUrlOf(c, provider.id),
           ...(link ? { linkUserId: link.userId } : {}),
@@ -163,7 +164,7 @@ export const oauthRoutes = new Hono<AppEnv>()
       tag: "social",
       summary: "The provider's redirect back: finish the sign-in or the link",
       description:
-        "Always a 303 to the flow's `redirect_uri`, with the app's `state`: browser mode sets `__Host-refresh`; app mode (RFC 8252) adds a one-time `code` for POST /v1/oauth/token; a link adds `linked`; a due second factor adds `mfa_required=true` and `mfa_token`; a refusal adds `error` (RFC 6749 §4.1.2.1), `error_code` (e.g. `account_exists`, `identity_taken`, `account_disabled`) and `error_description`. Only a flow that cannot be found (missing, unknown, used, another provider's or another browser's `state`) answers a JSON error.",
+        "Always a 303 to the flow's `redirect_uri`, with the app's `state`: browser mode sets `__Host-refresh`; app mode (RFC 8252) adds a one-time `code` for POST /v1/oauth/token; a link adds a one-time `link_code` for POST /v1/identities/link/complete; a due second factor adds `mfa_required=true` and `mfa_token`; a refusal adds `error` (RFC 6749 §4.1.2.1), `error_code` (e.g. `account_exists`, `account_disabled`) and `error_description`. Only a flow that cannot be found (missing, unknown, used, another provider's or another browser's `state`) answers a JSON error.",
       params: ProviderParam,
       query: CallbackQuery,
       responses: {
@@ -203,8 +204,8 @@ export const oauthRoutes = new Hono<AppEnv>()
           case "app_code":
             back.code = result.code;
             break;
-          case "linked":
-            back.linked = result.provider;
+          case "link_code":
+            back.link_code = result.code;
             break;
           case "signed_in":
             if (result.outcome.kind === "session") setRefreshCookie(c, result.outcome.tokens);
