@@ -184,6 +184,9 @@ export interface SessionRecord {
   ip: string | null;
 }
 
+/** What listing a new session came to: listed, or refused and why. */
+export type SessionInsertOutcome = "listed" | "account_disabled" | "credentials_changed";
+
 /** The durable, listable copy of refresh families; the Durable Object stays the authority. */
 export interface SessionStore {
   /**
@@ -191,9 +194,16 @@ export interface SessionStore {
    * one statement that holds the account's row under a share lock, so a
    * disable (an UPDATE of that row) either waits for this insert, and then
    * finds the session to end, or commits first, and then this inserts
-   * nothing. False when nothing was inserted.
+   * nothing. With `credentialEpoch` (UserRecord.credentialEpoch, as the sign-in
+   * read it before checking the credential), the same statement also requires
+   * that no credential changed since: a password change or reset, or a
+   * logout-all, that commits while a sign-in with the old password is under
+   * way ends it here, however long its hashing took. Answers what happened.
    */
-  insert(session: SessionRecord): Promise<boolean>;
+  insert(
+    session: SessionRecord,
+    expect?: { credentialEpoch?: string | null },
+  ): Promise<SessionInsertOutcome>;
   touch(id: string, at: Date): Promise<void>;
   revoke(id: string, at: Date, reason: string): Promise<void>;
   /** Marks the user's active sessions revoked (all but `exceptId`); returns their ids. */

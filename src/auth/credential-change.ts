@@ -32,7 +32,9 @@ export interface CredentialChange {
  *    ended but the credential and any token are as before, so it can be repeated;
  * 3. the not-before is raised again, for a session begun between 1 and 2 with
  *    the old credential; if this fails the change stands and can be repeated
- *    with the new credential;
+ *    with the new credential (a sign-in that checked the old password and lists
+ *    its session after 2 is refused by that insert: SessionStore.insert's
+ *    credential epoch);
  * 4. the listed sessions are ended one by one (object, denylist, list), in the
  *    background: 1 and 3 already made them dead, this is the cleanup.
  */

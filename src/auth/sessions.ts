@@ -1,5 +1,12 @@
 import type { AuthError } from "../errors";
-import type { AuditLog, Clock, RevocationList, SessionRecord, SessionStore } from "../ports";
+import type {
+  AuditLog,
+  Clock,
+  RevocationList,
+  SessionInsertOutcome,
+  SessionRecord,
+  SessionStore,
+} from "../ports";
 import { authErrors } from "./errors";
 import { newFamilyId, parseRefreshToken, type RefreshTokenParts } from "./refresh/refresh-token";
 import type {
@@ -43,6 +50,8 @@ export async function startSession(
     amr?: readonly string[];
     /** What features add to the claims snapshot (e.g. role names). */
     extraClaims?: Partial<SessionClaims>;
+    /** The credential epoch the first factor was checked under (SigningInUser). */
+    credentialEpoch?: string | null;
   },
 ): Promise<IssuedTokens> {
   const now = deps.clock.now();
@@ -53,27 +62,34 @@ export async function startSession(
     ...(input.amr === undefined ? {} : { amr: [...input.amr] }),
     auth_time: Math.floor(now / 1000),
   });
-  let listed: boolean;
+  let listed: SessionInsertOutcome;
   try {
-    listed = await deps.sessions.insert({
-      id: familyId,
-      userId: input.userId,
-      createdAt: new Date(now),
-      expiresAt: new Date(now + tokens.refreshExpiresIn * 1000),
-      lastUsedAt: new Date(now),
-      userAgent: input.userAgent?.slice(0, 512) ?? null,
-      ip: input.ip,
-    });
+    listed = await deps.sessions.insert(
+      {
+        id: familyId,
+        userId: input.userId,
+        createdAt: new Date(now),
+        expiresAt: new Date(now + tokens.refreshExpiresIn * 1000),
+        lastUsedAt: new Date(now),
+        userAgent: input.userAgent?.slice(0, 512) ?? null,
+        ip: input.ip,
+      },
+      input.credentialEpoch === undefined ? {} : { credentialEpoch: input.credentialEpoch },
+    );
   } catch (err) {
     // Unlisted sessions must not live: without the durable copy, logout-all could not find it.
     await deps.families.revoke(familyId, "start_failed").catch(() => {});
     throw err;
   }
-  if (!listed) {
-    // An administrator disabled (or deleted) the account while this sign-in
-    // was under way: its tokens are never handed out.
-    await deps.families.revoke(familyId, "account_disabled").catch(() => {});
-    throw authErrors.error("account_disabled");
+  if (listed !== "listed") {
+    // An administrator disabled (or deleted) the account, or a credential
+    // changed, while this sign-in was under way: its tokens are never handed
+    // out. A password checked before a change is no longer the password.
+    await deps.families.revoke(familyId, listed).catch(() => {});
+    throw authErrors.error(
+      listed === "account_disabled" ? "account_disabled" : "invalid_credentials",
+      { reason: listed },
+    );
   }
   deps.audit.record({
     type: "token_issued",

@@ -26,6 +26,13 @@ export interface SigningInUser {
    * refuses a disabled account (SessionStore.insert).
    */
   disabled?: boolean;
+  /**
+   * The account's credential epoch (UserRecord.credentialEpoch) as read before
+   * the first factor was checked, when that factor is a credential a change
+   * replaces (the password): the session is refused if the epoch has moved
+   * by the time it is listed (SessionStore.insert).
+   */
+  credentialEpoch?: string | null;
 }
 
 /** A challenge the client must meet before the session exists (a second factor). */
@@ -141,6 +148,7 @@ export async function completeSignIn(
     ip: how.ip,
     grant: how.method,
     ...amrOf(how),
+    ...(user.credentialEpoch === undefined ? {} : { credentialEpoch: user.credentialEpoch }),
   });
   const family = parseRefreshToken(issued.refreshToken)?.familyId ?? null;
   const type = how.successEvent ?? "login_succeeded";

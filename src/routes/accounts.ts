@@ -98,7 +98,12 @@ export const accounts = new Hono<AppEnv>()
       });
       const outcome = await completeSignIn(
         services.signIn,
-        { id: user.id, emailVerified: user.emailVerifiedAt !== null, disabled: !!user.disabledAt },
+        {
+          id: user.id,
+          emailVerified: user.emailVerifiedAt !== null,
+          disabled: !!user.disabledAt,
+          ...(user.credentialEpoch === undefined ? {} : { credentialEpoch: user.credentialEpoch }),
+        },
         {
           method: "password",
           amr: ["pwd"],

@@ -10,6 +10,10 @@ export interface SessionStoreHarness {
   newUserId(): Promise<string>;
   /** Disables the account, as an administrator does (src/auth/account-admin.ts). */
   disableUser(userId: string): Promise<void>;
+  /** The account's credential epoch as a sign-in reads it (UserRecord.credentialEpoch). */
+  credentialEpoch(userId: string): Promise<string | null>;
+  /** Advances it, as a password change, reset or logout-all does. */
+  changeCredentials(userId: string): Promise<void>;
 }
 
 /** Runs one test body against a store; the store may hold other tests' sessions. */
@@ -51,11 +55,38 @@ export function sessionStoreContract(name: string, withStore: WithSessionStore):
       withStore(async ({ store, newUserId, disableUser }) => {
         const user = await newUserId();
         const before = session(user);
-        expect(await store.insert(before)).toBe(true);
+        expect(await store.insert(before)).toBe("listed");
         await disableUser(user);
         const after = session(user);
-        expect(await store.insert(after)).toBe(false);
+        expect(await store.insert(after)).toBe("account_disabled");
         expect(ids(await store.listActive(user, at(1)))).toEqual([before.id]);
+      }));
+
+    it("lists a session only under the credential epoch its sign-in read, and says why not", () =>
+      withStore(async ({ store, newUserId, credentialEpoch, changeCredentials, disableUser }) => {
+        const user = await newUserId();
+        const read = await credentialEpoch(user);
+        const first = session(user);
+        expect(await store.insert(first, { credentialEpoch: read })).toBe("listed");
+        // A password change commits while a sign-in that read `read` is under way.
+        await changeCredentials(user);
+        const stale = session(user);
+        expect(await store.insert(stale, { credentialEpoch: read })).toBe("credentials_changed");
+        const now = await credentialEpoch(user);
+        expect(now).not.toBe(read);
+        const fresh = session(user);
+        expect(await store.insert(fresh, { credentialEpoch: now })).toBe("listed");
+        // Without an expectation the epoch is not asked (a sign-in by a factor no change replaces).
+        const unchecked = session(user);
+        expect(await store.insert(unchecked)).toBe("listed");
+        expect(ids(await store.listActive(user, at(1)))).toEqual(
+          [first.id, fresh.id, unchecked.id].sort(),
+        );
+        // A disabled account is refused as such, whatever the epoch.
+        await disableUser(user);
+        expect(await store.insert(session(user), { credentialEpoch: now })).toBe(
+          "account_disabled",
+        );
       }));
 
     it("refuses a second session with the same id", () =>

@@ -20,13 +20,21 @@ const users = memoryUserStore();
 userStoreContract("in-memory fake", (body) => body(users));
 
 const disabled = new Set<string>();
-const sessions = memorySessionStore({ accountOpen: (userId) => !disabled.has(userId) });
+const epochs = new Map<string, string>();
+const sessions = memorySessionStore({
+  accountOpen: (userId) => !disabled.has(userId),
+  credentialEpochOf: (userId) => epochs.get(userId) ?? null,
+});
 sessionStoreContract("in-memory fake", (body) =>
   body({
     store: sessions,
     newUserId: async () => crypto.randomUUID(),
     disableUser: async (userId) => {
       disabled.add(userId);
+    },
+    credentialEpoch: async (userId) => epochs.get(userId) ?? null,
+    changeCredentials: async (userId) => {
+      epochs.set(userId, crypto.randomUUID());
     },
   }),
 );

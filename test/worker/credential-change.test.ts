@@ -35,6 +35,33 @@ describe("POST /v1/password/change", () => {
     await waitForMail(user.email, /^Your password was changed$/);
   });
 
+  it("logins with the old password racing the change: none keeps a live session", async () => {
+    const user = await newUser("chpw-race");
+    const current = await login(user.email);
+    const change = postJson(
+      "/v1/password/change",
+      { current_password: GOOD_PASSWORD, new_password: NEW_PASSWORD },
+      bearer(current.access_token),
+    );
+    // Logins spread over the change: some read the old hash before it commits
+    // and finish hashing after it, the window the session's insert closes.
+    const logins: Array<Promise<Response>> = [];
+    for (let i = 0; i < 10; i++) {
+      logins.push(loginWith(user.email, GOOD_PASSWORD));
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    expect((await change).status).toBe(204);
+    for (const res of await Promise.all(logins)) {
+      if (res.status !== 200) {
+        expect(res.status).toBe(401);
+        continue;
+      }
+      const pair = (await res.json()) as { access_token: string; refresh_token: string };
+      expect((await refresh(pair.refresh_token)).status).toBe(400);
+      expect((await me(pair.access_token)).status).toBe(401);
+    }
+  });
+
   it("keeps the other sessions when asked to", async () => {
     const user = await newUser("chpw-keep");
     const current = await login(user.email);

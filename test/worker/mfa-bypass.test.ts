@@ -8,7 +8,7 @@ import { GOOD_PASSWORD, postJson } from "./helpers";
 import { newImportedUser } from "./legacy-helpers";
 import { sql, tokenFrom, waitForMail } from "./mail-helpers";
 import { enableTotpDirectly, loginMfa, passwordStep, totpAt } from "./mfa-helpers";
-import { newUser } from "./session-helpers";
+import { login, newUser } from "./session-helpers";
 import {
   appCode,
   auditEvents,
@@ -101,6 +101,28 @@ describe("no way around the second factor", () => {
     const tokens = (await second.json()) as Record<string, unknown>;
     expect(tokens.access_token).toBeTypeOf("string");
     expect(tokens).not.toHaveProperty("refresh_token");
+  });
+
+  it("a credential change between the two steps ends the sign-in: the second factor opens no session for a password that was replaced", async () => {
+    const user = await newUser("bypass-epoch");
+    const owner = await login(user.email);
+    await enableTotpDirectly(user.id, SECRET);
+    const { body } = await passwordStep(user.email);
+    expect(body.mfa_required).toBe(true);
+    // The owner ends every session (a password change or reset advances the same epoch).
+    const ended = await postJson(
+      "/v1/logout-all",
+      {},
+      { authorization: `Bearer ${owner.access_token}` },
+    );
+    expect(ended.status).toBe(204);
+    const second = await loginMfa({ mfa_token: body.mfa_token, code: await code() });
+    expect(second.status).toBe(401);
+    expect(((await second.json()) as { error: string }).error).toBe("invalid_credentials");
+    expect(second.headers.get("set-cookie")).toBeNull();
+    const live = (await sql()`select count(*)::int as n from refresh_families
+      where user_id = ${user.id} and revoked_at is null`) as Array<{ n: number }>;
+    expect(live[0]?.n).toBe(0);
   });
 
   it("social login in the browser stops at it: no cookie, the mfa_token in the redirect; the second step sets the cookie", async () => {

@@ -41,6 +41,12 @@ sessionStoreContract("Postgres", (body) => {
     async disableUser(userId) {
       await createPostgresUserDirectory(db).setDisabled(userId, true);
     },
+    async credentialEpoch(userId) {
+      return (await users.findById(userId))?.credentialEpoch ?? null;
+    },
+    async changeCredentials(userId) {
+      await users.advanceCredentialEpoch(userId);
+    },
   });
 });
 

@@ -6755,7 +6755,7 @@ export interface paths {
             };
           };
         };
-        /** @description invalid_code, invalid_mfa_token, passkey_rejected */
+        /** @description invalid_code, invalid_credentials, invalid_mfa_token, passkey_rejected */
         401: {
           headers: {
             [name: string]: unknown;
@@ -6763,7 +6763,11 @@ export interface paths {
           content: {
             "application/json": {
               /** @enum {string} */
-              error: "invalid_code" | "invalid_mfa_token" | "passkey_rejected";
+              error:
+                | "invalid_code"
+                | "invalid_credentials"
+                | "invalid_mfa_token"
+                | "passkey_rejected";
               error_description?: string;
             };
           };

@@ -18,21 +18,36 @@ const active = (now: Date) =>
 
 export function createPostgresSessionStore(db: Db): SessionStore {
   return {
-    async insert(s) {
+    async insert(s, expect = {}) {
       // The account's row is read under FOR SHARE: an admin's disable (an
       // UPDATE) or deletion of it waits until this commits and then finds the
       // session, or it commits first and this re-reads the row, sees it
-      // disabled or gone, and inserts nothing (src/auth/account-admin.ts).
+      // disabled or gone, and inserts nothing (src/auth/account-admin.ts). A
+      // credential change (an UPDATE of credentials_changed_at) is decided
+      // the same way.
+      const epoch = expect.credentialEpoch;
+      const current =
+        epoch === undefined
+          ? sql``
+          : sql`and u.credentials_changed_at is not distinct from ${epoch}::timestamptz`;
       const { rows } = await db.execute(sql`
         insert into ${refreshFamilies}
           (id, user_id, created_at, expires_at, last_used_at, user_agent, ip)
         select ${s.id}, u.id, ${s.createdAt.toISOString()}::timestamptz,
           ${s.expiresAt.toISOString()}::timestamptz, ${s.lastUsedAt.toISOString()}::timestamptz,
           ${s.userAgent}, ${s.ip}
-        from ${users} u where u.id = ${s.userId} and u.disabled_at is null
+        from ${users} u where u.id = ${s.userId} and u.disabled_at is null ${current}
         for share
         returning 1`);
-      return rows.length === 1;
+      if (rows.length === 1) return "listed";
+      // Refused: only which answer to give is read here, never whether to list.
+      const [account] = await db
+        .select({ disabledAt: users.disabledAt })
+        .from(users)
+        .where(eq(users.id, s.userId));
+      return account && account.disabledAt === null && epoch !== undefined
+        ? "credentials_changed"
+        : "account_disabled";
     },
 
     async touch(id, at) {

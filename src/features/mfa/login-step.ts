@@ -47,7 +47,11 @@ export async function completeSecondFactor(
   if (!taken) throw mfaErrors.error("invalid_mfa_token", { reason: "raced" });
   const outcome = await completeSignIn(
     deps.signIn,
-    { id: taken.userId, emailVerified: taken.emailVerified },
+    {
+      id: taken.userId,
+      emailVerified: taken.emailVerified,
+      ...(taken.credentialEpoch === undefined ? {} : { credentialEpoch: taken.credentialEpoch }),
+    },
     { ...taken.how, secondFactor },
   );
   // The tokens travel as the first step asked (body, or the browser's cookie).

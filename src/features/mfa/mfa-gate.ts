@@ -39,7 +39,12 @@ export function createMfaGate(deps: {
       const token = newSecret();
       await deps.challenges.save(
         await hashSecret(token),
-        { userId: user.id, emailVerified: user.emailVerified, how },
+        {
+          userId: user.id,
+          emailVerified: user.emailVerified,
+          ...(user.credentialEpoch === undefined ? {} : { credentialEpoch: user.credentialEpoch }),
+          how,
+        },
         MFA_TOKEN_TTL_SECONDS,
       );
       return { challenge: token, methods };

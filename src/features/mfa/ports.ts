@@ -41,6 +41,8 @@ export interface MfaStore {
 export interface PendingSecondFactor {
   userId: string;
   emailVerified: boolean;
+  /** The first step's credential epoch (SigningInUser), checked again when the session is listed. */
+  credentialEpoch?: string | null;
   how: SignInHow;
 }
 

@@ -19,6 +19,8 @@ export function memorySessionStore(
     before?: SessionStoreHooks;
     /** Whether an account may get a session now (exists and is not disabled); all may by default. */
     accountOpen?: (userId: string) => boolean;
+    /** The account's credential epoch now (UserRecord.credentialEpoch); null for all by default. */
+    credentialEpochOf?: (userId: string) => string | null;
   } = {},
 ): SessionStore {
   const rows = new Map<string, Row>();
@@ -41,11 +43,15 @@ export function memorySessionStore(
   for (const s of opts.sessions ?? []) insert(s);
 
   return {
-    async insert(session) {
-      hooks.insert?.(session);
-      if (opts.accountOpen && !opts.accountOpen(session.userId)) return false;
+    async insert(session, expect = {}) {
+      hooks.insert?.(session, expect);
+      if (opts.accountOpen && !opts.accountOpen(session.userId)) return "account_disabled";
+      const epoch = opts.credentialEpochOf?.(session.userId) ?? null;
+      if (expect.credentialEpoch !== undefined && expect.credentialEpoch !== epoch) {
+        return "credentials_changed";
+      }
       insert(session);
-      return true;
+      return "listed";
     },
     async touch(id, at) {
       hooks.touch?.(id, at);

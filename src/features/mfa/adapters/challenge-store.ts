@@ -10,6 +10,7 @@ import type { MfaChallengeStore, PendingSecondFactor } from "../ports";
 const Pending = z.object({
   userId: z.string(),
   emailVerified: z.boolean(),
+  credentialEpoch: z.string().max(64).nullable().optional(),
   how: z.object({
     method: z.string(),
     userAgent: z.string().nullable(),

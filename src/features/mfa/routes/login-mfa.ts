@@ -52,6 +52,8 @@ export const loginMfaRoutes = new Hono<AppEnv>().post(
       mfaErrors.specs.invalid_code,
       mfaErrors.specs.mfa_not_enabled,
       authErrors.specs.account_disabled,
+      // The password of the first step was replaced meanwhile (a change, reset or logout-all).
+      authErrors.specs.invalid_credentials,
     ],
     // A contributed second factor's refusals (the passkeys feature's).
     errorCodesOfOtherParts: ["invalid_flow", "passkey_rejected"],
