@@ -76,7 +76,11 @@ export async function preparePasskeyAccounts(opts: {
         throw new Error(`passkey account login: ${signedIn.status}`);
       }
       const bearer = { authorization: `Bearer ${access}` };
-      const started = await client.post("/v1/passkeys/register/options", {}, bearer);
+      const started = await client.post(
+        "/v1/passkeys/register/options",
+        { password: PASSWORD },
+        bearer,
+      );
       if (started.status !== 200) throw new Error(`register options: ${started.status}`);
       const authenticator = new SoftAuthenticator({ backupEligible: true });
       const response = await authenticator.register(

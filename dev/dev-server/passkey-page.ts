@@ -285,8 +285,9 @@ const actions = {
     return "Signed in with the password and a passkey.";
   },
   async "add-passkey"() {
+    // A passkey is a new way in: the account's password confirms the owner.
     const { flow_id, options } = await call("POST", "/v1/passkeys/register/options", {
-      body: {},
+      body: { password: credentials().password },
       bearer: true,
     });
     const response = await startRegistration({ optionsJSON: options });

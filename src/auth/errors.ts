@@ -11,6 +11,13 @@ export const authErrors = defineErrors({
     status: 401,
     message: "email or password is incorrect",
   },
+  // Adding a way to sign in (a linked provider, a passkey) needs the password,
+  // or a recent sign-in for an account without one (auth/reauthentication.ts).
+  reauthentication_required: {
+    code: "reauthentication_required",
+    status: 401,
+    message: "confirm your password, or sign in again, before adding a way to sign in",
+  },
   // RFC 6749 §5.2: one answer for unknown, expired, revoked and reused grants.
   invalid_grant: {
     code: "invalid_grant",

@@ -79,7 +79,7 @@ interface PageSdk {
     me(): Promise<{ email: string }>;
     logout(): Promise<void>;
     passkeys: {
-      register(i: { name: string }): Promise<{ name: string }>;
+      register(i: { name: string; password: string }): Promise<{ name: string }>;
       signIn(): Promise<unknown>;
     };
   };
@@ -195,8 +195,10 @@ describe("@edge-auth/client in two Chromium tabs, cookie mode", () => {
         automaticPresenceSimulation: true,
       },
     });
-    const added = await a.evaluate(() =>
-      window.sdk.auth.passkeys.register({ name: "SDK passkey" }),
+    // A passkey is a new way in: the password confirms the owner.
+    const added = await a.evaluate(
+      (pw) => window.sdk.auth.passkeys.register({ name: "SDK passkey", password: pw }),
+      password,
     );
     expect(added).toMatchObject({ name: "SDK passkey" });
 

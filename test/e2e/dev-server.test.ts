@@ -172,7 +172,8 @@ describe("npm run dev", () => {
     ).json()) as { access_token: string };
     const res = await fetch(`${dev.base}/v1/passkeys/register/options`, {
       method: "POST",
-      headers: { authorization: `Bearer ${access_token}` },
+      headers: { authorization: `Bearer ${access_token}`, "content-type": "application/json" },
+      body: JSON.stringify({ password }),
     });
     expect(res.status).toBe(200);
     const { options } = (await res.json()) as { options: { rp: { name: string } } };

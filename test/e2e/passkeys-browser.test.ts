@@ -112,7 +112,8 @@ describe("the demo app's passkey page in Chromium", () => {
       `Signed in as ${email} (session restored from the refresh cookie)`,
     );
 
-    // The Worker's passkey routes from here on.
+    // The Worker's passkey routes from here on. Adding one confirms the password.
+    await page.fill("#password", password);
     await press(page, "Add a passkey");
     const stored = await credentials(cdp, authenticatorId);
     expect(stored).toHaveLength(1);

@@ -15,11 +15,13 @@ interface Options {
   options: never;
 }
 
+/** Registration options for a password account, its password confirmed. */
 async function registerOptions(access: string): Promise<Options> {
-  const res = await call("/v1/passkeys/register/options", {
-    method: "POST",
-    headers: bearer(access),
-  });
+  const res = await postJson(
+    "/v1/passkeys/register/options",
+    { password: GOOD_PASSWORD },
+    bearer(access),
+  );
   expect(res.status).toBe(200);
   return (await res.json()) as Options;
 }
@@ -96,6 +98,35 @@ describe("registration", () => {
     const handle = atob(options.user.id.replaceAll("-", "+").replaceAll("_", "/"));
     const hex = Array.from(handle, (ch) => ch.charCodeAt(0).toString(16).padStart(2, "0")).join("");
     expect(hex).toBe(u.id.replaceAll("-", ""));
+  });
+
+  it("a token alone adds no passkey: a password account confirms its password first", async () => {
+    // Whoever holds a fresh access token (read by a script, leaked from a log)
+    // must not turn it into a passkey, a credential of their own.
+    const user = await newUser("pk-reauth");
+    const { access_token } = await login(user.email);
+    const attacker = new SoftAuthenticator();
+    const without = await postJson("/v1/passkeys/register/options", {}, bearer(access_token));
+    expect(without.status).toBe(401);
+    expect(((await without.json()) as { error: string }).error).toBe("reauthentication_required");
+    const wrong = await postJson(
+      "/v1/passkeys/register/options",
+      { password: `${GOOD_PASSWORD}x` },
+      bearer(access_token),
+    );
+    expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as { error: string }).error).toBe("invalid_credentials");
+    const listed = await call("/v1/passkeys", { headers: bearer(access_token) });
+    expect(((await listed.json()) as { passkeys: unknown[] }).passkeys).toEqual([]);
+    // With the password, the owner registers one.
+    const { flow_id, options } = await registerOptions(access_token);
+    const response = await attacker.register(options, { origin: ORIGIN });
+    const done = await postJson(
+      "/v1/passkeys/register/verify",
+      { flow_id, response, name: "Mine" },
+      bearer(access_token),
+    );
+    expect(done.status).toBe(201);
   });
 
   it("the same credential cannot be registered twice", async () => {

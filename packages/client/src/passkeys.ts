@@ -12,13 +12,14 @@ import type { CredentialJSON, Passkey, StepUpProof } from "./types";
 export interface Passkeys {
   /**
    * Adds a passkey to the signed-in account (README "Passkeys"): options, the
-   * platform's ceremony, verify. Registration needs a recent sign-in (step-up,
-   * RFC 9470): when the service answers `insufficient_user_authentication`, `stepUp`
-   * (if given) is asked for a TOTP or recovery code, the session is stepped up and
-   * refreshed, and the registration starts again once. Without it, the error throws:
-   * sign in again, then register.
+   * platform's ceremony, verify. A passkey is a new way to sign in, so it needs the
+   * account's `password` where it has one (else `reauthentication_required`), and a
+   * recent sign-in (step-up, RFC 9470): when the service answers
+   * `insufficient_user_authentication`, `stepUp` (if given) is asked for a TOTP or
+   * recovery code, the session is stepped up and refreshed, and the registration
+   * starts again once. Without it, the error throws: sign in again, then register.
    */
-  register(input?: { name?: string; stepUp?: StepUpPrompt }): Promise<Passkey>;
+  register(input?: { name?: string; password?: string; stepUp?: StepUpPrompt }): Promise<Passkey>;
   /**
    * Signs in with a passkey alone (discoverable: no email needed; an email binds the
    * ceremony to that account). A passkey counts as two factors.
@@ -39,12 +40,17 @@ export function passkeys(ctx: ClientContext, stepUp: (proof: StepUpProof) => Pro
     return { flow_id, response: await webauthn.startAuthentication({ optionsJSON: options }) };
   };
 
-  const registrationOptions = () => unwrap(ctx.api.POST("/v1/passkeys/register/options"));
+  const registrationOptions = (password: string | undefined) => () =>
+    unwrap(
+      ctx.api.POST("/v1/passkeys/register/options", {
+        body: password === undefined ? {} : { password },
+      }),
+    );
 
   const api: Passkeys = {
     async register(input = {}) {
       const webauthn = ceremonies(ctx);
-      const started = await withStepUp(registrationOptions, stepUp, input.stepUp);
+      const started = await withStepUp(registrationOptions(input.password), stepUp, input.stepUp);
       const response = await webauthn.startRegistration({ optionsJSON: started.options });
       return unwrap(
         ctx.api.POST("/v1/passkeys/register/verify", {

@@ -5601,7 +5601,7 @@ export interface paths {
     put?: never;
     /**
      * Start registering a passkey
-     * @description WebAuthn creation options: resident key required, user verification required, attestation `none`, the account's passkeys excluded. Needs a recent authentication (RFC 9470).
+     * @description WebAuthn creation options: resident key required, user verification required, attestation `none`, the account's passkeys excluded. A passkey is a new way to sign in, so it needs a recent authentication (RFC 9470) and the account's password where it has one (OWASP ASVS V6): a token alone, however fresh, adds none.
      */
     post: {
       parameters: {
@@ -5610,7 +5610,14 @@ export interface paths {
         path?: never;
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description the account's password: required when it has one (a passkey is a new way in) */
+            password?: string;
+          };
+        };
+      };
       responses: {
         /** @description the ceremony */
         200: {
@@ -5668,7 +5675,20 @@ export interface paths {
             };
           };
         };
-        /** @description insufficient_user_authentication, invalid_token, unauthorized */
+        /** @description invalid_request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              error: "invalid_request";
+              error_description?: string;
+            };
+          };
+        };
+        /** @description insufficient_user_authentication, invalid_credentials, invalid_token, reauthentication_required, unauthorized */
         401: {
           headers: {
             [name: string]: unknown;
@@ -5676,7 +5696,38 @@ export interface paths {
           content: {
             "application/json": {
               /** @enum {string} */
-              error: "insufficient_user_authentication" | "invalid_token" | "unauthorized";
+              error:
+                | "insufficient_user_authentication"
+                | "invalid_credentials"
+                | "invalid_token"
+                | "reauthentication_required"
+                | "unauthorized";
+              error_description?: string;
+            };
+          };
+        };
+        /** @description payload_too_large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              error: "payload_too_large";
+              error_description?: string;
+            };
+          };
+        };
+        /** @description unsupported_media_type */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              error: "unsupported_media_type";
               error_description?: string;
             };
           };

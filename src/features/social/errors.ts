@@ -66,9 +66,4 @@ export const socialErrors = defineErrors({
     status: 400,
     message: "the code is invalid, expired or already used",
   },
-  reauthentication_required: {
-    code: "reauthentication_required",
-    status: 401,
-    message: "confirm your password, or sign in again, before linking a provider",
-  },
 });

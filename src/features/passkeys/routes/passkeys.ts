@@ -3,9 +3,11 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../../app-env";
 import { authErrors } from "../../../auth/errors";
+import { requireReauthentication } from "../../../auth/reauthentication";
 import { limitByIp } from "../../../middleware/rate-limit";
 import { requireAuth } from "../../../middleware/require-auth";
 import { requireRecentAuth } from "../../../middleware/require-recent-auth";
+import { attemptSource, passwordCheckDeps } from "../../../routes/account-deps";
 import { emailField, UUID } from "../../../routes/fields";
 import { describeRoute } from "../../../routes/openapi/route-doc";
 import { TokenPairSchema } from "../../../routes/response-schemas";
@@ -46,6 +48,14 @@ const credentialJson = z.looseObject({
   rawId: z.string().min(1).max(1024),
   type: z.literal("public-key"),
   response: z.looseObject({ clientDataJSON: z.string().min(1).max(4096) }),
+});
+
+const RegisterOptionsBody = z.object({
+  password: z
+    .string()
+    .max(4096)
+    .optional()
+    .describe("the account's password: required when it has one (a passkey is a new way in)"),
 });
 
 const RegisterVerifyBody = z.object({
@@ -176,16 +186,33 @@ export const passkeyRoutes = new Hono<AppEnv>()
       tag: "passkeys",
       summary: "Start registering a passkey",
       description:
-        "WebAuthn creation options: resident key required, user verification required, attestation `none`, the account's passkeys excluded. Needs a recent authentication (RFC 9470).",
+        "WebAuthn creation options: resident key required, user verification required, attestation `none`, the account's passkeys excluded. A passkey is a new way to sign in, so it needs a recent authentication (RFC 9470) and the account's password where it has one (OWASP ASVS V6): a token alone, however fresh, adds none.",
       security: ["bearer"],
       responses: {
         200: { description: "the ceremony", schema: ceremonyStart(CreationOptionsSchema) },
       },
-      errors: [...STEPPED_UP, auth.account_gone],
+      errors: [
+        ...STEPPED_UP,
+        auth.account_gone,
+        auth.reauthentication_required,
+        auth.invalid_credentials,
+        auth.password_rejected,
+      ],
     }),
+    jsonBody(RegisterOptionsBody),
     async (c) => {
-      const user = await c.get("services").users.findById(c.get("claims").sub);
+      const services = c.get("services");
+      const claims = c.get("claims");
+      const user = await services.users.findById(claims.sub);
       if (!user) throw authErrors.error("account_gone");
+      await requireReauthentication(
+        {
+          passwordCheck: passwordCheckDeps(c),
+          now: services.clock.now(),
+          maxAgeSeconds: c.get("config").reauthMaxAgeSeconds,
+        },
+        { user, claims, password: c.req.valid("json").password, source: attemptSource(c) },
+      );
       const { flowId: id, options } = await registrationOptions(passkeyDeps(c), user);
       c.header("Cache-Control", "no-store");
       return c.json({ flow_id: id, options });

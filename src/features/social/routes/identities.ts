@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../../app-env";
 import { authErrors } from "../../../auth/errors";
+import { requireReauthentication } from "../../../auth/reauthentication";
 import { limitByIp } from "../../../middleware/rate-limit";
 import { requireAuth } from "../../../middleware/require-auth";
 import { requireRecentAuth } from "../../../middleware/require-recent-auth";
@@ -10,7 +11,6 @@ import { UUID } from "../../../routes/fields";
 import { describeRoute } from "../../../routes/openapi/route-doc";
 import { jsonBody } from "../../../routes/validate";
 import { socialErrors } from "../errors";
-import { requireReauthentication } from "../reauthentication";
 import { checkRedirectUri, completeLink, issueLinkTicket, providerOf } from "../sign-in-flow";
 import { socialFlowDeps } from "./oauth";
 
@@ -108,7 +108,7 @@ export const identityRoutes = new Hono<AppEnv>()
         auth.account_gone,
         social.unknown_provider,
         social.invalid_redirect_uri,
-        social.reauthentication_required,
+        auth.reauthentication_required,
         auth.invalid_credentials,
         auth.password_rejected,
       ],
