@@ -187,6 +187,42 @@ async function passedChallenge(
   return deps.challenge.passed(attempt.challengeToken, attempt.ip);
 }
 
+/** A guessing attempt counted before its check; the check's outcome settles it. */
+export interface GuardedAttempt {
+  /** The check passed: the streak ends and the network becomes one the account used. */
+  succeeded(): Promise<void>;
+  /** The check never reached a verdict (a malformed request, a dependency down). */
+  release(): Promise<void>;
+}
+
+/**
+ * Consecutive failures of one secret per account (NIST SP 800-63B rev 4 §3.2.2:
+ * at most 100; fewer for a short code), the account guard's streak under
+ * `key`: reserved as a failure before the check, so concurrent guesses all
+ * count; past `maxFailures` a growing wait (60 s doubling to an hour), except
+ * from a network the account succeeded from before, so a third party cannot
+ * lock the owner out. 429 while the wait runs.
+ */
+export async function guardAttempt(
+  guard: AccountGuard,
+  key: string,
+  network: string,
+  now: number,
+  maxFailures: number,
+): Promise<GuardedAttempt> {
+  const reserved = await guard.reserve(key, network, now, {
+    maxFailures,
+    backoffMs: backoffScheduleMs(maxFailures),
+  });
+  if (!reserved.allowed) {
+    throw tooManyRequests({ limit: maxFailures, remaining: 0, resetAt: reserved.retryAtMs }, now);
+  }
+  return {
+    succeeded: () => settle("success", guard.recordSuccess(key, network)),
+    release: () => settle("release", guard.release(key)),
+  };
+}
+
 /** A per-IP bucket in front of an endpoint; `failOpen` lets requests through when Redis times out. */
 export async function checkIpLimit(
   limiter: RateLimiter,

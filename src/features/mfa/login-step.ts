@@ -1,11 +1,16 @@
 import type { SecondFactor } from "../../auth/second-factor";
 import { hashSecret } from "../../auth/secrets";
 import { completeSignIn, type SignInDeps, type SignInOutcome } from "../../auth/sign-in";
-import { checkIpLimit } from "../../auth/throttle";
+import { AuthError } from "../../errors";
 import { mfaErrors } from "./errors";
 import { MFA_TOKEN_TTL_SECONDS } from "./mfa-gate";
 import type { MfaChallengeStore } from "./ports";
-import { type SecondFactorDeps, type SecondFactorProof, verifySecondFactor } from "./second-factor";
+import {
+  countedSecondFactor,
+  type SecondFactorDeps,
+  type SecondFactorProof,
+  verifySecondFactor,
+} from "./second-factor";
 
 /** Wrong codes one `mfa_token` may take before it dies (the account limit applies as well). */
 export const MFA_TOKEN_MAX_TRIES = 5;
@@ -66,15 +71,22 @@ async function verifyContributed(
 ): Promise<readonly string[]> {
   const factor = deps.factors.find((f) => f.method === other.method);
   if (!factor || !(await factor.enabledFor(userId))) throw mfaErrors.error("mfa_not_enabled");
-  await checkIpLimit(deps.limiter, "mfa_account", userId, deps.clock.now(), false);
-  try {
-    return await factor.verify(userId, other.proof);
-  } catch (err) {
-    deps.audit.record({
-      type: "mfa_failed",
-      userId,
-      details: { reason: `${other.method}_rejected` },
-    });
-    throw err;
-  }
+  return countedSecondFactor(
+    deps,
+    userId,
+    async () => {
+      try {
+        return await factor.verify(userId, other.proof);
+      } catch (err) {
+        deps.audit.record({
+          type: "mfa_failed",
+          userId,
+          details: { reason: `${other.method}_rejected` },
+        });
+        throw err;
+      }
+    },
+    // A refused proof (a 4xx) is a wrong factor; an outage is not counted against the owner.
+    (err) => err instanceof AuthError && err.status < 500,
+  );
 }

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../../app-env";
 import { authErrors } from "../../../auth/errors";
-import { limitByIp } from "../../../middleware/rate-limit";
+import { clientNetworkOf, limitByIp } from "../../../middleware/rate-limit";
 import { describeRoute } from "../../../routes/openapi/route-doc";
 import { TokenPairSchema } from "../../../routes/response-schemas";
 import { signInResponse } from "../../../routes/token-response";
@@ -19,6 +19,8 @@ export function secondFactorDeps(c: Context<AppEnv>): SecondFactorDeps {
     config: c.get("config").mfa,
     clock: services.clock,
     limiter: services.limiter,
+    guard: services.accountGuard,
+    network: clientNetworkOf(c),
     audit: services.audit,
   };
 }
@@ -57,7 +59,7 @@ export const loginMfaRoutes = new Hono<AppEnv>().post(
     ],
     // A contributed second factor's refusals (the passkeys feature's).
     errorCodesOfOtherParts: ["invalid_flow", "passkey_rejected"],
-    // Per client (login_ip) and per account (mfa_account).
+    // Per client (login_ip), per network and account (mfa_account), and the account's streak.
     limited: true,
   }),
   limitByIp("login_ip", { failOpen: false }),
