@@ -128,6 +128,26 @@ describe("POST /v1/token/refresh", () => {
     expect((await refresh(first.refresh_token)).status).toBe(200);
   });
 
+  it("a made-up family id leaves no storage behind, for a refresh or a logout", async () => {
+    for (const path of ["/v1/token/refresh", "/v1/logout"]) {
+      const familyId = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))))
+        .replaceAll("+", "-")
+        .replaceAll("/", "_")
+        .replace(/=+$/, "");
+      const token = `${familyId}.${"C".repeat(43)}`;
+      const res = await postJson(path, { refresh_token: token });
+      expect([400, 204]).toContain(res.status);
+      const tables = await runInDurableObject(familyStub(token), (_instance, state) =>
+        state.storage.sql
+          .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+          .toArray()
+          .map((t) => t.name)
+          .filter((name) => !name.startsWith("_cf_")),
+      );
+      expect(tables, path).toEqual([]);
+    }
+  });
+
   it.each([
     ["garbage", "not-a-token"],
     ["an unknown family", `${"B".repeat(22)}.${"C".repeat(43)}`],

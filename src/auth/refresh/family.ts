@@ -173,11 +173,12 @@ export async function rotateFamily(
   const { storage, policy } = deps;
   const presentedHash = await hashSecret(input.secret);
   const before = storage.family();
+  if (!before) return forgetUnknownFamily(storage, { outcome: "invalid", reason: "unknown_token" });
   // A secret that was never one of this family's tokens costs no signing, no
   // sealing and no Redis round trip: anyone who knows a family id (it is not
   // secret) must not be able to make the object do that work. The decision
   // below reads the token again, inside the transaction.
-  if (!before || !storage.token(presentedHash)) {
+  if (!storage.token(presentedHash)) {
     return { outcome: "invalid", reason: "unknown_token" };
   }
   const { admitted } = input;
@@ -260,6 +261,7 @@ export async function revokeFamily(
   const proofHash = input.secret === undefined ? null : await hashSecret(input.secret);
   const now = deps.clock.now();
   const { storage } = deps;
+  if (!storage.family()) return forgetUnknownFamily(storage, { revoked: false });
   return storage.transaction((): RevokeResult => {
     const family = storage.family();
     if (!family) return { revoked: false };
@@ -280,6 +282,18 @@ export function updateFamilyClaims(deps: FamilyDeps, patch: Partial<SessionClaim
     const family = storage.family();
     if (family) storage.setClaims({ ...family.claims, ...patch });
   });
+}
+
+/**
+ * A call for a family this object never started (a made-up id in a refresh or
+ * logout) or one already deleted: the object's constructor made its tables, so
+ * they are dropped again and the object keeps nothing. Otherwise every made-up
+ * id would leave an object with storage behind, for as long as the platform
+ * keeps it.
+ */
+async function forgetUnknownFamily<T>(storage: FamilyStorage, answer: T): Promise<T> {
+  await storage.deleteAll();
+  return answer;
 }
 
 /** Wipes expired successors; deletes everything once the family has expired. */
