@@ -1,8 +1,11 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import type { AccountDeps } from "../auth/accounts";
+import { authErrors } from "../auth/errors";
 import type { AttemptSource, PasswordCheckDeps } from "../auth/password-check";
+import { requireReauthentication } from "../auth/reauthentication";
 import { clientNetworkOf } from "../middleware/rate-limit";
+import type { UserRecord } from "../ports";
 
 /**
  * What every password check and password change needs, from one place: the
@@ -41,4 +44,28 @@ export function attemptSource(c: Context<AppEnv>, challengeToken?: string): Atte
     network: clientNetworkOf(c),
     ...(challengeToken ? { challengeToken } : {}),
   };
+}
+
+/**
+ * The signed-in account, once its holder has proved to be its owner before
+ * another way to sign in joins it (auth/reauthentication.ts): the linking of a
+ * provider and the registration of a passkey both start here.
+ */
+export async function reauthenticatedOwner(
+  c: Context<AppEnv>,
+  password: string | undefined,
+): Promise<UserRecord> {
+  const services = c.get("services");
+  const claims = c.get("claims");
+  const user = await services.users.findById(claims.sub);
+  if (!user) throw authErrors.error("account_gone");
+  await requireReauthentication(
+    {
+      passwordCheck: passwordCheckDeps(c),
+      now: services.clock.now(),
+      maxAgeSeconds: c.get("config").reauthMaxAgeSeconds,
+    },
+    { user, claims, password, source: attemptSource(c) },
+  );
+  return user;
 }

@@ -3,11 +3,10 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../../app-env";
 import { authErrors } from "../../../auth/errors";
-import { requireReauthentication } from "../../../auth/reauthentication";
 import { limitByIp } from "../../../middleware/rate-limit";
 import { requireAuth } from "../../../middleware/require-auth";
 import { requireRecentAuth } from "../../../middleware/require-recent-auth";
-import { attemptSource, passwordCheckDeps } from "../../../routes/account-deps";
+import { reauthenticatedOwner } from "../../../routes/account-deps";
 import { emailField, UUID } from "../../../routes/fields";
 import { describeRoute } from "../../../routes/openapi/route-doc";
 import { TokenPairSchema } from "../../../routes/response-schemas";
@@ -201,18 +200,7 @@ export const passkeyRoutes = new Hono<AppEnv>()
     }),
     jsonBody(RegisterOptionsBody),
     async (c) => {
-      const services = c.get("services");
-      const claims = c.get("claims");
-      const user = await services.users.findById(claims.sub);
-      if (!user) throw authErrors.error("account_gone");
-      await requireReauthentication(
-        {
-          passwordCheck: passwordCheckDeps(c),
-          now: services.clock.now(),
-          maxAgeSeconds: c.get("config").reauthMaxAgeSeconds,
-        },
-        { user, claims, password: c.req.valid("json").password, source: attemptSource(c) },
-      );
+      const user = await reauthenticatedOwner(c, c.req.valid("json").password);
       const { flowId: id, options } = await registrationOptions(passkeyDeps(c), user);
       c.header("Cache-Control", "no-store");
       return c.json({ flow_id: id, options });

@@ -2,11 +2,10 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../../app-env";
 import { authErrors } from "../../../auth/errors";
-import { requireReauthentication } from "../../../auth/reauthentication";
 import { limitByIp } from "../../../middleware/rate-limit";
 import { requireAuth } from "../../../middleware/require-auth";
 import { requireRecentAuth } from "../../../middleware/require-recent-auth";
-import { attemptSource, passwordCheckDeps } from "../../../routes/account-deps";
+import { reauthenticatedOwner } from "../../../routes/account-deps";
 import { UUID } from "../../../routes/fields";
 import { describeRoute } from "../../../routes/openapi/route-doc";
 import { jsonBody } from "../../../routes/validate";
@@ -117,22 +116,11 @@ export const identityRoutes = new Hono<AppEnv>()
     limitByIp("oauth_ip", { failOpen: false }),
     jsonBody(LinkBody),
     async (c) => {
-      const services = c.get("services");
-      const claims = c.get("claims");
       const body = c.req.valid("json");
       const deps = socialFlowDeps(c);
       const provider = providerOf(deps, body.provider);
       const redirectUri = checkRedirectUri(deps, body.redirect_uri);
-      const user = await services.users.findById(claims.sub);
-      if (!user) throw authErrors.error("account_gone");
-      await requireReauthentication(
-        {
-          passwordCheck: passwordCheckDeps(c),
-          now: services.clock.now(),
-          maxAgeSeconds: c.get("config").reauthMaxAgeSeconds,
-        },
-        { user, claims, password: body.password, source: attemptSource(c) },
-      );
+      const user = await reauthenticatedOwner(c, body.password);
       const ticket = await issueLinkTicket(deps, {
         provider,
         redirectUri,
