@@ -144,26 +144,19 @@ async function reserve(deps: LoginThrottleDeps, attempt: PasswordAttempt): Promi
     if (deps.challenge) error.headers["X-Auth-Challenge"] = "turnstile";
     throw error;
   }
-  const account = await deps.guard
-    .reserve(attempt.account, attempt.network, now, {
-      maxFailures: deps.maxFailures,
-      backoffMs: backoffScheduleMs(deps.maxFailures),
-    })
-    .catch(async (err: unknown) => {
-      await settle("release", refundPair());
-      throw err;
-    });
-  if (!account.allowed) {
+  const account = await guardAttempt(
+    deps.guard,
+    attempt.account,
+    attempt.network,
+    now,
+    deps.maxFailures,
+  ).catch(async (err: unknown) => {
     await settle("release", refundPair());
-    throw tooManyRequests(
-      { limit: deps.maxFailures, remaining: 0, resetAt: account.retryAtMs },
-      now,
-    );
-  }
+    throw err;
+  });
   return {
-    succeeded: () =>
-      Promise.all([deps.guard.recordSuccess(attempt.account, attempt.network), refundPair()]),
-    release: () => Promise.all([deps.guard.release(attempt.account), refundPair()]),
+    succeeded: () => Promise.all([account.succeeded(), refundPair()]),
+    release: () => Promise.all([account.release(), refundPair()]),
   };
 }
 

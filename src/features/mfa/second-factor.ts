@@ -1,4 +1,4 @@
-import { checkIpLimit, type GuardedAttempt, guardAttempt } from "../../auth/throttle";
+import { checkIpLimit, guardAttempt } from "../../auth/throttle";
 import { AuthError, httpErrors } from "../../errors";
 import type { AccountGuard, AuditLog, Clock, RateLimiter } from "../../ports";
 import type { MfaConfig } from "./config";
@@ -47,7 +47,7 @@ export async function countedSecondFactor<T>(
 ): Promise<T> {
   const now = deps.clock.now();
   await checkIpLimit(deps.limiter, "mfa_account", `${deps.network}:${userId}`, now, false);
-  const attempt: GuardedAttempt = await guardAttempt(
+  const attempt = await guardAttempt(
     deps.guard,
     streakKey(userId),
     deps.network,
