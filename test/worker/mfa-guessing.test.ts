@@ -5,32 +5,23 @@
 // the account has passed its second factor from. Real time: each code is made
 // just before it is sent.
 import { describe, expect, it } from "vitest";
-import { GOOD_PASSWORD, postJson } from "./helpers";
-import { enableTotpDirectly, totpAt } from "./mfa-helpers";
+import { randomClientIp } from "./helpers";
+import { enableTotpDirectly, passwordStep as firstStep, loginMfa, totpAt } from "./mfa-helpers";
 import { newUser } from "./session-helpers";
 
 const SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-let octet = Math.floor(Math.random() * 200);
-/** A client address no other test uses, as Cloudflare's header names it. */
-function newNetwork(): string {
-  octet = (octet + 1) % 250;
-  return `198.18.${octet}.${1 + Math.floor(Math.random() * 250)}`;
-}
+/** A client network no other test uses (a random IPv6 /64, its own rate-limit bucket). */
+const newNetwork = randomClientIp;
 
+/** The password step from `ip`: answers its mfa_token. */
 async function passwordStep(email: string, ip: string): Promise<string> {
-  const res = await postJson(
-    "/v1/login",
-    { email, password: GOOD_PASSWORD },
-    { "cf-connecting-ip": ip },
-  );
-  expect(res.status).toBe(200);
-  const body = (await res.json()) as { mfa_token: string };
+  const { body } = await firstStep(email, {}, { "cf-connecting-ip": ip });
   expect(body.mfa_token).toBeTruthy();
-  return body.mfa_token;
+  return body.mfa_token as string;
 }
 
 const secondStep = (mfaToken: string, code: string, ip: string) =>
-  postJson("/v1/login/mfa", { mfa_token: mfaToken, code }, { "cf-connecting-ip": ip });
+  loginMfa({ mfa_token: mfaToken, code }, { "cf-connecting-ip": ip });
 
 /** A code that is wrong now (the right one plus one). */
 async function wrongCode(): Promise<string> {

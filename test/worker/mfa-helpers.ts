@@ -87,8 +87,12 @@ export async function enableTotpDirectly(userId: string, secret: string): Promis
 }
 
 /** The first step of a password login: answers the body (mfa_required and mfa_token, or tokens). */
-export async function passwordStep(email: string, extra: Record<string, unknown> = {}) {
-  const res = await postJson("/v1/login", { email, password: GOOD_PASSWORD, ...extra });
+export async function passwordStep(
+  email: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
+  const res = await postJson("/v1/login", { email, password: GOOD_PASSWORD, ...extra }, headers);
   expect(res.status).toBe(200);
   return { res, body: (await res.json()) as Record<string, unknown> };
 }
