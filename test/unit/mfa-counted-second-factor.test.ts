@@ -15,6 +15,16 @@ function counted(opts: Parameters<typeof throttleFakes>[0] = {}) {
   return { deps: { ...deps, network: "198.51.100.0" }, calls };
 }
 
+/** A check that refuses with this MFA error; answers the bookkeeping calls made around it. */
+async function refusedWith(code: "invalid_code" | "mfa_not_enabled"): Promise<string[]> {
+  const { deps, calls } = counted();
+  const check = async (): Promise<never> => {
+    throw mfaErrors.error(code);
+  };
+  await expect(countedSecondFactor(deps, "u1", check, isWrong)).rejects.toMatchObject({ code });
+  return calls;
+}
+
 describe("countedSecondFactor", () => {
   it("a success: counted before the check, then the streak ends", async () => {
     const { deps, calls } = counted();
@@ -23,33 +33,15 @@ describe("countedSecondFactor", () => {
   });
 
   it("a wrong factor stays counted", async () => {
-    const { deps, calls } = counted();
-    await expect(
-      countedSecondFactor(
-        deps,
-        "u1",
-        async () => {
-          throw mfaErrors.error("invalid_code");
-        },
-        isWrong,
-      ),
-    ).rejects.toMatchObject({ code: "invalid_code" });
-    expect(calls).toEqual(["consume:mfa_account", "reserve"]);
+    expect(await refusedWith("invalid_code")).toEqual(["consume:mfa_account", "reserve"]);
   });
 
   it("a check stopped for another reason gives the streak's count back", async () => {
-    const { deps, calls } = counted();
-    await expect(
-      countedSecondFactor(
-        deps,
-        "u1",
-        async () => {
-          throw mfaErrors.error("mfa_not_enabled");
-        },
-        isWrong,
-      ),
-    ).rejects.toMatchObject({ code: "mfa_not_enabled" });
-    expect(calls).toEqual(["consume:mfa_account", "reserve", "release"]);
+    expect(await refusedWith("mfa_not_enabled")).toEqual([
+      "consume:mfa_account",
+      "reserve",
+      "release",
+    ]);
   });
 
   it("while the streak's wait runs the factor is not checked: 429 with Retry-After", async () => {
